@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from finsam.accounts.roles import ROLE_PERMS, Perm, Role
+
+
+class User(AbstractUser):
+    """A person who logs in; what she may see comes from her memberships, never from the user itself."""
+
+    class Meta:
+        verbose_name = _("användare")
+        verbose_name_plural = _("användare")
+
+    def memberships_in(self, association_id: int) -> list[Membership]:
+        return [m for m in self.memberships.all() if m.association_id == association_id]
+
+    def perms_in(self, association_id: int) -> frozenset[Perm]:
+        perms: set[Perm] = set()
+        for membership in self.memberships_in(association_id):
+            perms |= ROLE_PERMS[membership.role]
+        return frozenset(perms)
+
+
+class Membership(models.Model):
+    """A role a user holds in one association (a registrar: for the interventions named)."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("användare"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    association = models.ForeignKey(
+        "organisation.Association",
+        verbose_name=_("förbund"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    role = models.CharField(_("roll"), max_length=20, choices=Role.choices)
+    interventions = models.ManyToManyField(
+        "organisation.Intervention", verbose_name=_("insatser"), blank=True, related_name="registrars"
+    )
+
+    class Meta:
+        verbose_name = _("roll")
+        verbose_name_plural = _("roller")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "association", "role"], name="membership_role_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} – {self.association}"

@@ -1,0 +1,60 @@
+"""Roles per association and what each may do.
+
+Personal data of participants is never granted by a role alone: a registrar sees it only for the
+interventions named on her membership (checked by the participants app).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    OFFICE_ADMIN = "office_admin", _("Kansliadministratör")
+    ECONOMIST = "economist", _("Ekonom")
+    REGISTRAR = "registrar", _("Deltagarregistrator")
+    BOARD_MEMBER = "board_member", _("Styrelseledamot")
+    DATA_PROTECTION_OFFICER = "dpo", _("Dataskyddsombud")
+    REPORTING = "reporting", _("Rapportläsare")
+
+
+class Perm(StrEnum):
+    VIEW_ORGANISATION = "organisation.view"
+    EDIT_ORGANISATION = "organisation.edit"
+    VIEW_AUDIT = "audit.view"
+    VIEW_REPORTS = "reports.view"
+    VIEW_FINANCE = "finance.view"
+    EDIT_FINANCE = "finance.edit"
+    VIEW_AGGREGATES = "participants.aggregates"
+    VIEW_PERSONAL_DATA = "participants.personal"
+    VIEW_ACCESS_LOG = "privacy.access_log"
+
+
+ROLE_PERMS: dict[str, frozenset[Perm]] = {
+    Role.OFFICE_ADMIN: frozenset(
+        {
+            Perm.VIEW_ORGANISATION,
+            Perm.EDIT_ORGANISATION,
+            Perm.VIEW_AUDIT,
+            Perm.VIEW_REPORTS,
+            Perm.VIEW_FINANCE,
+            Perm.VIEW_AGGREGATES,
+        }
+    ),
+    Role.ECONOMIST: frozenset(
+        {
+            Perm.VIEW_ORGANISATION,
+            Perm.VIEW_REPORTS,
+            Perm.VIEW_FINANCE,
+            Perm.EDIT_FINANCE,
+            Perm.VIEW_AGGREGATES,
+        }
+    ),
+    Role.REGISTRAR: frozenset({Perm.VIEW_ORGANISATION, Perm.VIEW_PERSONAL_DATA}),
+    Role.BOARD_MEMBER: frozenset({Perm.VIEW_ORGANISATION, Perm.VIEW_REPORTS, Perm.VIEW_AGGREGATES}),
+    Role.DATA_PROTECTION_OFFICER: frozenset({Perm.VIEW_ORGANISATION, Perm.VIEW_AUDIT, Perm.VIEW_ACCESS_LOG}),
+    Role.REPORTING: frozenset({Perm.VIEW_ORGANISATION, Perm.VIEW_REPORTS, Perm.VIEW_AGGREGATES}),
+}

@@ -1,0 +1,84 @@
+"""Writes of the accounts app: each one transaction with its audit entry."""
+
+from __future__ import annotations
+
+import base64
+import secrets
+
+from django.db import transaction
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from finsam.accounts.models import Membership, User
+from finsam.accounts.roles import Role
+from finsam.core.audit import Actor, record
+from finsam.organisation.models import Association, Intervention
+
+RECOVERY_CODE_COUNT = 10
+TOTP_NAME = "Autentiseringsapp"
+RECOVERY_NAME = "Återställningskoder"
+
+
+def pending_totp_device(user: User) -> TOTPDevice:
+    """The unconfirmed authenticator a user is setting up (created on first request)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=TOTP_NAME, confirmed=False)
+    return device
+
+
+def totp_secret_base32(device: TOTPDevice) -> str:
+    return base64.b32encode(device.bin_key).decode("ascii")
+
+
+def _new_recovery_codes(user: User) -> list[str]:
+    device, _ = StaticDevice.objects.get_or_create(
+        user=user, name=RECOVERY_NAME, defaults={"confirmed": True}
+    )
+    device.token_set.all().delete()
+    codes = [f"{secrets.randbelow(10**8):08d}" for _ in range(RECOVERY_CODE_COUNT)]
+    for code in codes:
+        StaticToken.objects.create(device=device, token=code)
+    return codes
+
+
+@transaction.atomic
+def confirm_totp(actor: Actor, user: User, device: TOTPDevice) -> list[str]:
+    """Confirm the authenticator, drop any other, and issue fresh recovery codes (shown once, never again)."""
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    codes = _new_recovery_codes(user)
+    record(actor, "2fa.enable", user, association=None, after={"device": device.name})
+    return codes
+
+
+@transaction.atomic
+def regenerate_recovery_codes(actor: Actor, user: User) -> list[str]:
+    codes = _new_recovery_codes(user)
+    record(actor, "2fa.recovery_codes", user, association=None, after={"count": len(codes)})
+    return codes
+
+
+@transaction.atomic
+def grant_role(
+    actor: Actor,
+    user: User,
+    association: Association,
+    role: Role,
+    interventions: list[Intervention] | None = None,
+) -> Membership:
+    membership, created = Membership.objects.get_or_create(user=user, association=association, role=role)
+    before = None if created else {"interventions": sorted(i.code for i in membership.interventions.all())}
+    if interventions is not None:
+        if any(i.association_id != association.pk for i in interventions):
+            raise ValueError("an intervention of another association cannot be granted")
+        membership.interventions.set(interventions)
+    after = {
+        "user": user.username,
+        "role": role.value,
+        "interventions": sorted(i.code for i in membership.interventions.all()),
+    }
+    if created or before != {"interventions": after["interventions"]}:
+        record(actor, "membership.grant", membership, association=association, before=before, after=after)
+    return membership

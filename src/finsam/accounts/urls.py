@@ -1,0 +1,14 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from finsam.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("logga-in/", views.LoginView.as_view(), name="login"),
+    path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("verifiera/", views.verify, name="verify"),
+    path("tvastegsinloggning/", views.setup_2fa, name="setup_2fa"),
+    path("aterstallningskoder/", views.regenerate_codes, name="regenerate_codes"),
+    path("", views.profile, name="profile"),
+]

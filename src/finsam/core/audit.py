@@ -1,0 +1,100 @@
+"""The audit trail every service function writes, in the transaction of its change."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+
+from finsam.core.models import AuditEntry
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from finsam.accounts.models import User
+    from finsam.organisation.models import Association
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who makes a change: a logged-in user, or a command run from the shell."""
+
+    user: User | None
+    label: str
+    source: str = ""
+
+    @classmethod
+    def of(cls, request: HttpRequest) -> Actor:
+        user = request.user if request.user.is_authenticated else None
+        address = request.META.get("REMOTE_ADDR", "")
+        return cls(
+            user=user, label=user.get_username() if user else "anonym", source=f"webb {address}".strip()
+        )
+
+    @classmethod
+    def command(cls, name: str) -> Actor:
+        try:
+            who = getpass.getuser()
+        except (KeyError, OSError):
+            who = "okänd"
+        return cls(user=None, label=f"{who} (kommandorad)", source=f"finsam {name}")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return value
+
+
+# Never copied into the trail: a password hash is a secret even when it changes.
+SECRET_FIELDS = frozenset({"password"})
+
+
+def values(instance: models.Model) -> dict[str, Any]:
+    """The concrete field values as JSON-safe plain values, secrets included: compare, never store."""
+    result: dict[str, Any] = {}
+    for field in instance._meta.concrete_fields:
+        value = getattr(instance, field.attname)
+        if isinstance(field, models.DecimalField) and isinstance(value, Decimal):
+            # As stored, so 1300000 typed in a form and 1300000.00 read back compare equal.
+            value = value.quantize(Decimal(1).scaleb(-field.decimal_places))
+        result[field.attname] = _plain(value)
+    return result
+
+
+def mask(plain: dict[str, Any]) -> dict[str, Any]:
+    """What may enter the trail: a secret shows only that it is set."""
+    return {k: ("***" if k in SECRET_FIELDS and v else v) for k, v in plain.items()}
+
+
+def snapshot(instance: models.Model) -> dict[str, Any]:
+    return mask(values(instance))
+
+
+def record(
+    actor: Actor,
+    action: str,
+    instance: models.Model,
+    *,
+    association: Association | None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEntry:
+    return AuditEntry.objects.create(
+        association=association,
+        user=actor.user,
+        actor=actor.label,
+        source=actor.source,
+        action=action,
+        object_type=instance._meta.label_lower,
+        object_id=str(instance.pk or ""),
+        object_repr=str(instance)[:300],
+        before=before,
+        after=after,
+    )

@@ -1,0 +1,56 @@
+"""Swedish number and date formats: "2 238 400", "-504 695", "30 augusti 2024", "75 %"."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+NBSP = "\u00a0"
+MONTHS = (
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+
+
+def _group(digits: str) -> str:
+    parts: list[str] = []
+    while len(digits) > 3:
+        parts.insert(0, digits[-3:])
+        digits = digits[:-3]
+    parts.insert(0, digits)
+    return NBSP.join(parts)
+
+
+def number(value: Decimal | int, decimals: int = 0) -> str:
+    """Group thousands with a no-break space, decimal comma, ASCII minus."""
+    exponent = Decimal(1).scaleb(-decimals)
+    rounded = Decimal(value).quantize(exponent, rounding=ROUND_HALF_UP)
+    sign = "-" if rounded < 0 else ""
+    whole, _, fraction = f"{abs(rounded):f}".partition(".")
+    text = _group(whole)
+    if decimals:
+        text += "," + fraction.ljust(decimals, "0")
+    return sign + text
+
+
+def kronor(value: Decimal | int) -> str:
+    return number(value, 0)
+
+
+def percent(value: Decimal | float | int, decimals: int = 0) -> str:
+    """A share (0.75) as "75 %"."""
+    return f"{number(Decimal(str(value)) * 100, decimals)}{NBSP}%"
+
+
+def long_date(value: dt.date) -> str:
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from finsam.core import formatting
+from finsam.core.money import ORE, parse_amount
+
+
+class MoneyField(forms.DecimalField):
+    """Kronor as Swedes type them ("1 250 000,50"), stored exactly to the öre."""
+
+    default_error_messages = {
+        "invalid": _("Skriv ett belopp i kronor, till exempel 1 250 000 eller 1 250 000,50.")
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_digits", 14)
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(**kwargs)
+        self.widget.input_type = "text"
+        self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off"})
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Decimal):
+            return value
+        try:
+            amount = parse_amount(str(value))
+        except ValueError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if amount != amount.quantize(ORE):
+            raise ValidationError(_("Högst två decimaler (öre)."), code="max_decimal_places")
+        return amount
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, Decimal):
+            return formatting.number(value, 2 if value != value.to_integral_value() else 0)
+        return value

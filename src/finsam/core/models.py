@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEntry(models.Model):
+    """One change to data: who, when, what, and the values before and after.
+
+    Written by the service functions in the same transaction as the change itself, so a change
+    without its entry cannot be committed.
+    """
+
+    at = models.DateTimeField(_("tidpunkt"), auto_now_add=True, db_index=True)
+    association = models.ForeignKey(
+        "organisation.Association",
+        verbose_name=_("förbund"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("användare"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor = models.CharField(_("utförd av"), max_length=200)
+    source = models.CharField(_("källa"), max_length=200, blank=True)
+    action = models.CharField(_("händelse"), max_length=100, db_index=True)
+    object_type = models.CharField(_("typ"), max_length=100)
+    object_id = models.CharField(_("id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("post"), max_length=300, blank=True)
+    before = models.JSONField(_("före"), null=True, blank=True)
+    after = models.JSONField(_("efter"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ändringslogg")
+        verbose_name_plural = _("ändringsloggar")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["association", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_repr}"
+
+    def changed_fields(self) -> list[tuple[str, object, object]]:
+        before = self.before or {}
+        after = self.after or {}
+        keys = sorted(set(before) | set(after))
+        return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]

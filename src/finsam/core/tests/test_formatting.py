@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from finsam.core import formatting
+from finsam.core.money import json_amount, parse_amount, round_to, to_ore
+
+NBSP = "\u00a0"
+
+
+def test_kronor_are_grouped_with_no_break_spaces_and_an_ascii_minus() -> None:
+    assert formatting.kronor(Decimal("2238400")) == f"2{NBSP}238{NBSP}400"
+    assert formatting.kronor(Decimal("-504695.49")) == f"-504{NBSP}695"
+    assert formatting.kronor(Decimal("-504694.5")) == f"-504{NBSP}695"
+    assert formatting.kronor(0) == "0"
+    assert formatting.kronor(999) == "999"
+
+
+def test_decimals_use_a_comma() -> None:
+    assert formatting.number(Decimal("1234.5"), 2) == f"1{NBSP}234,50"
+
+
+def test_percent_and_long_dates() -> None:
+    assert formatting.percent(Decimal("0.75")) == f"75{NBSP}%"
+    assert formatting.percent(Decimal("0.1234"), 1) == f"12,3{NBSP}%"
+    assert formatting.long_date(dt.date(2024, 8, 30)) == "30 augusti 2024"
+
+
+def test_money_rounding_is_half_up_and_exact() -> None:
+    assert to_ore("0.005") == Decimal("0.01")
+    assert round_to(Decimal(161350), Decimal(100)) == Decimal(161400)
+    assert round_to(Decimal("161349.99"), Decimal(100)) == Decimal(161300)
+    assert json_amount(Decimal(204100)) == "204100.00"
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        ("1 234 567,50", "1234567.50"),
+        ("1234567.50", "1234567.50"),
+        ("1\u00a0234", "1234"),
+        ("-504 695", "-504695"),
+        ("\u2212504 695", "-504695"),
+        ("160 000,00", "160000.00"),
+    ],
+)
+def test_amounts_are_read_as_people_write_them(text: str, amount: str) -> None:
+    assert parse_amount(text) == Decimal(amount)
+
+
+@pytest.mark.parametrize("text", ["", "12 tkr", "1.234,50", "1,2,3", "abc", "--5"])
+def test_anything_else_is_not_an_amount(text: str) -> None:
+    with pytest.raises(ValueError, match="is not an amount"):
+        parse_amount(text)

@@ -1,0 +1,94 @@
+"""The demo: two associations built from the seed reports, demo users, and the reports written from them.
+
+Everything goes through the same paths a user takes (the organisation file, the services), and loading twice
+changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+
+from finsam.accounts import services as accounts
+from finsam.accounts.models import User
+from finsam.accounts.roles import Role
+from finsam.core import services as core
+from finsam.core.audit import Actor
+from finsam.organisation import orgfile
+from finsam.organisation.models import Association
+from finsam.reports import exporters
+
+DATA = Path(__file__).resolve().parent / "data"
+FILES = ("sodra-vatterbygden.yaml", "finnveden.yaml")
+PASSWORD = "demo"
+
+# username, full name, what the login shows; roles below.
+LOGINS = (
+    ("kansli", "kansliadministratör i båda demoförbunden"),
+    ("ekonom", "ekonom i båda demoförbunden"),
+    ("registrator", "deltagarregistrator för Samverkansteam Finnveden"),
+    ("styrelse", "styrelseledamot i Finnvedens Samordningsförbund (rapporter och sammanställningar)"),
+    ("dataskydd", "dataskyddsombud i båda demoförbunden (åtkomstloggar)"),
+)
+NAMES = {
+    "kansli": ("Karin", "Kansli"),
+    "ekonom": ("Erik", "Ekonom"),
+    "registrator": ("Rita", "Registrator"),
+    "styrelse": ("Sara", "Styrelse"),
+    "dataskydd": ("Dan", "Dataskydd"),
+}
+ROLES: tuple[tuple[str, Role, str, tuple[str, ...]], ...] = (
+    ("kansli", Role.OFFICE_ADMIN, "sodra-vatterbygden", ()),
+    ("kansli", Role.OFFICE_ADMIN, "finnveden", ()),
+    ("ekonom", Role.ECONOMIST, "sodra-vatterbygden", ()),
+    ("ekonom", Role.ECONOMIST, "finnveden", ()),
+    ("registrator", Role.REGISTRAR, "finnveden", ("SAMVERKANSTEAM",)),
+    ("styrelse", Role.BOARD_MEMBER, "finnveden", ()),
+    ("dataskydd", Role.DATA_PROTECTION_OFFICER, "sodra-vatterbygden", ()),
+    ("dataskydd", Role.DATA_PROTECTION_OFFICER, "finnveden", ()),
+)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    associations: list[Association]
+
+
+def _user(actor: Actor, username: str) -> User:
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        first, last = NAMES[username]
+        user = User(username=username, first_name=first, last_name=last)
+        user.set_password(PASSWORD)
+        core.save(actor, user, association=None)
+    return user
+
+
+@transaction.atomic
+def load() -> Loaded:
+    actor = Actor.command("demo")
+    associations = [orgfile.setup(DATA / name, actor) for name in FILES]
+    by_slug = {a.slug: a for a in associations}
+    for username, role, slug, codes in ROLES:
+        association = by_slug[slug]
+        interventions = list(association.interventions.filter(code__in=codes)) if codes else None
+        accounts.grant_role(actor, _user(actor, username), association, role, interventions)
+    return Loaded(associations)
+
+
+def write_reports(folder: Path) -> list[Path]:
+    """Every report the demo data gives, in every format, into folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for association in Association.objects.filter(slug__in=[f.removesuffix(".yaml") for f in FILES]):
+        for total in association.contribution_totals.all():
+            period = exporters.Period(dt.date(total.year, 1, 1), dt.date(total.year, 12, 31))
+            gathered = exporters.gather("contributions", association, period)
+            for fmt in exporters.CONTENT_TYPES:
+                path = folder / f"{gathered.document.filename}.{fmt}"
+                path.write_bytes(exporters.render(gathered, fmt))
+                written.append(path)
+    return written

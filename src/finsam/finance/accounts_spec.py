@@ -1,0 +1,49 @@
+"""Account selections of statement rows: "3510", "4000-7999", "3611,3612,3700-3799"; objects as "6:ENTER"."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_PART = re.compile(r"^(\d{1,10})(?:-(\d{1,10}))?$")
+_OBJECT = re.compile(r"^([^:\s]+):(.+)$")
+
+
+class SpecError(ValueError):
+    def __init__(self, value: str, expected: str) -> None:
+        super().__init__(f"{value!r}: {expected}")
+        self.value = value
+        self.expected = expected
+
+
+@dataclass(frozen=True)
+class AccountRange:
+    low: int
+    high: int
+
+    def __contains__(self, account: object) -> bool:
+        return isinstance(account, int) and self.low <= account <= self.high
+
+
+def parse_accounts(text: str) -> tuple[AccountRange, ...]:
+    ranges = []
+    for raw in text.split(","):
+        part = raw.strip()
+        match = _PART.match(part)
+        if not match:
+            raise SpecError(
+                part, "ett kontonummer, ett intervall som 4000-7999 eller en kommaseparerad lista av dem"
+            )
+        low = int(match.group(1))
+        high = int(match.group(2) or low)
+        if high < low:
+            raise SpecError(part, "ett intervall där första kontot inte är större än det andra")
+        ranges.append(AccountRange(low, high))
+    return tuple(ranges)
+
+
+def parse_object(text: str) -> tuple[str, str]:
+    match = _OBJECT.match(text.strip())
+    if not match:
+        raise SpecError(text, "dimension och objekt som DIM:OBJEKT, till exempel 6:ENTER")
+    return match.group(1), match.group(2)

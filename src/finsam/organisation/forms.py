@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from finsam.core.forms import MoneyField
+from finsam.organisation.models import (
+    Association,
+    BoardSeat,
+    ContributionTotal,
+    Grant,
+    Intervention,
+    Member,
+    Population,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class AssociationBoundForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A form whose choices and new instances belong to one association."""
+
+    def __init__(self, *args: Any, association: Association, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.association = association
+        if hasattr(self.instance, "association_id") and not self.instance.association_id:
+            self.instance.association = association
+
+
+class MemberForm(AssociationBoundForm):
+    class Meta:
+        model = Member
+        fields = ["code", "name", "kind"]
+
+
+class PopulationForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Population
+        fields = ["count", "reference_date"]
+        widgets = {"reference_date": DATE}
+
+
+class InterventionForm(AssociationBoundForm):
+    class Meta:
+        model = Intervention
+        fields = [
+            "code",
+            "name",
+            "kind",
+            "purpose",
+            "provider",
+            "places",
+            "start",
+            "end",
+            "target_group",
+            "public_description",
+            "referral_info",
+            "contact",
+        ]
+        widgets = {
+            "start": DATE,
+            "end": DATE,
+            "target_group": forms.Textarea(attrs={"rows": 3}),
+            "public_description": forms.Textarea(attrs={"rows": 4}),
+            "referral_info": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class BoardSeatForm(AssociationBoundForm):
+    person_name = forms.CharField(label=_("Namn"), max_length=200)
+
+    class Meta:
+        model = BoardSeat
+        fields = ["member", "role", "office", "start", "end"]
+        widgets = {"start": DATE, "end": DATE}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = self.association.members.all()  # type: ignore[attr-defined]
+        if self.instance.pk:
+            self.fields["person_name"].initial = self.instance.person.name
+        self.order_fields(["person_name", "member", "role", "office", "start", "end"])
+
+
+class GrantForm(forms.ModelForm):  # type: ignore[type-arg]
+    amount = MoneyField(label=_("Belopp (kr)"))
+
+    class Meta:
+        model = Grant
+        fields = ["intervention", "year", "amount", "decided_on", "note"]
+        widgets = {"decided_on": DATE}
+
+    def __init__(self, *args: Any, association: Association, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.association = association
+        self.fields["intervention"].queryset = association.interventions.all()  # type: ignore[attr-defined]
+
+
+class ContributionTotalForm(AssociationBoundForm):
+    amount = MoneyField(label=_("Totalt medlemsbidrag (kr)"), min_value=0)
+
+    class Meta:
+        model = ContributionTotal
+        fields = ["year", "amount", "decided_on"]
+        widgets = {"decided_on": DATE}

@@ -1,0 +1,488 @@
+"""The organisation file (`finsam setup FILE.yaml`): check everything, then apply it in one transaction.
+
+A file with any error changes nothing; every error names the key path, the value and what was expected.
+The format is described in docs/organisation-file.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from finsam.core import services as core
+from finsam.core.audit import Actor
+from finsam.finance.accounts_spec import SpecError, parse_accounts, parse_object
+from finsam.finance.models import StatementRow
+from finsam.organisation import services
+from finsam.organisation.models import (
+    Association,
+    BoardSeat,
+    ContributionTotal,
+    Grant,
+    Intervention,
+    Member,
+    Office,
+    Population,
+    slug_validator,
+)
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe YAML that leaves dates as text, so a bad date is reported with its key, not as a parser crash."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass
+class Problem:
+    path: str
+    value: Any
+    expected: str
+
+    def __str__(self) -> str:
+        return _("%(path)s: värdet %(value)s går inte att använda; förväntade %(expected)s") % {
+            "path": self.path,
+            "value": repr(self.value),
+            "expected": self.expected,
+        }
+
+
+class OrgFileError(Exception):
+    def __init__(self, source: str, problems: list[Problem]) -> None:
+        self.source = source
+        self.problems = problems
+        lines = "\n".join(f"  {p}" for p in problems)
+        super().__init__(f"{source}: {len(problems)} fel, inget har ändrats:\n{lines}")
+
+
+@dataclass
+class Checker:
+    """Reads typed values out of the parsed YAML, noting every problem instead of stopping at the first."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def fail(self, path: str, value: Any, expected: str) -> None:
+        self.problems.append(Problem(path, value, expected))
+
+    def mapping(self, value: Any, path: str, allowed: set[str], required: set[str]) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            self.fail(path, value, _("en mappning med nycklarna %s") % ", ".join(sorted(allowed)))
+            return {}
+        for key in value:
+            if key not in allowed:
+                self.fail(f"{path}.{key}", value[key], _("en av nycklarna %s") % ", ".join(sorted(allowed)))
+        for key in sorted(required - set(value)):
+            self.fail(f"{path}.{key}", None, _("ett värde (nyckeln saknas)"))
+        return value
+
+    def items(self, value: Any, path: str) -> list[Any]:
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.fail(path, value, _("en lista"))
+            return []
+        return value
+
+    def text(self, data: dict[str, Any], key: str, path: str, *, max_length: int = 200) -> str:
+        value = data.get(key)
+        if value is None:
+            return ""
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            self.fail(f"{path}.{key}", value, _("en text"))
+            return ""
+        text = str(value).strip()
+        if len(text) > max_length:
+            self.fail(f"{path}.{key}", value, _("högst %d tecken") % max_length)
+        return text
+
+    def choice(
+        self, data: dict[str, Any], key: str, path: str, choices: list[str], *, blank: bool = False
+    ) -> str:
+        value = data.get(key)
+        if value in (None, "") and blank:
+            return ""
+        if value not in choices:
+            self.fail(f"{path}.{key}", value, _("en av %s") % ", ".join(c for c in choices if c))
+            return ""
+        return str(value)
+
+    def integer(self, data: dict[str, Any], key: str, path: str, *, minimum: int = 0) -> int | None:
+        value = data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            self.fail(f"{path}.{key}", value, _("ett heltal, minst %d") % minimum)
+            return None
+        return value
+
+    def amount(self, data: dict[str, Any], key: str, path: str) -> Decimal | None:
+        value = data.get(key)
+        if value is None:
+            return None
+        try:
+            if isinstance(value, bool | float):
+                raise InvalidOperation
+            amount = Decimal(str(value).replace(" ", "").replace("\u00a0", "").replace(",", "."))
+        except InvalidOperation:
+            self.fail(
+                f"{path}.{key}", value, _("ett belopp i kronor, till exempel 2223000 eller '2 223 000,50'")
+            )
+            return None
+        if amount != amount.quantize(Decimal("0.01")):
+            self.fail(f"{path}.{key}", value, _("ett belopp med högst två decimaler"))
+            return None
+        return amount
+
+    def date(self, data: dict[str, Any], key: str, path: str) -> dt.date | None:
+        value = data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"{path}.{key}", value, _("ett datum ÅÅÅÅ-MM-DD"))
+            return None
+
+    def boolean(self, data: dict[str, Any], key: str, path: str) -> bool:
+        value = data.get(key, False)
+        if not isinstance(value, bool):
+            self.fail(f"{path}.{key}", value, _("true eller false"))
+            return False
+        return value
+
+
+ASSOCIATION_KEYS = {"slug", "name", "org_number", "seat", "website", "office"}
+MEMBER_KEYS = {"code", "name", "kind", "population", "population_date", "populations"}
+INTERVENTION_KEYS = {
+    "code",
+    "name",
+    "kind",
+    "purpose",
+    "provider",
+    "places",
+    "start",
+    "end",
+    "target_group",
+    "description",
+    "referral",
+    "contact",
+}
+BOARD_KEYS = {"person", "member", "role", "office", "from", "to"}
+GRANT_KEYS = {"intervention", "year", "amount", "decided_on", "note"}
+CONTRIBUTION_KEYS = {"year", "total", "decided_on"}
+ROW_KEYS = {"code", "name", "section", "category", "accounts", "object", "member", "budget_only"}
+TOP_KEYS = {
+    "association",
+    "members",
+    "board",
+    "interventions",
+    "grants",
+    "contributions",
+    "income_statement",
+    "balance_sheet",
+}
+
+
+@dataclass
+class Plan:
+    """Everything the file says, checked; applied by apply()."""
+
+    association: dict[str, Any]
+    members: list[dict[str, Any]] = field(default_factory=list)
+    populations: list[tuple[str, dt.date, int]] = field(default_factory=list)
+    interventions: list[dict[str, Any]] = field(default_factory=list)
+    board: list[dict[str, Any]] = field(default_factory=list)
+    grants: list[dict[str, Any]] = field(default_factory=list)
+    contributions: list[dict[str, Any]] = field(default_factory=list)
+    rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+
+def _unique(check: Checker, items: list[dict[str, Any]], key: str, path: str) -> None:
+    seen: set[Any] = set()
+    for index, item in enumerate(items):
+        value = item.get(key)
+        if value in seen:
+            check.fail(f"{path}[{index}].{key}", value, _("ett värde som inte redan finns i listan"))
+        seen.add(value)
+
+
+def _check_members(check: Checker, raw: Any, plan: Plan) -> None:
+    kinds = [k.value for k in Member.Kind]
+    for i, item in enumerate(check.items(raw, "members")):
+        path = f"members[{i}]"
+        data = check.mapping(item, path, MEMBER_KEYS, {"code", "name", "kind"})
+        member = {
+            "code": check.text(data, "code", path, max_length=30),
+            "name": check.text(data, "name", path),
+            "kind": check.choice(data, "kind", path, kinds),
+        }
+        plan.members.append(member)
+        # A single figure (population, population_date) or a history (populations: [{count, date}, …]).
+        figures: list[tuple[dict[str, Any], str, str, str]] = []
+        if "population" in data or "population_date" in data:
+            figures.append((data, path, "population", "population_date"))
+        for j, entry in enumerate(check.items(data.get("populations"), f"{path}.populations")):
+            where = f"{path}.populations[{j}]"
+            figures.append((check.mapping(entry, where, {"count", "date"}, set()), where, "count", "date"))
+        for figure, where, count_key, date_key in figures:
+            count = check.integer(figure, count_key, where, minimum=1)
+            day = check.date(figure, date_key, where)
+            for key in (count_key, date_key):
+                if figure.get(key) is None:
+                    check.fail(f"{where}.{key}", None, _("ett värde (folkmängd och referensdatum hör ihop)"))
+            if member["kind"] != Member.Kind.MUNICIPALITY:
+                check.fail(
+                    f"{where}.{count_key}", count, _("folkmängd endast för kommuner (kind: municipality)")
+                )
+            elif count is not None and day is not None:
+                plan.populations.append((member["code"], day, count))
+    _unique(check, plan.members, "code", "members")
+
+
+def _check_interventions(check: Checker, raw: Any, plan: Plan) -> None:
+    kinds = [k.value for k in Intervention.Kind]
+    purposes = [p.value for p in Intervention.Purpose]
+    for i, item in enumerate(check.items(raw, "interventions")):
+        path = f"interventions[{i}]"
+        data = check.mapping(item, path, INTERVENTION_KEYS, {"code", "name", "kind"})
+        plan.interventions.append(
+            {
+                "code": check.text(data, "code", path, max_length=30),
+                "name": check.text(data, "name", path),
+                "kind": check.choice(data, "kind", path, kinds),
+                "purpose": check.choice(data, "purpose", path, purposes, blank=True),
+                "provider": check.text(data, "provider", path),
+                "places": check.integer(data, "places", path),
+                "start": check.date(data, "start", path),
+                "end": check.date(data, "end", path),
+                "target_group": check.text(data, "target_group", path, max_length=5000),
+                "public_description": check.text(data, "description", path, max_length=20000),
+                "referral_info": check.text(data, "referral", path, max_length=5000),
+                "contact": check.text(data, "contact", path, max_length=300),
+            }
+        )
+    _unique(check, plan.interventions, "code", "interventions")
+
+
+def _check_board(check: Checker, raw: Any, plan: Plan, member_codes: set[str]) -> None:
+    roles = [r.value for r in BoardSeat.Role]
+    offices = [o.value for o in BoardSeat.Office]
+    for i, item in enumerate(check.items(raw, "board")):
+        path = f"board[{i}]"
+        data = check.mapping(item, path, BOARD_KEYS, {"person", "member", "role", "from"})
+        seat = {
+            "person": check.text(data, "person", path),
+            "member": check.choice(data, "member", path, sorted(member_codes)),
+            "role": check.choice(data, "role", path, roles),
+            "office": check.choice(data, "office", path, offices, blank=True),
+            "start": check.date(data, "from", path),
+            "end": check.date(data, "to", path),
+        }
+        start, end = seat["start"], seat["end"]
+        if isinstance(start, dt.date) and isinstance(end, dt.date) and end < start:
+            check.fail(f"{path}.to", data.get("to"), _("ett datum som inte är före from"))
+        plan.board.append(seat)
+
+
+def _check_money(check: Checker, raw_grants: Any, raw_totals: Any, plan: Plan, codes: set[str]) -> None:
+    for i, item in enumerate(check.items(raw_grants, "grants")):
+        path = f"grants[{i}]"
+        data = check.mapping(item, path, GRANT_KEYS, {"intervention", "year", "amount", "decided_on"})
+        plan.grants.append(
+            {
+                "intervention": check.choice(data, "intervention", path, sorted(codes)),
+                "year": check.integer(data, "year", path, minimum=2004),
+                "amount": check.amount(data, "amount", path),
+                "decided_on": check.date(data, "decided_on", path),
+                "note": check.text(data, "note", path, max_length=300),
+            }
+        )
+    for i, item in enumerate(check.items(raw_totals, "contributions")):
+        path = f"contributions[{i}]"
+        data = check.mapping(item, path, CONTRIBUTION_KEYS, {"year", "total"})
+        plan.contributions.append(
+            {
+                "year": check.integer(data, "year", path, minimum=2004),
+                "amount": check.amount(data, "total", path),
+                "decided_on": check.date(data, "decided_on", path),
+            }
+        )
+    _unique(check, plan.contributions, "year", "contributions")
+
+
+def _check_rows(check: Checker, raw: Any, statement: str, plan: Plan, member_codes: set[str]) -> None:
+    is_income = statement == StatementRow.Statement.INCOME
+    sections = (
+        ["income", "operations", "administration", "financial"] if is_income else ["assets", "liabilities"]
+    )
+    categories = [c.value for c in StatementRow.Category]
+    rows = []
+    for i, item in enumerate(check.items(raw, statement)):
+        path = f"{statement}[{i}]"
+        data = check.mapping(item, path, ROW_KEYS, {"code", "name", "section"})
+        row = {
+            "code": check.text(data, "code", path, max_length=30),
+            "name": check.text(data, "name", path),
+            "section": check.choice(data, "section", path, sections),
+            "category": check.choice(data, "category", path, categories, blank=True),
+            "accounts": check.text(data, "accounts", path, max_length=300),
+            "object": check.text(data, "object", path, max_length=100),
+            "member": check.choice(data, "member", path, sorted(member_codes), blank=True),
+            "budget_only": check.boolean(data, "budget_only", path),
+        }
+        try:
+            if row["accounts"]:
+                parse_accounts(str(row["accounts"]))
+            if row["object"]:
+                parse_object(str(row["object"]))
+        except SpecError as error:
+            key = "object" if error.expected.startswith("dimension") else "accounts"
+            check.fail(f"{path}.{key}", error.value, error.expected)
+        if not row["accounts"] and not row["budget_only"]:
+            check.fail(f"{path}.accounts", None, _("konton, eller budget_only: true"))
+        rows.append(row)
+    _unique(check, rows, "code", statement)
+    plan.rows[statement] = rows
+
+
+def read(path: Path) -> Plan:
+    """Parse and check the whole file; raise OrgFileError listing every problem."""
+    source = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise OrgFileError(
+            source, [Problem("(filen)", source, _("en läsbar YAML-fil i UTF-8: %s") % error)]
+        ) from None
+    try:
+        raw = yaml.load(text, Loader=_Loader)  # a SafeLoader subclass
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"rad {mark.line + 1}, kolumn {mark.column + 1}" if mark else "(filen)"
+        raise OrgFileError(
+            source, [Problem(where, getattr(error, "problem", ""), _("giltig YAML"))]
+        ) from None
+    check = Checker()
+    top = check.mapping(raw, "(filen)", TOP_KEYS, {"association"})
+    head = check.mapping(top.get("association"), "association", ASSOCIATION_KEYS, {"slug", "name"})
+    slug = check.text(head, "slug", "association", max_length=50)
+    try:
+        slug_validator(slug)
+    except ValidationError:
+        check.fail("association.slug", slug, _("små bokstäver a–z, siffror och bindestreck"))
+    plan = Plan(
+        association={
+            "slug": slug,
+            "name": check.text(head, "name", "association"),
+            "org_number": check.text(head, "org_number", "association", max_length=11),
+            "seat": check.text(head, "seat", "association", max_length=100),
+            "website": check.text(head, "website", "association"),
+            "office": check.text(head, "office", "association"),
+        }
+    )
+    _check_members(check, top.get("members"), plan)
+    member_codes = {m["code"] for m in plan.members}
+    _check_interventions(check, top.get("interventions"), plan)
+    _check_board(check, top.get("board"), plan, member_codes)
+    intervention_codes = {i["code"] for i in plan.interventions}
+    _check_money(check, top.get("grants"), top.get("contributions"), plan, intervention_codes)
+    for statement in StatementRow.Statement:
+        _check_rows(check, top.get(statement.value), statement.value, plan, member_codes)
+    if check.problems:
+        raise OrgFileError(source, check.problems)
+    return plan
+
+
+def _upsert(actor: Actor, association: Association, instance: Any, values: dict[str, Any]) -> Any:
+    for key, value in values.items():
+        setattr(instance, key, value)
+    return core.save(actor, instance, association=association)
+
+
+@transaction.atomic
+def apply(actor: Actor, plan: Plan) -> Association:
+    head = plan.association
+    association = Association.objects.filter(slug=head["slug"]).first() or Association(slug=head["slug"])
+    office = None
+    if head["office"]:
+        office = Office.objects.filter(name=head["office"]).first()
+        office = office or core.save(actor, Office(name=head["office"]), association=None)
+    values = {k: v for k, v in head.items() if k != "office"} | {"office": office}
+    association = _upsert(actor, association, association, values)
+
+    members = {m.code: m for m in association.members.all()}
+    for data in plan.members:
+        member = members.get(data["code"]) or Member(association=association)
+        members[data["code"]] = _upsert(actor, association, member, data)
+    for code, day, count in plan.populations:
+        population = Population.objects.filter(member=members[code], reference_date=day).first()
+        population = population or Population(member=members[code], reference_date=day)
+        population.count = count
+        services.save_population(actor, population)
+
+    interventions = {i.code: i for i in association.interventions.all()}
+    for data in plan.interventions:
+        intervention = interventions.get(data["code"]) or Intervention(association=association)
+        interventions[data["code"]] = _upsert(actor, association, intervention, data)
+
+    for seat in plan.board:
+        member = members[seat["member"]]
+        person = services.person_named(actor, association, seat["person"])
+        board_seat = BoardSeat.objects.filter(
+            association=association, member=member, person=person, role=seat["role"], start=seat["start"]
+        ).first() or BoardSeat(association=association, member=member, person=person, role=seat["role"])
+        _upsert(
+            actor,
+            association,
+            board_seat,
+            {"office": seat["office"], "start": seat["start"], "end": seat["end"]},
+        )
+
+    for grant in plan.grants:
+        intervention = interventions[grant["intervention"]]
+        decision = Grant.objects.filter(
+            intervention=intervention, year=grant["year"], decided_on=grant["decided_on"]
+        ).first() or Grant(intervention=intervention)
+        values = {k: v for k, v in grant.items() if k != "intervention"}
+        _upsert(actor, association, decision, values)
+
+    for total in plan.contributions:
+        stored = ContributionTotal.objects.filter(association=association, year=total["year"]).first()
+        _upsert(actor, association, stored or ContributionTotal(association=association), total)
+
+    _apply_rows(actor, association, plan, members)
+    return association
+
+
+def _apply_rows(actor: Actor, association: Association, plan: Plan, members: dict[str, Member]) -> None:
+    for statement, rows in plan.rows.items():
+        if not rows:
+            continue
+        existing = {r.code: r for r in association.statement_rows.filter(statement=statement)}
+        # Positions are rewritten in a second pass, so a reordering never collides half-way.
+        for position, data in enumerate(rows, start=1):
+            row = existing.pop(data["code"], None) or StatementRow(
+                association=association, statement=statement
+            )
+            values = data | {"member": members.get(data["member"]), "position": position}
+            _upsert(actor, association, row, values)
+        for stale in existing.values():
+            core.delete(actor, stale, association=association)
+
+
+def setup(path: Path, actor: Actor) -> Association:
+    return apply(actor, read(path))

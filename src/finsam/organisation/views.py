@@ -1,0 +1,310 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model, Sum
+from django.forms import ModelForm
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from finsam.accounts.access import AssociationRequest, association_view
+from finsam.accounts.roles import Perm
+from finsam.core import services as core
+from finsam.core.audit import Actor
+from finsam.core.models import AuditEntry
+from finsam.organisation import contributions, services
+from finsam.organisation.forms import (
+    BoardSeatForm,
+    ContributionTotalForm,
+    GrantForm,
+    InterventionForm,
+    MemberForm,
+    PopulationForm,
+)
+from finsam.organisation.models import BoardSeat, ContributionTotal, Grant, Intervention, Member, Population
+
+
+def _save_form(
+    request: AssociationRequest,
+    form: ModelForm,  # type: ignore[type-arg]
+    save: Callable[[Any], Model] | None = None,
+) -> Model | None:
+    """Validate a bound form and save its instance through a service; errors go back onto the form."""
+    if not form.is_valid():
+        return None
+    instance = form.save(commit=False)
+    try:
+        if save is None:
+            return core.save(Actor.of(request), instance, association=request.association)
+        return save(instance)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
+
+
+def _form_page(
+    request: AssociationRequest,
+    form: ModelForm,  # type: ignore[type-arg]
+    *,
+    title: str,
+    back: str,
+    save: Callable[[Any], Model] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> HttpResponse:
+    if request.method == "POST" and _save_form(request, form, save) is not None:
+        messages.success(request, _("Ändringarna är sparade."))
+        return redirect(back)
+    context = {"form": form, "title": title, "back": back, **(extra or {})}
+    return render(request, "organisation/form.html", context)
+
+
+def _editable(request: AssociationRequest) -> bool:
+    return Perm.EDIT_ORGANISATION in request.perms
+
+
+def _require_edit(request: AssociationRequest) -> None:
+    if request.method == "POST" and not _editable(request):
+        raise PermissionDenied
+
+
+def _base(request: AssociationRequest) -> str:
+    return f"/f/{request.association.slug}"
+
+
+@association_view(Perm.VIEW_ORGANISATION)
+def overview(request: AssociationRequest) -> HttpResponse:
+    association = request.association
+    year = timezone.localdate().year
+    context = {
+        "members": association.members.count(),
+        "interventions": association.interventions.count(),
+        "active_interventions": [i for i in association.interventions.all() if i.is_active_in(year)],
+        "board": association.board_seats.filter(end__isnull=True).count(),
+        "year": year,
+    }
+    return render(request, "organisation/overview.html", context)
+
+
+@association_view(Perm.VIEW_ORGANISATION)
+def member_list(request: AssociationRequest) -> HttpResponse:
+    members = (
+        Member.objects.filter(association=request.association)
+        .in_report_order()
+        .prefetch_related("populations")
+    )
+    return render(
+        request, "organisation/member_list.html", {"members": members, "editable": _editable(request)}
+    )
+
+
+@association_view(Perm.EDIT_ORGANISATION)
+def member_create(request: AssociationRequest) -> HttpResponse:
+    form = MemberForm(request.POST or None, association=request.association)
+    return _form_page(request, form, title=_("Ny medlem"), back=f"{_base(request)}/medlemmar/")
+
+
+@association_view(Perm.VIEW_ORGANISATION)
+def member_detail(request: AssociationRequest, pk: int) -> HttpResponse:
+    _require_edit(request)
+    member = get_object_or_404(Member, pk=pk, association=request.association)
+    form = MemberForm(request.POST or None, instance=member, association=request.association)
+    population_form = PopulationForm()
+    extra = {
+        "member": member,
+        "population_form": population_form,
+        "populations": member.populations.all(),
+        "editable": _editable(request),
+    }
+    return _form_page(request, form, title=member.name, back=f"{_base(request)}/medlemmar/", extra=extra)
+
+
+@association_view(Perm.EDIT_ORGANISATION)
+def population_add(request: AssociationRequest, pk: int) -> HttpResponse:
+    member = get_object_or_404(Member, pk=pk, association=request.association)
+    form = PopulationForm(request.POST or None, instance=Population(member=member))
+    if request.method == "POST":
+        actor = Actor.of(request)
+        if _save_form(request, form, lambda p: services.save_population(actor, p)) is not None:
+            form = PopulationForm()
+            messages.success(request, _("Folkmängden är sparad."))
+        if not request.htmx:  # type: ignore[attr-defined]
+            return redirect(f"{_base(request)}/medlemmar/{member.pk}/")
+    return render(
+        request,
+        "organisation/_populations.html",
+        {
+            "member": member,
+            "populations": member.populations.all(),
+            "population_form": form,
+            "editable": True,
+        },
+    )
+
+
+@association_view(Perm.VIEW_ORGANISATION)
+def board_list(request: AssociationRequest) -> HttpResponse:
+    today = timezone.localdate()
+    seats = list(request.association.board_seats.select_related("member", "person"))
+    current = [s for s in seats if s.is_active_on(today)]
+    other = [s for s in seats if not s.is_active_on(today)]
+    return render(
+        request,
+        "organisation/board_list.html",
+        {"current": current, "other": other, "editable": _editable(request)},
+    )
+
+
+def _board_form(request: AssociationRequest, seat: BoardSeat, title: str) -> HttpResponse:
+    form = BoardSeatForm(request.POST or None, instance=seat, association=request.association)
+    actor = Actor.of(request)
+    return _form_page(
+        request,
+        form,
+        title=title,
+        back=f"{_base(request)}/styrelse/",
+        save=lambda s: services.save_board_seat(actor, s, form.cleaned_data["person_name"]),
+    )
+
+
+@association_view(Perm.EDIT_ORGANISATION)
+def board_create(request: AssociationRequest) -> HttpResponse:
+    return _board_form(request, BoardSeat(association=request.association), _("Ny styrelseplats"))
+
+
+@association_view(Perm.EDIT_ORGANISATION)
+def board_edit(request: AssociationRequest, pk: int) -> HttpResponse:
+    seat = get_object_or_404(BoardSeat, pk=pk, association=request.association)
+    return _board_form(request, seat, str(seat))
+
+
+@association_view(Perm.VIEW_ORGANISATION)
+def intervention_list(request: AssociationRequest) -> HttpResponse:
+    interventions = request.association.interventions.annotate(granted=Sum("grants__amount"))
+    return render(
+        request,
+        "organisation/intervention_list.html",
+        {"interventions": interventions, "editable": _editable(request)},
+    )
+
+
+@association_view(Perm.EDIT_ORGANISATION)
+def intervention_create(request: AssociationRequest) -> HttpResponse:
+    form = InterventionForm(request.POST or None, association=request.association)
+    return _form_page(request, form, title=_("Ny insats"), back=f"{_base(request)}/insatser/")
+
+
+@association_view(Perm.VIEW_ORGANISATION)
+def intervention_detail(request: AssociationRequest, pk: int) -> HttpResponse:
+    _require_edit(request)
+    intervention = get_object_or_404(Intervention, pk=pk, association=request.association)
+    form = InterventionForm(request.POST or None, instance=intervention, association=request.association)
+    extra = {
+        "grants": intervention.grants.all(),
+        "editable": _editable(request),
+        "intervention": intervention,
+    }
+    return _form_page(request, form, title=intervention.name, back=f"{_base(request)}/insatser/", extra=extra)
+
+
+@association_view(Perm.VIEW_ORGANISATION)
+def grant_list(request: AssociationRequest) -> HttpResponse:
+    grants = Grant.objects.filter(intervention__association=request.association).select_related(
+        "intervention"
+    )
+    years: dict[int, list[Grant]] = {}
+    for grant in grants:
+        years.setdefault(grant.year, []).append(grant)
+    by_year = [
+        {"year": year, "grants": items, "total": sum((g.amount for g in items), Decimal(0))}
+        for year, items in sorted(years.items(), reverse=True)
+    ]
+    return render(
+        request, "organisation/grant_list.html", {"by_year": by_year, "editable": _editable(request)}
+    )
+
+
+def _grant_form(request: AssociationRequest, grant: Grant, title: str) -> HttpResponse:
+    form = GrantForm(request.POST or None, instance=grant, association=request.association)
+    actor = Actor.of(request)
+    return _form_page(
+        request,
+        form,
+        title=title,
+        back=f"{_base(request)}/beviljade-belopp/",
+        save=lambda g: services.save_grant(actor, g),
+    )
+
+
+@association_view(Perm.EDIT_ORGANISATION)
+def grant_create(request: AssociationRequest) -> HttpResponse:
+    initial = Grant(year=timezone.localdate().year)
+    code = request.GET.get("insats")
+    if code:
+        initial.intervention = get_object_or_404(Intervention, association=request.association, code=code)
+    return _grant_form(request, initial, _("Nytt beviljat belopp"))
+
+
+@association_view(Perm.EDIT_ORGANISATION)
+def grant_edit(request: AssociationRequest, pk: int) -> HttpResponse:
+    grant = get_object_or_404(Grant, pk=pk, intervention__association=request.association)
+    return _grant_form(request, grant, str(grant))
+
+
+@association_view(Perm.VIEW_REPORTS)
+def contribution_split(request: AssociationRequest) -> HttpResponse:
+    association = request.association
+    totals = list(association.contribution_totals.all())
+    try:
+        year = int(request.GET.get("ar") or (totals[0].year if totals else timezone.localdate().year))
+    except ValueError:
+        raise Http404 from None
+    split = None
+    error = None
+    try:
+        split = contributions.compute(association, year)
+    except contributions.ContributionError as problem:
+        error = str(problem)
+    stored = next((t for t in totals if t.year == year), None)
+    form = None
+    if _editable(request):
+        form = ContributionTotalForm(
+            instance=stored or ContributionTotal(association=association, year=year), association=association
+        )
+    formats = [("xlsx", "Excel"), ("pdf", "PDF"), ("docx", "Word"), ("json", "JSON")]
+    context = {
+        "split": split,
+        "error": error,
+        "year": year,
+        "totals": totals,
+        "form": form,
+        "formats": formats,
+    }
+    return render(request, "organisation/contributions.html", context)
+
+
+@association_view(Perm.EDIT_ORGANISATION)
+def contribution_total_save(request: AssociationRequest) -> HttpResponse:
+    association = request.association
+    year_text = request.POST.get("year", "")
+    existing = association.contribution_totals.filter(year=year_text).first() if year_text.isdigit() else None
+    form = ContributionTotalForm(request.POST or None, instance=existing, association=association)
+    saved = _save_form(request, form)
+    if saved is None:
+        messages.error(
+            request, _("Beloppet kunde inte sparas: {errors}").format(errors=form.errors.as_text())
+        )
+        return redirect(f"{_base(request)}/medlemsbidrag/")
+    messages.success(request, _("Totalbeloppet är sparat."))
+    return redirect(f"{_base(request)}/medlemsbidrag/?ar={form.instance.year}")
+
+
+@association_view(Perm.VIEW_AUDIT)
+def audit_log(request: AssociationRequest) -> HttpResponse:
+    entries = AuditEntry.objects.filter(association=request.association).select_related("user")[:500]
+    return render(request, "organisation/audit_log.html", {"entries": entries})

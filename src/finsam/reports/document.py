@@ -1,0 +1,78 @@
+"""A report's content gathered once, independent of the file format it is rendered to."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+from finsam.core import formatting
+
+
+class Kind(StrEnum):
+    TEXT = "text"
+    INTEGER = "integer"
+    MONEY = "money"  # kronor, shown whole
+    SHARE = "share"  # 0.25 shown as 25,0 %
+    DATE = "date"
+
+
+Cell = str | int | Decimal | dt.date | None
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    kind: Kind = Kind.TEXT
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind in (Kind.INTEGER, Kind.MONEY, Kind.SHARE)
+
+    def display(self, value: Cell) -> str:
+        """The value as a reader sees it on a page."""
+        if value is None or value == "":
+            return ""
+        if self.kind == Kind.MONEY:
+            assert isinstance(value, Decimal | int)
+            return formatting.kronor(value)
+        if self.kind == Kind.SHARE:
+            assert isinstance(value, Decimal | int)
+            return formatting.percent(value, 1)
+        if self.kind == Kind.INTEGER:
+            assert isinstance(value, int)
+            return formatting.number(value)
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        return str(value)
+
+
+@dataclass
+class Table:
+    title: str
+    columns: list[Column]
+    rows: list[dict[str, Cell]]
+    total: dict[str, Cell] | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Section:
+    heading: str
+    paragraphs: list[str] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+
+
+@dataclass
+class Document:
+    title: str
+    association: str
+    period: str
+    sections: list[Section]
+    filename: str  # without extension
+
+    @property
+    def tables(self) -> list[Table]:
+        return [t for s in self.sections for t in s.tables]

@@ -1,0 +1,83 @@
+"""Report kinds and file formats: a report is gathered once, then rendered to any format."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from finsam.organisation import contributions as contribution_rules
+from finsam.organisation.models import Association
+from finsam.reports import contributions
+from finsam.reports.document import Document
+from finsam.reports.render.docx import render_docx
+from finsam.reports.render.html import render_html
+from finsam.reports.render.pdf import render_pdf
+from finsam.reports.render.xlsx import render_xlsx
+
+CONTENT_TYPES = {
+    "json": "application/json",
+    "html": "text/html; charset=utf-8",
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+# Kinds named by the command line that later parts of the system will provide.
+PLANNED_KINDS = (
+    "participants",
+    "income-statement",
+    "balance-sheet",
+    "cash-flow",
+    "goals",
+    "interim-report",
+    "annual-report",
+    "business-plan",
+)
+
+
+class ReportUnavailable(Exception):
+    """The report cannot be made from the data held (e.g. no total recorded for the year)."""
+
+
+@dataclass(frozen=True)
+class Gathered:
+    data: dict[str, Any]
+    document: Document
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date
+    end: dt.date
+
+
+def _contributions(association: Association, period: Period) -> Gathered:
+    try:
+        split = contribution_rules.compute(association, period.end.year)
+    except contribution_rules.ContributionError as error:
+        raise ReportUnavailable(str(error)) from None
+    return Gathered(contributions.as_json(split), contributions.as_document(split))
+
+
+KINDS: dict[str, Callable[[Association, Period], Gathered]] = {"contributions": _contributions}
+
+
+def gather(kind: str, association: Association, period: Period) -> Gathered:
+    return KINDS[kind](association, period)
+
+
+def render(gathered: Gathered, fmt: str) -> bytes:
+    if fmt == "json":
+        return (json.dumps(gathered.data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    if fmt == "html":
+        return render_html(gathered.document).encode("utf-8")
+    if fmt == "pdf":
+        return render_pdf(gathered.document)
+    if fmt == "docx":
+        return render_docx(gathered.document)
+    if fmt == "xlsx":
+        return render_xlsx(gathered.document)
+    raise ValueError(f"unknown format {fmt!r}")

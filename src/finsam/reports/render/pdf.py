@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+import weasyprint
+
+from finsam.reports.document import Document
+from finsam.reports.render.html import render_html
+
+
+def render_pdf(document: Document) -> bytes:
+    html = render_html(document, for_print=True)
+    pdf = weasyprint.HTML(string=html).write_pdf()
+    assert isinstance(pdf, bytes)
+    return pdf

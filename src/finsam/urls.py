@@ -1,0 +1,10 @@
+from django.urls import include, path
+
+from finsam.core import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("konto/", include("finsam.accounts.urls")),
+    path("f/<slug:slug>/", include("finsam.organisation.urls")),
+    path("f/<slug:slug>/rapporter/", include("finsam.reports.urls")),
+]
