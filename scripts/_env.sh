@@ -19,6 +19,8 @@ apt_install() {
 
 venv_install() {
   local extras="$1" stamp="$VENV/.installed-$1"
+  # Debian's own Python keeps venv (and ensurepip) in a separate package.
+  "$PYTHON" -c "import ensurepip, venv" 2>/dev/null || apt_install python3-venv
   if [ ! -x "$VENV/bin/python" ]; then
     "$PYTHON" -m venv "$VENV"
   fi
