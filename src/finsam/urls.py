@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from finsam.accounts.urls import association_urlpatterns as user_admin
 from finsam.core import views
 
 urlpatterns = [
@@ -7,4 +8,5 @@ urlpatterns = [
     path("konto/", include("finsam.accounts.urls")),
     path("f/<slug:slug>/", include("finsam.organisation.urls")),
     path("f/<slug:slug>/rapporter/", include("finsam.reports.urls")),
+    path("f/<slug:slug>/anvandare/", include((user_admin, "users"))),
 ]

@@ -1,7 +1,12 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from finsam.accounts.roles import Role
+from finsam.organisation.models import Association, Intervention
 
 
 class CodeForm(forms.Form):
@@ -16,3 +21,35 @@ class CodeForm(forms.Form):
 
     def clean_code(self) -> str:
         return "".join(self.cleaned_data["code"].split())
+
+
+class GrantRoleForm(forms.Form):
+    username = forms.RegexField(
+        label=_("Användarnamn"),
+        regex=r"^[\w.@+-]{2,150}$",
+        help_text=_("Finns användaren redan får hon den nya rollen; annars skapas ett konto."),
+        error_messages={"invalid": _("Bokstäver, siffror och . @ + - _, minst två tecken.")},
+    )
+    first_name = forms.CharField(label=_("Förnamn"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Efternamn"), max_length=150, required=False)
+    email = forms.EmailField(label=_("E-post"), required=False)
+    role = forms.ChoiceField(label=_("Roll"), choices=Role.choices)
+    interventions = forms.ModelMultipleChoiceField(
+        label=_("Insatser (för deltagarregistratorer)"),
+        queryset=Intervention.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, association: Association, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        queryset = association.interventions.filter(kind=Intervention.Kind.INDIVIDUAL)
+        self.fields["interventions"].queryset = queryset  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("role") == Role.REGISTRAR and not data.get("interventions"):
+            self.add_error("interventions", _("En deltagarregistrator behöver minst en insats."))
+        if data.get("role") != Role.REGISTRAR and data.get("interventions"):
+            self.add_error("interventions", _("Insatser anges bara för deltagarregistratorer."))
+        return data

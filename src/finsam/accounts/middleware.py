@@ -11,6 +11,23 @@ from django_otp import user_has_device
 EXEMPT_PREFIXES = ("/konto/", "/static/", "/katalog/", "/enkat/")
 
 
+class RequirePasswordChangeMiddleware:
+    """An account created with a one-time password must choose its own before anything else."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and getattr(user, "password_change_required", False)
+            and not request.path.startswith(EXEMPT_PREFIXES)
+        ):
+            return redirect("accounts:change_password")
+        return self.get_response(request)
+
+
 class RequireTwoFactorMiddleware:
     """In production every logged-in user must have confirmed a second factor before seeing anything."""
 

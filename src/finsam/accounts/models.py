@@ -10,6 +10,12 @@ from finsam.accounts.roles import ROLE_PERMS, Perm, Role
 class User(AbstractUser):
     """A person who logs in; what she may see comes from her memberships, never from the user itself."""
 
+    password_change_required = models.BooleanField(
+        _("måste byta lösenord"),
+        default=False,
+        help_text=_("Satt när kansliet har skapat kontot med ett engångslösenord."),
+    )
+
     class Meta:
         verbose_name = _("användare")
         verbose_name_plural = _("användare")

@@ -31,6 +31,7 @@ class Perm(StrEnum):
     VIEW_AGGREGATES = "participants.aggregates"
     VIEW_PERSONAL_DATA = "participants.personal"
     VIEW_ACCESS_LOG = "privacy.access_log"
+    MANAGE_USERS = "accounts.manage"
 
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
@@ -42,6 +43,7 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.VIEW_REPORTS,
             Perm.VIEW_FINANCE,
             Perm.VIEW_AGGREGATES,
+            Perm.MANAGE_USERS,
         }
     ),
     Role.ECONOMIST: frozenset(

@@ -11,6 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from finsam.accounts.models import Membership, User
 from finsam.accounts.roles import Role
+from finsam.core import services as core
 from finsam.core.audit import Actor, record
 from finsam.organisation.models import Association, Intervention
 
@@ -82,3 +83,61 @@ def grant_role(
     if created or before != {"interventions": after["interventions"]}:
         record(actor, "membership.grant", membership, association=association, before=before, after=after)
     return membership
+
+
+@transaction.atomic
+def revoke_role(actor: Actor, membership: Membership) -> None:
+    before = {
+        "user": membership.user.username,
+        "role": membership.role,
+        "interventions": sorted(i.code for i in membership.interventions.all()),
+    }
+    record(actor, "membership.revoke", membership, association=membership.association, before=before)
+    membership.delete()
+
+
+@transaction.atomic
+def create_user(actor: Actor, username: str, first_name: str, last_name: str, email: str) -> tuple[User, str]:
+    """A new account with a one-time password that must be changed at first login (returned once)."""
+    password = secrets.token_urlsafe(12)
+    user = User(
+        username=username,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        password_change_required=True,
+    )
+    user.set_password(password)
+    core.save(actor, user, association=None)
+    return user, password
+
+
+@transaction.atomic
+def change_password(actor: Actor, user: User, password: str) -> None:
+    user.set_password(password)
+    user.password_change_required = False
+    core.save(actor, user, association=None)
+
+
+@transaction.atomic
+def invite(
+    actor: Actor,
+    association: Association,
+    *,
+    username: str,
+    role: Role,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    interventions: list[Intervention] | None = None,
+) -> tuple[User, str | None]:
+    """Give a role in the association, creating the account first if the user name is new.
+
+    Returns the user and, for a new account, its one-time password (shown once to the office).
+    """
+    user = User.objects.filter(username=username).first()
+    password = None
+    if user is None:
+        user, password = create_user(actor, username, first_name, last_name, email)
+    grant_role(actor, user, association, role, interventions)
+    return user, password

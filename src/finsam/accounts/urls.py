@@ -10,5 +10,12 @@ urlpatterns = [
     path("verifiera/", views.verify, name="verify"),
     path("tvastegsinloggning/", views.setup_2fa, name="setup_2fa"),
     path("aterstallningskoder/", views.regenerate_codes, name="regenerate_codes"),
+    path("byt-losenord/", views.change_password, name="change_password"),
     path("", views.profile, name="profile"),
+]
+
+# Under /f/<slug>/anvandare/: the office's administration of the association's users.
+association_urlpatterns = [
+    path("", views.users, name="list"),
+    path("<int:pk>/ta-bort/", views.revoke, name="revoke"),
 ]

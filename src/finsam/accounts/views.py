@@ -2,11 +2,12 @@ from __future__ import annotations
 
 import segno
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -15,9 +16,10 @@ from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 
 from finsam.accounts import services
-from finsam.accounts.access import associations_of
-from finsam.accounts.forms import CodeForm
-from finsam.accounts.models import User
+from finsam.accounts.access import AssociationRequest, association_view, associations_of
+from finsam.accounts.forms import CodeForm, GrantRoleForm
+from finsam.accounts.models import Membership, User
+from finsam.accounts.roles import Perm, Role
 from finsam.core.audit import Actor
 
 
@@ -104,3 +106,57 @@ def profile(request: HttpRequest) -> HttpResponse:
         "accounts/profile.html",
         {"memberships": memberships, "has_2fa": user_has_device(user), "associations": associations_of(user)},
     )
+
+
+@association_view(Perm.MANAGE_USERS)
+def users(request: AssociationRequest) -> HttpResponse:
+    association = request.association
+    form = GrantRoleForm(request.POST or None, association=association)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        user, password = services.invite(
+            Actor.of(request),
+            association,
+            username=data["username"],
+            role=Role(data["role"]),
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            email=data["email"],
+            interventions=list(data["interventions"]) or None,
+        )
+        if password:
+            return render(request, "accounts/new_user.html", {"new_user": user, "password": password})
+        messages.success(request, _("Rollen är tilldelad %(user)s.") % {"user": user.get_full_name() or user})
+        return redirect("users:list", slug=association.slug)
+    memberships = (
+        Membership.objects.filter(association=association)
+        .select_related("user")
+        .prefetch_related("interventions", "user__totpdevice_set")
+        .order_by("user__last_name", "user__first_name", "user__username", "role")
+    )
+    return render(request, "accounts/users.html", {"memberships": memberships, "form": form})
+
+
+@association_view(Perm.MANAGE_USERS)
+@require_POST
+def revoke(request: AssociationRequest, pk: int) -> HttpResponse:
+    membership = get_object_or_404(Membership, pk=pk, association=request.association)
+    if membership.user_id == request.user.pk and membership.role == Role.OFFICE_ADMIN:
+        messages.error(request, _("Du kan inte ta bort din egen roll som kansliadministratör."))
+    else:
+        services.revoke_role(Actor.of(request), membership)
+        messages.success(request, _("Rollen är borttagen."))
+    return redirect("users:list", slug=request.association.slug)
+
+
+@login_required
+def change_password(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    form = PasswordChangeForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.change_password(Actor.of(request), user, form.cleaned_data["new_password1"])
+        update_session_auth_hash(request, user)
+        messages.success(request, _("Ditt lösenord är bytt."))
+        return redirect("home")
+    return render(request, "accounts/change_password.html", {"form": form})

@@ -22,7 +22,7 @@ def save(actor: Actor, instance: M, *, association: Association | None) -> M:
     """
     before = None
     if instance.pk is not None:
-        previous = type(instance)._default_manager.select_for_update().filter(pk=instance.pk).first()
+        previous = instance._meta.model._default_manager.select_for_update().filter(pk=instance.pk).first()
         before = values(previous) if previous is not None else None
     instance.full_clean()
     if before == values(instance):

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Model, Sum
 from django.forms import ModelForm
 from django.http import Http404, HttpResponse
@@ -18,7 +20,7 @@ from finsam.accounts.roles import Perm
 from finsam.core import services as core
 from finsam.core.audit import Actor
 from finsam.core.models import AuditEntry
-from finsam.organisation import contributions, services
+from finsam.organisation import board, contributions, services
 from finsam.organisation.forms import (
     BoardSeatForm,
     ContributionTotalForm,
@@ -149,15 +151,19 @@ def population_add(request: AssociationRequest, pk: int) -> HttpResponse:
 
 @association_view(Perm.VIEW_ORGANISATION)
 def board_list(request: AssociationRequest) -> HttpResponse:
-    today = timezone.localdate()
-    seats = list(request.association.board_seats.select_related("member", "person"))
-    current = [s for s in seats if s.is_active_on(today)]
-    other = [s for s in seats if not s.is_active_on(today)]
-    return render(
-        request,
-        "organisation/board_list.html",
-        {"current": current, "other": other, "editable": _editable(request)},
-    )
+    try:
+        year = int(request.GET.get("ar") or timezone.localdate().year)
+    except ValueError:
+        raise Http404 from None
+    seats = request.association.board_seats.select_related("member", "person")
+    seats = seats.order_by("-start", "person__name")
+    context = {
+        "year": year,
+        "rows": board.board_during(request.association, dt.date(year, 1, 1), dt.date(year, 12, 31)),
+        "seats": seats,
+        "editable": _editable(request),
+    }
+    return render(request, "organisation/board_list.html", context)
 
 
 def _board_form(request: AssociationRequest, seat: BoardSeat, title: str) -> HttpResponse:
@@ -306,5 +312,6 @@ def contribution_total_save(request: AssociationRequest) -> HttpResponse:
 
 @association_view(Perm.VIEW_AUDIT)
 def audit_log(request: AssociationRequest) -> HttpResponse:
-    entries = AuditEntry.objects.filter(association=request.association).select_related("user")[:500]
-    return render(request, "organisation/audit_log.html", {"entries": entries})
+    entries = AuditEntry.objects.filter(association=request.association).select_related("user")
+    page = Paginator(entries, 50).get_page(request.GET.get("sida"))
+    return render(request, "organisation/audit_log.html", {"page": page})

@@ -774,24 +774,19 @@ class _Parser:
     def _voucher(self, line: int, match: re.Match[str]) -> Voucher | None:
         """The voucher of a #VER line matched by the fast expression; None if a date needs a closer look."""
         series, number, day, text, registered, signature = match.groups()
-        date = self._dates.get(day) or self.date(day)
+        dates = self._dates
+        date = dates.get(day) or self.date(day)
         registration = None
         if registered is not None and registered != '""':
-            registration = self._dates.get(registered) or self.date(registered)
+            registration = dates.get(registered) or self.date(registered)
             if registration is None:
                 return None
         if date is None:
             return None
-        return Voucher(
-            line,
-            series[1:-1] if series[0] == '"' else series,
-            number[1:-1] if number[0] == '"' else number,
-            date,
-            "" if text is None else text[1:-1] if text[0] == '"' else text,
-            registration,
-            "" if signature is None else signature[1:-1] if signature[0] == '"' else signature,
-            [],
-        )
+        # A field matched here is either bare (no quotes) or quoted whole (no inner quotes).
+        text = text.strip('"') if text else ""
+        signature = signature.strip('"') if signature else ""
+        return Voucher(line, series.strip('"'), number.strip('"'), date, text, registration, signature, [])
 
     def parse_line(self, line: int, text: str) -> tuple[str | None, _Parsed | None]:
         """Read one line: (label, record); the record is None (and an error recorded) if it is bad."""

@@ -18,6 +18,7 @@ VIEW = "view"
 EDIT = "edit"
 REPORTS = "reports"
 AUDIT = "audit"
+USERS = "users"
 
 # page -> what it needs
 PAGES = {
@@ -38,10 +39,11 @@ PAGES = {
     "rapporter/contributions.xlsx?ar=2023": REPORTS,
     "rapporter/contributions.json?ar=2023": REPORTS,
     "andringslogg/": AUDIT,
+    "anvandare/": USERS,
 }
 
 ALLOWED = {
-    Role.OFFICE_ADMIN: {VIEW, EDIT, REPORTS, AUDIT},
+    Role.OFFICE_ADMIN: {VIEW, EDIT, REPORTS, AUDIT, USERS},
     Role.ECONOMIST: {VIEW, REPORTS},
     Role.REGISTRAR: {VIEW},
     Role.BOARD_MEMBER: {VIEW, REPORTS},

@@ -43,6 +43,7 @@ def test_every_organisation_page_loads_and_is_accessible(page: Page, demo: str) 
         "beviljade-belopp": ("beviljade-belopp/", "Beviljade belopp"),
         "medlemsbidrag": ("medlemsbidrag/?ar=2023", "Medlemsbidrag 2023"),
         "andringslogg": ("andringslogg/", "Ändringslogg"),
+        "anvandare": ("anvandare/", "Användare och roller"),
     }
     for name, (path, heading) in pages.items():
         response = page.goto(f"{demo}/f/finnveden/{path}")
@@ -56,10 +57,12 @@ def test_every_organisation_page_loads_and_is_accessible(page: Page, demo: str) 
 
 def test_the_board_table_shows_the_seed_board(page: Page, demo: str) -> None:
     log_in(page, demo, "styrelse", build.PASSWORD)
-    page.goto(f"{demo}/f/finnveden/styrelse/")
-    rows = page.get_by_role("row")
-    expect(rows.filter(has_text="Stefan Lundell")).to_contain_text("Ordförande")
-    expect(rows.filter(has_text="Klas Rydell")).to_contain_text("Staten gm Försäkringskassan")
+    page.goto(f"{demo}/f/finnveden/styrelse/?ar=2023")
+    rows = page.get_by_role("table", name="Styrelsen under").get_by_role("row")
+    gnosjo = rows.filter(has_text="Gnosjö kommun")
+    expect(gnosjo).to_have_text(re.compile(r"Stefan Lundell, ordförande\s*Senada Sacic"))
+    expect(rows.filter(has_text="Arbetsförmedlingen")).to_contain_text("Anna Svensson t.o.m. 2023-07-31")
+    expect(rows.filter(has_text="Staten gm Försäkringskassan")).to_contain_text("Klas Rydell")
     # The board member may read the board but not change it: no edit links, and the form is refused.
     expect(page.get_by_role("link", name="Ny styrelseplats")).to_have_count(0)
     response = page.goto(f"{demo}/f/finnveden/styrelse/ny/")
