@@ -6,8 +6,14 @@ import argparse
 import datetime as dt
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from finsam.core.audit import Actor
+    from finsam.core.imports import ImportResult
+    from finsam.organisation.models import Association
 
 NOT_YET = 2
 IMPORT_KINDS = ("sie", "participants", "budget")
@@ -91,7 +97,7 @@ def _serve(host: str, port: int) -> None:
     call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True, skip_checks=True)
 
 
-def _association(slug: str):  # type: ignore[no-untyped-def]
+def _association(slug: str) -> Association:
     from finsam.organisation.models import Association
 
     association = Association.objects.filter(slug=slug).first()
@@ -132,6 +138,36 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import(args: argparse.Namespace) -> int:
+    from finsam.core.audit import Actor
+    from finsam.core.imports import ImportRejected
+
+    importer = _importers().get(args.kind)
+    if importer is None:
+        print(f"finsam import {args.kind}: ännu inte tillgänglig i den här versionen", file=sys.stderr)
+        return NOT_YET
+    if not args.file.is_file():
+        raise CommandError(f"filen {args.file} finns inte")
+    _migrate()
+    association = _association(args.association)
+    try:
+        result = importer(args.file, association, Actor.command(f"import {args.kind}"))
+    except ImportRejected as error:
+        raise CommandError(str(error)) from None
+    print(f"{args.file}: {result.summary()}")
+    for line in result.details:
+        print(f"  {line}")
+    return 0
+
+
+def _importers() -> dict[str, Callable[[Path, Association, Actor], ImportResult]]:
+    """The file importers built so far, by the kind named on the command line."""
+    from finsam.finance import budget, sie_import
+    from finsam.participants.imports import import_participants
+
+    return {"sie": sie_import.import_file, "budget": budget.import_file, "participants": import_participants}
+
+
 def _setup(path: Path) -> int:
     from finsam.core.audit import Actor
     from finsam.organisation import orgfile
@@ -170,9 +206,6 @@ def _demo(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        if args.command == "import":
-            print(f"finsam import {args.kind}: ännu inte tillgänglig i den här versionen", file=sys.stderr)
-            return NOT_YET
         _django(args.data_dir, environment="demo" if args.command == "demo" else None)
         if args.command == "manage":
             from django.core.management import execute_from_command_line
@@ -187,6 +220,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _setup(args.file)
         if args.command == "report":
             return _report(args)
+        if args.command == "import":
+            return _import(args)
         return _demo(args)
     except CommandError as error:
         print(f"finsam: {error}", file=sys.stderr)

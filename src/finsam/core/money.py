@@ -18,6 +18,18 @@ def round_to(value: Decimal, step: Decimal) -> Decimal:
     return (value / step).quantize(KRONA, rounding=ROUND_HALF_UP) * step
 
 
+def from_ore(ore: int) -> Decimal:
+    return Decimal(ore).scaleb(-2)
+
+
+def ore_of(amount: Decimal) -> int:
+    """Whole öre of an amount that has at most two decimals (anything finer is an error, not rounded away)."""
+    ore = amount.scaleb(2)
+    if ore != ore.to_integral_value():
+        raise ValueError(f"{amount} has more than two decimals")
+    return int(ore)
+
+
 def json_amount(value: Decimal) -> str:
     """Amounts in report JSON: a string with exactly two decimals, never a float."""
     return f"{to_ore(value):.2f}"

@@ -80,3 +80,164 @@ class StatementRow(models.Model):
             raise ValidationError({"section": _("Avsnittet passar inte den här rapporten.")})
         if not self.accounts and not self.budget_only:
             raise ValidationError({"accounts": _("Ange konton, eller markera raden som endast budget.")})
+
+
+class LedgerImport(models.Model):
+    """One SIE file imported: who, when, which file, and what it changed. Kept as the import history."""
+
+    association = models.ForeignKey(
+        "organisation.Association", on_delete=models.CASCADE, related_name="ledger_imports"
+    )
+    imported_at = models.DateTimeField(_("importerad"), auto_now_add=True)
+    actor = models.CharField(_("importerad av"), max_length=200)
+    filename = models.CharField(_("fil"), max_length=300)
+    sha256 = models.CharField(_("kontrollsumma (SHA-256)"), max_length=64)
+    size = models.PositiveBigIntegerField(_("storlek (byte)"))
+    program = models.CharField(_("program"), max_length=200, blank=True)
+    generated = models.DateField(_("exporterad"), null=True, blank=True)
+    sie_type = models.PositiveSmallIntegerField(_("SIE-typ"), null=True, blank=True)
+    year_start = models.DateField(_("räkenskapsårets början"))
+    year_end = models.DateField(_("räkenskapsårets slut"))
+    vouchers = models.PositiveIntegerField(_("verifikationer"), default=0)
+    rows = models.PositiveIntegerField(_("rader"), default=0)
+    in_force = models.BooleanField(_("gäller"), default=True)
+    changes = models.JSONField(_("ändringar"), default=dict)
+
+    class Meta:
+        verbose_name = _("SIE-import")
+        verbose_name_plural = _("SIE-importer")
+        ordering = ["-imported_at", "-id"]
+        indexes = [models.Index(fields=["association", "year_start", "in_force"])]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.year_start.year})"
+
+
+class LedgerAccount(models.Model):
+    """An account of the association's chart, as the latest import named it."""
+
+    association = models.ForeignKey(
+        "organisation.Association", on_delete=models.CASCADE, related_name="ledger_accounts"
+    )
+    number = models.PositiveIntegerField(_("konto"))
+    name = models.CharField(_("namn"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("konto")
+        verbose_name_plural = _("konton")
+        ordering = ["association", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["association", "number"], name="ledger_account_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.name}"
+
+
+class LedgerRow(models.Model):
+    """An amount that counts in the books: a voucher row, or a period balance (#PSALDO) of a ledger
+    that exports no vouchers, dated the last day of its month. Debit positive, credit negative.
+
+    Amounts are whole öre in an integer, so sums are exact in every database (SQLite adds decimals as floats).
+    """
+
+    source = models.ForeignKey(LedgerImport, on_delete=models.CASCADE, related_name="ledger_rows")
+    association = models.ForeignKey("organisation.Association", on_delete=models.CASCADE, related_name="+")
+    date = models.DateField(_("datum"))
+    account = models.PositiveIntegerField(_("konto"))
+    object_key = models.CharField(
+        _("objekt"), max_length=200, blank=True
+    )  # "1:10|6:ENTER", sorted by dimension
+    ore = models.BigIntegerField(_("belopp (öre)"))
+    voucher = models.CharField(_("verifikation"), max_length=60, blank=True)
+    text = models.CharField(_("text"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("bokförd rad")
+        verbose_name_plural = _("bokförda rader")
+        indexes = [models.Index(fields=["association", "date", "account"])]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.account} {self.ore / 100:.2f}"
+
+
+class LedgerBalance(models.Model):
+    """An opening or closing balance (#IB, #UB) of a balance account for a fiscal year, as a file gave it."""
+
+    class Kind(models.TextChoices):
+        OPENING = "IB", _("Ingående balans")
+        CLOSING = "UB", _("Utgående balans")
+
+    source = models.ForeignKey(LedgerImport, on_delete=models.CASCADE, related_name="balances")
+    association = models.ForeignKey("organisation.Association", on_delete=models.CASCADE, related_name="+")
+    year_start = models.DateField(_("räkenskapsårets början"))
+    kind = models.CharField(_("slag"), max_length=2, choices=Kind.choices)
+    account = models.PositiveIntegerField(_("konto"))
+    ore = models.BigIntegerField(_("belopp (öre)"))
+    # The year's own file wins over what a later year's file says of it (its #IB -1 / #UB -1).
+    own_year = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = _("balans")
+        verbose_name_plural = _("balanser")
+        indexes = [models.Index(fields=["association", "year_start", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.year_start.year} {self.account} {self.ore / 100:.2f}"
+
+
+class BudgetLine(models.Model):
+    """The budget or forecast of an income-statement row for a year. Changes are kept in BudgetChange."""
+
+    class Kind(models.TextChoices):
+        BUDGET = "budget", _("Budget")
+        FORECAST = "forecast", _("Prognos")
+
+    association = models.ForeignKey(
+        "organisation.Association", on_delete=models.CASCADE, related_name="budget"
+    )
+    row = models.ForeignKey(
+        StatementRow, verbose_name=_("rad"), on_delete=models.CASCADE, related_name="budget"
+    )
+    year = models.PositiveSmallIntegerField(_("år"))
+    kind = models.CharField(_("slag"), max_length=10, choices=Kind.choices)
+    amount = models.DecimalField(_("belopp"), max_digits=14, decimal_places=2)
+    adopted = models.DecimalField(
+        _("antagen budget"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Budgeten som den antogs med verksamhetsplanen, innan senare styrelsebeslut."),
+    )
+    as_of = models.DateField(_("per datum"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)  # optimistic locking: a stale edit is refused
+
+    class Meta:
+        verbose_name = _("budgetrad")
+        verbose_name_plural = _("budgetrader")
+        ordering = ["association", "year", "row__position", "kind"]
+        constraints = [models.UniqueConstraint(fields=["row", "year", "kind"], name="budget_line_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.row.code} {self.year} {self.kind}: {self.amount}"
+
+
+class BudgetChange(models.Model):
+    """Every amount a budget line has had: the history the statements' footnotes and the board rely on."""
+
+    line = models.ForeignKey(BudgetLine, on_delete=models.CASCADE, related_name="changes")
+    at = models.DateTimeField(_("tidpunkt"), auto_now_add=True)
+    actor = models.CharField(_("ändrad av"), max_length=200)
+    source = models.CharField(_("källa"), max_length=300, blank=True)
+    previous = models.DecimalField(_("tidigare belopp"), max_digits=14, decimal_places=2, null=True)
+    amount = models.DecimalField(_("belopp"), max_digits=14, decimal_places=2)
+    note = models.CharField(_("anteckning"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("budgetändring")
+        verbose_name_plural = _("budgetändringar")
+        ordering = ["line", "-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.line}: {self.previous} → {self.amount}"

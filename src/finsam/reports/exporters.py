@@ -8,6 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from finsam.finance import reports as finance_reports
+from finsam.finance import statements
 from finsam.organisation import contributions as contribution_rules
 from finsam.organisation.models import Association
 from finsam.reports import contributions
@@ -27,9 +29,6 @@ CONTENT_TYPES = {
 
 # Kinds named by the command line that later parts of the system will provide.
 PLANNED_KINDS = (
-    "participants",
-    "income-statement",
-    "balance-sheet",
     "cash-flow",
     "goals",
     "interim-report",
@@ -62,7 +61,37 @@ def _contributions(association: Association, period: Period) -> Gathered:
     return Gathered(contributions.as_json(split), contributions.as_document(split))
 
 
-KINDS: dict[str, Callable[[Association, Period], Gathered]] = {"contributions": _contributions}
+def _income_statement(association: Association, period: Period) -> Gathered:
+    statement = statements.income_statement(association, period.end)
+    return Gathered(
+        finance_reports.income_statement_json(statement), finance_reports.income_statement_document(statement)
+    )
+
+
+def _balance_sheet(association: Association, period: Period) -> Gathered:
+    sheet = statements.balance_sheet(association, period.end)
+    return Gathered(finance_reports.balance_sheet_json(sheet), finance_reports.balance_sheet_document(sheet))
+
+
+def _participants(association: Association, period: Period) -> Gathered:
+    from finsam.participants import report
+
+    return report.gathered(association, period.start, period.end)
+
+
+def _participants_public(association: Association, period: Period) -> Gathered:
+    from finsam.participants import report
+
+    return report.gathered(association, period.start, period.end, public=True)
+
+
+KINDS: dict[str, Callable[[Association, Period], Gathered]] = {
+    "contributions": _contributions,
+    "income-statement": _income_statement,
+    "balance-sheet": _balance_sheet,
+    "participants": _participants,
+    "participants-public": _participants_public,
+}
 
 
 def gather(kind: str, association: Association, period: Period) -> Gathered:

@@ -1,0 +1,306 @@
+"""The income statement and balance sheet, computed from the ledger, the mapping and the budget.
+
+Amounts are summed in whole öre and turned into Decimal kronor only at the end; nothing is rounded here.
+Ledger rows that no statement row takes are shown in rows of their own ("Ej fördelat"), so a statement always
+reconciles with the ledger. Rows dated after the report date never count.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from finsam.core.money import from_ore
+from finsam.finance.accounts_spec import AccountRange, parse_accounts, parse_object
+from finsam.finance.models import BudgetLine, LedgerBalance, LedgerImport, LedgerRow, StatementRow
+from finsam.organisation.models import Association
+
+INCOME_SIDE = {StatementRow.Section.INCOME, StatementRow.Section.FINANCIAL}
+COST_SIDE = {StatementRow.Section.OPERATIONS, StatementRow.Section.ADMINISTRATION}
+INTERIM_COLUMNS = ("outcome_previous_year", "budget", "outcome_to_date", "forecast")
+UNMAPPED_INCOME = "EJ_FORDELAT_INTAKTER"
+UNMAPPED_COSTS = "EJ_FORDELAT_KOSTNADER"
+UNMAPPED_ASSETS = "EJ_FORDELAT_TILLGANGAR"
+UNMAPPED_LIABILITIES = "EJ_FORDELAT_SKULDER"
+
+
+def fiscal_year(association: Association, day: dt.date) -> tuple[dt.date, dt.date]:
+    """The fiscal year holding the day, as the imported ledger defines it (the calendar year otherwise)."""
+    imported = (
+        LedgerImport.objects.filter(
+            association=association, in_force=True, year_start__lte=day, year_end__gte=day
+        )
+        .values_list("year_start", "year_end")
+        .first()
+    )
+    return imported or (dt.date(day.year, 1, 1), dt.date(day.year, 12, 31))
+
+
+def previous_year(start: dt.date) -> tuple[dt.date, dt.date]:
+    end = start - dt.timedelta(days=1)
+    return start.replace(year=start.year - 1), end
+
+
+@dataclass(frozen=True)
+class Matcher:
+    """Which statement row takes a ledger row: the first whose accounts and object fit."""
+
+    rows: list[tuple[StatementRow, tuple[AccountRange, ...], str | None]]
+
+    @classmethod
+    def of(cls, rows: list[StatementRow]) -> Matcher:
+        return cls(
+            [
+                (r, parse_accounts(r.accounts), ":".join(parse_object(r.object)) if r.object else None)
+                for r in rows
+                if not r.budget_only and r.accounts
+            ]
+        )
+
+    def match(self, account: int, object_key: str) -> StatementRow | None:
+        objects = set(object_key.split("|")) if object_key else set()
+        for row, ranges, wanted in self.rows:
+            if any(account in r for r in ranges) and (wanted is None or wanted in objects):
+                return row
+        return None
+
+
+@dataclass
+class Mapped:
+    by_row: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    unmapped: dict[int, int] = field(default_factory=lambda: defaultdict(int))  # account -> öre
+
+
+def ledger_sums(
+    association: Association, start: dt.date, end: dt.date, *, balance_accounts: bool
+) -> dict[tuple[int, str], int]:
+    """Öre per (account, objects) of the rows dated start..end, of balance or of result accounts."""
+    rows = LedgerRow.objects.filter(
+        association=association, date__gte=start, date__lte=end, source__in_force=True
+    )
+    rows = rows.filter(account__lt=3000) if balance_accounts else rows.filter(account__gte=3000)
+    totals = rows.values("account", "object_key").annotate(total=Sum("ore")).order_by()
+    return {(t["account"], t["object_key"]): t["total"] for t in totals}
+
+
+def _map(matcher: Matcher, sums: dict[tuple[int, str], int]) -> Mapped:
+    mapped = Mapped()
+    for (account, object_key), ore in sums.items():
+        row = matcher.match(account, object_key)
+        if row is None:
+            mapped.unmapped[account] += ore
+        else:
+            mapped.by_row[row.code] += ore
+    return mapped
+
+
+def _shown(row_section: str, ore: int) -> Decimal:
+    """Income shown positive (credit), costs positive (debit)."""
+    return from_ore(-ore if row_section in INCOME_SIDE else ore)
+
+
+@dataclass
+class Line:
+    code: str
+    name: str
+    section: str
+    category: str
+    values: dict[str, Decimal]
+    accounts: list[int] = field(default_factory=list)  # for unmapped rows: which accounts
+
+
+@dataclass
+class IncomeStatement:
+    association: Association
+    date: dt.date
+    start: dt.date
+    columns: tuple[str, ...]
+    lines: list[Line]
+
+    def total(self, side: set[str] | None, column: str) -> Decimal:
+        lines = self.lines if side is None else [ln for ln in self.lines if ln.section in side]
+        return sum((ln.values[column] for ln in lines), Decimal(0))
+
+    @property
+    def totals(self) -> dict[str, dict[str, Decimal]]:
+        income = {c: self.total(INCOME_SIDE, c) for c in self.columns}
+        costs = {c: self.total(COST_SIDE, c) for c in self.columns}
+        return {"income": income, "costs": costs, "result": {c: income[c] - costs[c] for c in self.columns}}
+
+
+def _outcome(association: Association, rows: list[StatementRow], start: dt.date, end: dt.date) -> Mapped:
+    return _map(Matcher.of(rows), ledger_sums(association, start, end, balance_accounts=False))
+
+
+def _budget(association: Association, year: int) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
+    budget: dict[str, Decimal] = {}
+    forecast: dict[str, Decimal] = {}
+    for line in BudgetLine.objects.filter(association=association, year=year).select_related("row"):
+        (budget if line.kind == BudgetLine.Kind.BUDGET else forecast)[line.row.code] = line.amount
+    return budget, forecast
+
+
+def _unmapped_lines(outcomes: dict[str, Mapped], columns: tuple[str, ...]) -> list[Line]:
+    lines = []
+    for code, name, section, accounts_of in (
+        (
+            UNMAPPED_INCOME,
+            "Ej fördelat på rad: intäkter",
+            StatementRow.Section.INCOME,
+            lambda a: str(a)[0] in "38",
+        ),
+        (
+            UNMAPPED_COSTS,
+            "Ej fördelat på rad: kostnader",
+            StatementRow.Section.OPERATIONS,
+            lambda a: str(a)[0] in "4567",
+        ),
+    ):
+        per_column = {c: {a: o for a, o in m.unmapped.items() if accounts_of(a)} for c, m in outcomes.items()}
+        if not any(per_column.values()):
+            continue
+        accounts = sorted({a for found in per_column.values() for a in found})
+        values = {c: _shown(section, sum(per_column.get(c, {}).values())) for c in columns}
+        lines.append(Line(code, name, section, "", values, accounts))
+    return lines
+
+
+def income_statement(association: Association, date: dt.date) -> IncomeStatement:
+    """Interim form: last year's outcome, this year's budget, outcome to date, full-year forecast."""
+    start, _ = fiscal_year(association, date)
+    last_start, last_end = previous_year(start)
+    rows = list(StatementRow.objects.filter(association=association, statement=StatementRow.Statement.INCOME))
+    outcomes = {
+        "outcome_previous_year": _outcome(association, rows, last_start, last_end),
+        "outcome_to_date": _outcome(association, rows, start, date),
+    }
+    budget, forecast = _budget(association, start.year)
+    lines = []
+    for row in rows:
+        values = {
+            "outcome_previous_year": _shown(
+                row.section, outcomes["outcome_previous_year"].by_row.get(row.code, 0)
+            ),
+            "budget": budget.get(row.code, Decimal(0)),
+            "outcome_to_date": _shown(row.section, outcomes["outcome_to_date"].by_row.get(row.code, 0)),
+            "forecast": forecast.get(row.code, budget.get(row.code, Decimal(0))),
+        }
+        lines.append(Line(row.code, row.name, row.section, row.category, values))
+    lines += _unmapped_lines(outcomes, INTERIM_COLUMNS)
+    for line in lines:
+        for column in INTERIM_COLUMNS:
+            line.values.setdefault(column, Decimal(0))
+    return IncomeStatement(association, date, start, INTERIM_COLUMNS, lines)
+
+
+@dataclass
+class BalanceLine:
+    code: str
+    name: str
+    section: str
+    amount: Decimal
+    previous_year_end: Decimal
+    accounts: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Equity:
+    retained_earlier: Decimal
+    result_for_year: Decimal
+
+    @property
+    def retained(self) -> Decimal:
+        return self.retained_earlier + self.result_for_year
+
+
+@dataclass
+class BalanceSheet:
+    association: Association
+    date: dt.date
+    start: dt.date
+    lines: list[BalanceLine]
+    equity: Equity
+    equity_previous_year_end: Decimal
+
+    def total(self, section: str, previous: bool = False) -> Decimal:
+        return sum(
+            (ln.previous_year_end if previous else ln.amount for ln in self.lines if ln.section == section),
+            Decimal(0),
+        )
+
+    @property
+    def equity_ratio(self) -> Decimal | None:
+        assets = self.total("assets")
+        return self.equity.retained / assets if assets else None
+
+
+def _opening(association: Association, start: dt.date) -> dict[int, int]:
+    """Opening balances of the fiscal year: the year's own file first, else what the next year's file says."""
+    balances = LedgerBalance.objects.filter(
+        association=association, year_start=start, kind=LedgerBalance.Kind.OPENING, source__in_force=True
+    )
+    own = {b.account: b.ore for b in balances if b.own_year}
+    return own or {b.account: b.ore for b in balances}
+
+
+def _is_equity(account: int) -> bool:
+    return str(account).startswith("20")
+
+
+def balance_sheet(association: Association, date: dt.date) -> BalanceSheet:
+    start, _ = fiscal_year(association, date)
+    opening = _opening(association, start)
+    moved = ledger_sums(association, start, date, balance_accounts=True)
+    now: dict[tuple[int, str], int] = defaultdict(int)
+    for account, ore in opening.items():
+        now[(account, "")] += ore
+    for key, ore in moved.items():
+        now[key] += ore
+    rows = list(
+        StatementRow.objects.filter(association=association, statement=StatementRow.Statement.BALANCE)
+    )
+    matcher = Matcher.of(rows)
+    current = _map(matcher, {k: v for k, v in now.items() if not _is_equity(k[0])})
+    before = _map(matcher, {(a, ""): o for a, o in opening.items() if not _is_equity(a)})
+    sign = {"assets": 1, "liabilities": -1}
+    lines = [
+        BalanceLine(
+            r.code,
+            r.name,
+            r.section,
+            from_ore(sign[r.section] * current.by_row.get(r.code, 0)),
+            from_ore(sign[r.section] * before.by_row.get(r.code, 0)),
+        )
+        for r in rows
+    ]
+    for code, name, section, first in (
+        (UNMAPPED_ASSETS, "Ej fördelat på rad: tillgångar", "assets", "1"),
+        (UNMAPPED_LIABILITIES, "Ej fördelat på rad: skulder", "liabilities", "2"),
+    ):
+        accounts = sorted(a for a in set(current.unmapped) | set(before.unmapped) if str(a)[0] == first)
+        if any(current.unmapped.get(a) or before.unmapped.get(a) for a in accounts):
+            lines.append(
+                BalanceLine(
+                    code,
+                    name,
+                    section,
+                    from_ore(sign[section] * sum(current.unmapped.get(a, 0) for a in accounts)),
+                    from_ore(sign[section] * sum(before.unmapped.get(a, 0) for a in accounts)),
+                    accounts,
+                )
+            )
+    equity_opening = sum(o for a, o in opening.items() if _is_equity(a))
+    equity_moved = sum(o for (a, _), o in moved.items() if _is_equity(a))
+    result = -sum(ledger_sums(association, start, date, balance_accounts=False).values())
+    return BalanceSheet(
+        association,
+        date,
+        start,
+        lines,
+        Equity(from_ore(-(equity_opening + equity_moved)), from_ore(result)),
+        from_ore(-equity_opening),
+    )

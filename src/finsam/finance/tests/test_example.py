@@ -1,0 +1,74 @@
+"""The worked example of ../shared/examples: organisation, SIE export, budget → the expected statements."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from finsam import testing
+from finsam.finance import budget, reports, sie_import, statements
+from finsam.organisation import orgfile
+from finsam.organisation.models import Association
+
+pytestmark = pytest.mark.django_db
+EXAMPLES = Path(__file__).resolve().parents[5] / "shared" / "examples"
+EXPECTED = json.loads((EXAMPLES / "expected.json").read_text(encoding="utf-8"))
+JUNE = dt.date(2025, 6, 30)
+
+
+@pytest.fixture
+def exempel() -> Association:
+    association = orgfile.setup(EXAMPLES / "organisation.yaml", testing.SYSTEM)
+    sie_import.import_file(EXAMPLES / "exempel-2025.se", association, testing.SYSTEM)
+    budget.import_file(EXAMPLES / "budget-2025.csv", association, testing.SYSTEM)
+    return association
+
+
+def test_the_income_statement_gives_the_expected_figures(exempel: Association) -> None:
+    data = reports.income_statement_json(statements.income_statement(exempel, JUNE))
+    expected = EXPECTED["income-statement --date 2025-06-30"]
+    assert data["columns"] == expected["columns"]
+    rows = {row["code"]: [row[c] for c in data["columns"]] for row in data["rows"]}
+    for code, values in expected["rows"].items():
+        assert rows[code] == values, code
+    for total, values in expected["totals"].items():
+        assert [data["totals"][total][c] for c in data["columns"]] == values, total
+    assert not any(code.startswith("EJ_FORDELAT") for code in rows)
+
+
+def test_the_balance_sheet_gives_the_expected_figures(exempel: Association) -> None:
+    data = reports.balance_sheet_json(statements.balance_sheet(exempel, JUNE))
+    expected = EXPECTED["balance-sheet --date 2025-06-30"]
+    amounts = {row["code"]: row["amount"] for row in data["rows"]}
+    for code in ("FORDRINGAR", "KASSA", "SKULDER"):
+        assert amounts[code] == expected[code]
+    assert data["totals"]["assets"] == expected["assets"]
+    for key in ("retained_earlier", "result_for_year", "retained"):
+        assert data["equity"][key] == expected[key]
+    # Assets equal equity and liabilities, to the öre.
+    assert (
+        data["totals"]["assets"]
+        == f"{float(data['totals']['equity']) + float(data['totals']['liabilities']):.2f}"
+    )
+
+
+def test_vouchers_after_the_report_date_do_not_count(exempel: Association) -> None:
+    def costs(day: dt.date) -> str:
+        return f"{statements.income_statement(exempel, day).totals['costs']['outcome_to_date']:.2f}"
+
+    # A 12 and A 13 are dated 30 June, A 14 (Revision, 22 000) 15 July.
+    assert costs(dt.date(2025, 6, 29)) == "298750.75"  # A 5, A 7, A 8, A 11
+    assert costs(JUNE) == "587251.75"
+    assert costs(dt.date(2025, 8, 31)) == "609251.75"
+
+
+def test_an_unmapped_account_shows_in_a_row_of_its_own(exempel: Association) -> None:
+    exempel.statement_rows.filter(code="KANSLI").delete()
+    data = reports.income_statement_json(statements.income_statement(exempel, JUNE))
+    unmapped = next(r for r in data["rows"] if r["code"] == "EJ_FORDELAT_KOSTNADER")
+    assert unmapped["accounts"] == [6990, 7010]
+    assert unmapped["outcome_to_date"] == "75600.25"
+    assert data["totals"]["result"]["outcome_to_date"] == "447161.00"  # still reconciles with the ledger

@@ -1,0 +1,158 @@
+"""`finsam import sie` on the real files of ../shared/sie-corpus and on broken ones."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from django.db.models import Sum
+
+from finsam import testing
+from finsam.core.imports import ImportRejected
+from finsam.core.models import AuditEntry
+from finsam.finance import sie_import
+from finsam.finance.models import LedgerBalance, LedgerImport, LedgerRow
+from finsam.organisation.models import Association
+
+pytestmark = pytest.mark.django_db
+SHARED = Path(__file__).resolve().parents[5] / "shared"
+CORPUS = SHARED / "sie-corpus"
+FULL_EXPORTS = [
+    "avendo-transaktioner-sie4.se",
+    "visma-administration-underdim-sie4.se",
+    "bl-administration-sie4.se",
+    "magenta-sie4e.se",
+    "softone-xe-sie4.se",
+]
+
+
+@pytest.fixture
+def assoc() -> Association:
+    return testing.association()
+
+
+def closing_balances_agree(source: LedgerImport) -> dict[int, tuple[int, int]]:
+    """Balance accounts where opening balance + rows differ from the file's closing balance."""
+    start = source.year_start
+    opening = {b.account: b.ore for b in source.balances.filter(year_start=start, kind="IB")}
+    closing = {b.account: b.ore for b in source.balances.filter(year_start=start, kind="UB")}
+    moved = dict(source.ledger_rows.values_list("account").annotate(Sum("ore")))
+    differ = {}
+    for account in set(opening) | set(closing) | set(moved):
+        if str(account)[0] in "12":
+            got = opening.get(account, 0) + moved.get(account, 0)
+            if got != closing.get(account, 0):
+                differ[account] = (got, closing.get(account, 0))
+    return differ
+
+
+@pytest.mark.parametrize("name", FULL_EXPORTS)
+def test_a_4e_export_reproduces_its_closing_balances_account_by_account(
+    assoc: Association, name: str
+) -> None:
+    result = sie_import.import_file(CORPUS / name, assoc, testing.SYSTEM)
+    source = LedgerImport.objects.get(in_force=True)
+    assert source.rows == result.created > 0
+    assert source.balances.filter(kind="UB").count() > 0
+    assert closing_balances_agree(source) == {}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "avendo-periodsaldo-sie2.se",
+        "avendo-objektsaldo-sie3.se",
+        "bl-administration-sie2.se",
+        "fortnox-sie4i.si",
+        "kontek-lon-sie4i.si",
+    ],
+)
+def test_every_other_file_of_the_corpus_imports(assoc: Association, name: str) -> None:
+    sie_import.import_file(CORPUS / name, assoc, testing.SYSTEM)
+    assert LedgerRow.objects.filter(association=assoc).exists()
+
+
+def test_period_balances_give_the_same_year_as_the_vouchers(assoc: Association) -> None:
+    totals = {}
+    for name in ("avendo-transaktioner-sie4.se", "avendo-periodsaldo-sie2.se", "avendo-objektsaldo-sie3.se"):
+        sie_import.import_file(CORPUS / name, assoc, testing.SYSTEM)
+        rows = LedgerRow.objects.filter(association=assoc, source__in_force=True)
+        sums = rows.values_list("account").annotate(Sum("ore")).order_by()
+        totals[name] = {account: ore for account, ore in sums if ore}
+    first, *others = totals.values()
+    assert all(other == first for other in others)
+    # Per object too: the type 3 file keeps its object slices.
+    sliced = LedgerRow.objects.filter(association=assoc, source__in_force=True).exclude(object_key="")
+    assert sliced.exists()
+
+
+def test_the_unbalanced_file_is_refused_naming_its_line_and_nothing_changes(assoc: Association) -> None:
+    with pytest.raises(ImportRejected) as raised:
+        sie_import.import_file(CORPUS / "avendo-transaktioner-unbalanced-sie4.se", assoc, testing.SYSTEM)
+    (problem,) = raised.value.problems
+    assert problem.line == 3905
+    assert "B 1 does not balance" in problem.message
+    assert not LedgerImport.objects.exists()
+    assert not LedgerRow.objects.exists()
+    assert not AuditEntry.objects.filter(action="ledger.import").exists()
+
+
+def test_importing_the_same_file_twice_changes_nothing(assoc: Association) -> None:
+    sie_import.import_file(CORPUS / "magenta-sie4e.se", assoc, testing.SYSTEM)
+    rows = list(LedgerRow.objects.values_list("pk", flat=True))
+    again = sie_import.import_file(CORPUS / "magenta-sie4e.se", assoc, testing.SYSTEM)
+    assert not again.changed
+    assert list(LedgerRow.objects.values_list("pk", flat=True)) == rows
+    assert LedgerImport.objects.count() == 1
+
+
+def test_a_later_export_of_the_year_replaces_the_earlier_and_keeps_the_history(
+    assoc: Association, tmp_path: Path
+) -> None:
+    june = tmp_path / "juni.se"
+    august = SHARED / "examples" / "exempel-2025.se"
+    # The June export: the same file cut after the last voucher of June (A 13, dated 2025-06-30).
+    text = august.read_bytes().decode("cp437")
+    june.write_bytes(text[: text.index("#VER A 14")].encode("cp437"))
+    sie_import.import_file(june, assoc, testing.SYSTEM)
+    assert LedgerImport.objects.get().vouchers == 13
+    result = sie_import.import_file(august, assoc, testing.SYSTEM)
+    assert result.deleted > 0
+    history = list(LedgerImport.objects.order_by("imported_at", "id"))
+    assert [(h.filename, h.in_force) for h in history] == [("juni.se", False), ("exempel-2025.se", True)]
+    assert history[1].changes["replaced"] == [history[0].pk]
+    assert history[1].sha256 != history[0].sha256 and len(history[1].sha256) == 64
+    assert LedgerRow.objects.filter(source=history[0]).count() == 0
+    assert LedgerRow.objects.filter(date__gt=dt.date(2025, 6, 30)).exists()
+    assert LedgerBalance.objects.filter(source=history[0]).count() == 0
+
+
+@pytest.mark.parametrize(
+    ("broken", "words"),
+    [
+        ("#TRANS 1930 {} 187500.00\r\n   #TRANS 3611 {} -187000.00", "does not balance"),
+        ('#VER A 1 20250115 "Medlemsbidrag Askeby 20250820', "closing quote"),
+        ("#VER A 1 20241341", "20241341"),
+    ],
+)
+def test_a_broken_file_is_refused_whole_with_its_line(
+    assoc: Association, tmp_path: Path, broken: str, words: str
+) -> None:
+    text = (SHARED / "examples" / "exempel-2025.se").read_bytes().decode("cp437")
+    original = {
+        "does not balance": "#TRANS 1930 {} 187500.00\r\n   #TRANS 3611 {} -187500.00",
+        "closing quote": '#VER A 1 20250115 "Medlemsbidrag Askeby"',
+        "20241341": "#VER A 1 20250115",
+    }[words]
+    assert original in text
+    line = text[: text.index("#VER A 1 ")].count("\n") + 1  # every break is on the first voucher's line
+    assert line == 32
+    path = tmp_path / "trasig.se"
+    path.write_bytes(text.replace(original, broken, 1).encode("cp437"))
+    with pytest.raises(ImportRejected) as raised:
+        sie_import.import_file(path, assoc, testing.SYSTEM)
+    assert any(p.line == line and words in (p.message + str(p.value)) for p in raised.value.problems), [
+        str(p) for p in raised.value.problems
+    ]
+    assert not LedgerRow.objects.exists()
