@@ -17,13 +17,19 @@ from finsam.accounts.models import User
 from finsam.accounts.roles import Role
 from finsam.core import services as core
 from finsam.core.audit import Actor
+from finsam.finance import budget, sie_import
 from finsam.organisation import orgfile
 from finsam.organisation.models import Association
 from finsam.reports import exporters
 
 DATA = Path(__file__).resolve().parent / "data"
+LEDGERS = DATA / "sie"
+BUDGETS = DATA / "budget"
+# The statements the demo writes: the dates of the seed reports.
+STATEMENT_DATES = {"sodra-vatterbygden": dt.date(2023, 6, 30), "finnveden": dt.date(2023, 12, 31)}
 FILES = ("sodra-vatterbygden.yaml", "finnveden.yaml")
 PASSWORD = "demo"
+STATEMENT_KINDS = ("income-statement", "balance-sheet")
 
 # username, full name, what the login shows; roles below.
 LOGINS = (
@@ -76,6 +82,10 @@ def load() -> Loaded:
         association = by_slug[slug]
         interventions = list(association.interventions.filter(code__in=codes)) if codes else None
         accounts.grant_role(actor, _user(actor, username), association, role, interventions)
+    for path in sorted(LEDGERS.glob("*.se")):
+        sie_import.import_file(path, by_slug[path.stem.rsplit("-", 1)[0]], Actor.command("import sie"))
+    for path in sorted(BUDGETS.glob("*.csv")):
+        budget.import_file(path, by_slug[path.stem.rsplit("-", 1)[0]], Actor.command("import budget"))
     return Loaded(associations)
 
 
@@ -84,9 +94,14 @@ def write_reports(folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for association in Association.objects.filter(slug__in=[f.removesuffix(".yaml") for f in FILES]):
-        for total in association.contribution_totals.all():
-            period = exporters.Period(dt.date(total.year, 1, 1), dt.date(total.year, 12, 31))
-            gathered = exporters.gather("contributions", association, period)
+        reports = [
+            ("contributions", exporters.Period(dt.date(t.year, 1, 1), dt.date(t.year, 12, 31)))
+            for t in association.contribution_totals.all()
+        ]
+        day = STATEMENT_DATES[association.slug]
+        reports += [(kind, exporters.Period(day.replace(month=1, day=1), day)) for kind in STATEMENT_KINDS]
+        for kind, period in reports:
+            gathered = exporters.gather(kind, association, period)
             for fmt in exporters.CONTENT_TYPES:
                 path = folder / f"{gathered.document.filename}.{fmt}"
                 path.write_bytes(exporters.render(gathered, fmt))

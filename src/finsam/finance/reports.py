@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from finsam.core.formatting import long_date
 from finsam.core.money import json_amount
+from finsam.finance import annual
 from finsam.finance.statements import INCOME_SIDE, BalanceSheet, IncomeStatement
+from finsam.organisation.models import Association
 from finsam.reports.document import Cell, Column, Document, Kind, Section, Table
 
 
@@ -178,4 +182,389 @@ def balance_sheet_document(sheet: BalanceSheet) -> Document:
             )
         ],
         filename=f"balansrakning-{sheet.association.slug}-{sheet.date.isoformat()}",
+    )
+
+
+def _period(
+    association_name: str, title: str, date: dt.date, tables: list[Table], slug: str, stem: str
+) -> Document:
+    return Document(
+        title=f"{title} {date.isoformat()}",
+        association=association_name,
+        period=long_date(date),
+        sections=[Section(title, [], tables)],
+        filename=f"{stem}-{slug}-{date.isoformat()}",
+    )
+
+
+def annual_income_statement_document(statement: IncomeStatement) -> Document:
+    year = statement.start.year
+    columns = [
+        Column("name", _("Belopp i kr")),
+        Column("budget", _("Budget %s") % year, Kind.MONEY),
+        Column("outcome", str(statement.date.isoformat()), Kind.MONEY),
+        Column("outcome_previous_year", _("Föregående år"), Kind.MONEY),
+        Column("deviation", _("Avvikelse mot budget"), Kind.MONEY),
+    ]
+    totals = statement.totals
+
+    def block(title: str, side: bool, key: str, label: str) -> Table:
+        rows: list[dict[str, Cell]] = [
+            {"name": ln.name, **ln.values} for ln in statement.lines if (ln.section in INCOME_SIDE) == side
+        ]
+        return Table(title, columns, rows, {"name": label, **totals[key]})
+
+    result = Table(_("Årets resultat"), columns, [], {"name": _("Årets resultat"), **totals["result"]})
+    return _period(
+        statement.association.name,
+        _("Resultaträkning"),
+        statement.date,
+        [
+            block(_("Intäkter"), True, "income", _("Summa intäkter")),
+            block(_("Kostnader"), False, "costs", _("Summa kostnader")),
+            result,
+        ],
+        statement.association.slug,
+        "resultatrakning-helar",
+    )
+
+
+def cash_flow_json(association: Association, flow: annual.CashFlow, date: dt.date) -> dict[str, Any]:
+    return {
+        "association": association.slug,
+        "date": date.isoformat(),
+        "result": json_amount(flow.result),
+        "receivables_change": json_amount(flow.receivables_change),
+        "liabilities_change": json_amount(flow.liabilities_change),
+        "operating": json_amount(flow.operating),
+        "investing": "0.00",
+        "financing": "0.00",
+        "total": json_amount(flow.total),
+        "cash_start": json_amount(flow.cash_start),
+        "cash_end": json_amount(flow.cash_end),
+    }
+
+
+def cash_flow_document(association: Association, flow: annual.CashFlow, date: dt.date) -> Document:
+    columns = [Column("name", _("Belopp i kr")), Column("amount", date.isoformat(), Kind.MONEY)]
+    rows: list[dict[str, Cell]] = [
+        {"name": _("Årets resultat"), "amount": flow.result},
+        {"name": _("Ökning(-)/minskning(+) kortfristiga fordringar"), "amount": flow.receivables_change},
+        {"name": _("Ökning(+)/minskning(-) kortfristiga skulder"), "amount": flow.liabilities_change},
+        {"name": _("Kassaflöde för den löpande verksamheten"), "amount": flow.operating},
+        {"name": _("Kassaflöde från investeringsverksamheten"), "amount": Decimal(0)},
+        {"name": _("Kassaflöde från finansieringsverksamheten"), "amount": Decimal(0)},
+        {"name": _("Årets kassaflöde"), "amount": flow.total},
+        {"name": _("Likvida medel vid årets början"), "amount": flow.cash_start},
+    ]
+    table = Table(
+        _("Kassaflödesanalys"),
+        columns,
+        rows,
+        {"name": _("Likvida medel vid årets slut"), "amount": flow.cash_end},
+    )
+    return _period(
+        association.name, _("Kassaflödesanalys"), date, [table], association.slug, "kassaflodesanalys"
+    )
+
+
+def operating_statement_json(
+    association: Association, op: annual.OperatingStatement, date: dt.date
+) -> dict[str, Any]:
+    def triple(values: tuple[Decimal, Decimal, Decimal], better: Decimal) -> dict[str, str]:
+        return {
+            "outcome": json_amount(values[0]),
+            "budget": json_amount(values[1]),
+            "deviation": json_amount(better),
+            "previous_year": json_amount(values[2]),
+        }
+
+    return {
+        "association": association.slug,
+        "date": date.isoformat(),
+        "net_cost": triple(op.net_cost, op.net_cost[1] - op.net_cost[0]),
+        "member_fees": triple(op.member_fees, op.member_fees[0] - op.member_fees[1]),
+        "result": {"outcome": json_amount(op.result[0]), "previous_year": json_amount(op.result[1])},
+        "equity": {"outcome": json_amount(op.equity[0]), "previous_year": json_amount(op.equity[1])},
+        "cash": {"outcome": json_amount(op.cash[0]), "previous_year": json_amount(op.cash[1])},
+    }
+
+
+def operating_statement_document(
+    association: Association, op: annual.OperatingStatement, date: dt.date
+) -> Document:
+    year = date.year
+    columns = [
+        Column("name", _("Belopp i kr")),
+        Column("outcome", _("Utfall %s") % year, Kind.MONEY),
+        Column("budget", _("Aktuell budget %s") % year, Kind.MONEY),
+        Column("deviation", _("Avvikelse utfall – budget"), Kind.MONEY),
+        Column("previous", _("Bokslut %s") % (year - 1), Kind.MONEY),
+    ]
+    rows: list[dict[str, Cell]] = [
+        {
+            "name": _("Nettokostnad"),
+            "outcome": op.net_cost[0],
+            "budget": op.net_cost[1],
+            "deviation": op.net_cost[1] - op.net_cost[0],
+            "previous": op.net_cost[2],
+        },
+        {
+            "name": _("Medlemsavgift och övriga intäkter"),
+            "outcome": op.member_fees[0],
+            "budget": op.member_fees[1],
+            "deviation": op.member_fees[0] - op.member_fees[1],
+            "previous": op.member_fees[2],
+        },
+        {"name": _("Resultat"), "outcome": op.result[0], "previous": op.result[1]},
+        {"name": _("Utgående eget kapital"), "outcome": op.equity[0], "previous": op.equity[1]},
+        {"name": _("Likvida medel"), "outcome": op.cash[0], "previous": op.cash[1]},
+    ]
+    table = Table(_("Driftsredovisning"), columns, rows)
+    return _period(
+        association.name, _("Driftsredovisning"), date, [table], association.slug, "driftsredovisning"
+    )
+
+
+def notes_json(
+    association: Association,
+    date: dt.date,
+    statement: IncomeStatement,
+    notes: dict[str, list[annual.AccountNote]],
+) -> dict[str, Any]:
+    return {
+        "association": association.slug,
+        "date": date.isoformat(),
+        "income": [
+            {
+                "code": ln.code,
+                "name": ln.name,
+                "outcome": json_amount(ln.values["outcome"]),
+                "previous_year": json_amount(ln.values["outcome_previous_year"]),
+            }
+            for ln in statement.lines
+            if ln.section in INCOME_SIDE
+        ],
+        "costs": [
+            {
+                "code": ln.code,
+                "name": ln.name,
+                "budget": json_amount(ln.values["budget"]),
+                "outcome": json_amount(ln.values["outcome"]),
+                "previous_year": json_amount(ln.values["outcome_previous_year"]),
+            }
+            for ln in statement.lines
+            if ln.section not in INCOME_SIDE
+        ],
+        **{
+            kind: [
+                {
+                    "account": n.account,
+                    "name": n.name,
+                    "amount": json_amount(n.amount),
+                    "previous_year_end": json_amount(n.previous),
+                }
+                for n in items
+            ]
+            for kind, items in notes.items()
+        },
+    }
+
+
+def notes_document(
+    association: Association,
+    date: dt.date,
+    statement: IncomeStatement,
+    notes: dict[str, list[annual.AccountNote]],
+) -> Document:
+    this, last = date.isoformat(), statement.start.replace(day=1) - dt.timedelta(days=1)
+    two = [
+        Column("name", _("Belopp i kr")),
+        Column("amount", this, Kind.MONEY),
+        Column("previous", last.isoformat(), Kind.MONEY),
+    ]
+    income_rows: list[dict[str, Cell]] = [
+        {"name": ln.name, "amount": ln.values["outcome"], "previous": ln.values["outcome_previous_year"]}
+        for ln in statement.lines
+        if ln.section in INCOME_SIDE
+    ]
+    totals = statement.totals
+    income = Table(
+        _("Not 2 Verksamhetens intäkter"),
+        two,
+        income_rows,
+        {
+            "name": _("Summa"),
+            "amount": totals["income"]["outcome"],
+            "previous": totals["income"]["outcome_previous_year"],
+        },
+    )
+    three = [two[0], Column("budget", _("Budget %s") % statement.start.year, Kind.MONEY), *two[1:]]
+    cost_rows: list[dict[str, Cell]] = [
+        {
+            "name": ln.name,
+            "budget": ln.values["budget"],
+            "amount": ln.values["outcome"],
+            "previous": ln.values["outcome_previous_year"],
+        }
+        for ln in statement.lines
+        if ln.section not in INCOME_SIDE
+    ]
+    costs = Table(
+        _("Not 3 Verksamhetens kostnader"),
+        three,
+        cost_rows,
+        {
+            "name": _("Totalt"),
+            "budget": totals["costs"]["budget"],
+            "amount": totals["costs"]["outcome"],
+            "previous": totals["costs"]["outcome_previous_year"],
+        },
+    )
+
+    def accounts(title: str, items: list[annual.AccountNote]) -> Table:
+        rows: list[dict[str, Cell]] = [
+            {"name": n.name or str(n.account), "amount": n.amount, "previous": n.previous} for n in items
+        ]
+        total: dict[str, Cell] = {
+            "name": _("Summa"),
+            "amount": sum((n.amount for n in items), Decimal(0)),
+            "previous": sum((n.previous for n in items), Decimal(0)),
+        }
+        return Table(title, two, rows, total)
+
+    tables = [
+        income,
+        costs,
+        accounts(_("Not 4 Fordringar"), notes["receivables"]),
+        accounts(_("Not 5 Kortfristiga skulder"), notes["liabilities"]),
+    ]
+    return _period(association.name, _("Noter"), date, tables, association.slug, "noter")
+
+
+def key_figures_json(
+    association: Association,
+    date: dt.date,
+    years: list[annual.YearFigures],
+    requirement: annual.BalanceRequirement,
+    shares: annual.CostShares,
+    checks: list[annual.ContributionCheck],
+) -> dict[str, Any]:
+    return {
+        "association": association.slug,
+        "date": date.isoformat(),
+        "five_year_overview": [
+            {
+                "year": y.year,
+                "income": json_amount(y.income),
+                "costs": json_amount(y.costs),
+                "result": json_amount(y.result),
+                "equity_ratio": None if y.equity_ratio is None else f"{y.equity_ratio:.4f}",
+            }
+            for y in years
+        ],
+        "balance_requirement": {
+            "result": json_amount(requirement.result),
+            "realised_gains": json_amount(requirement.realised_gains),
+            "balance_result": json_amount(requirement.balance_result),
+        },
+        "cost_shares": {
+            "total": json_amount(shares.total),
+            **{
+                category or "uncategorised": {
+                    "amount": json_amount(amount),
+                    "share": f"{amount / shares.total:.4f}" if shares.total else None,
+                }
+                for category, amount in shares.by_category.items()
+            },
+        },
+        "contributions": [
+            {
+                "code": c.code,
+                "name": c.name,
+                "computed": json_amount(c.computed),
+                "booked": json_amount(c.booked),
+                "difference": json_amount(c.difference),
+            }
+            for c in checks
+        ],
+    }
+
+
+def key_figures_document(
+    association: Association,
+    date: dt.date,
+    years: list[annual.YearFigures],
+    requirement: annual.BalanceRequirement,
+    shares: annual.CostShares,
+    checks: list[annual.ContributionCheck],
+) -> Document:
+    overview = Table(
+        _("Översikt över verksamhetens utveckling"),
+        [
+            Column("year", _("År")),
+            Column("income", _("Verksamhetens intäkter"), Kind.MONEY),
+            Column("costs", _("Verksamhetens kostnader"), Kind.MONEY),
+            Column("result", _("Årets resultat"), Kind.MONEY),
+            Column("ratio", _("Soliditet"), Kind.SHARE),
+        ],
+        [
+            {
+                "year": str(y.year),
+                "income": y.income,
+                "costs": y.costs,
+                "result": y.result,
+                "ratio": y.equity_ratio,
+            }
+            for y in years
+        ],
+    )
+    money = [Column("name", _("Belopp i kr")), Column("amount", _("Belopp"), Kind.MONEY)]
+    balance = Table(
+        _("Balanskravsresultat"),
+        money,
+        [
+            {"name": _("Årets resultat enligt resultaträkningen"), "amount": requirement.result},
+            {"name": _("Avgår realisationsvinster"), "amount": -requirement.realised_gains},
+        ],
+        {"name": _("Balanskravsresultat"), "amount": requirement.balance_result},
+    )
+    labels = {
+        "individual": _("Individinriktade insatser"),
+        "structural": _("Strukturinriktat arbete"),
+        "administration": _("Administration"),
+    }
+    share_table = Table(
+        _("Kostnadsfördelning"),
+        [
+            Column("name", _("Kategori")),
+            Column("amount", _("Belopp"), Kind.MONEY),
+            Column("share", _("Andel"), Kind.SHARE),
+        ],
+        [
+            {"name": labels.get(c, c or _("Utan kategori")), "amount": a, "share": shares.share(c)}
+            for c, a in shares.by_category.items()
+        ],
+        {"name": _("Summa kostnader"), "amount": shares.total},
+    )
+    contribution_table = Table(
+        _("Medlemsbidrag: beräknat och bokfört"),
+        [
+            Column("name", _("Medlem")),
+            Column("computed", _("Enligt folkmängd"), Kind.MONEY),
+            Column("booked", _("Bokfört"), Kind.MONEY),
+            Column("difference", _("Skillnad"), Kind.MONEY),
+        ],
+        [
+            {"name": c.name, "computed": c.computed, "booked": c.booked, "difference": c.difference}
+            for c in checks
+        ],
+    )
+    return _period(
+        association.name,
+        _("Nyckeltal"),
+        date,
+        [overview, balance, share_table, contribution_table],
+        association.slug,
+        "nyckeltal",
     )

@@ -19,11 +19,14 @@ from finsam.finance.accounts_spec import AccountRange, parse_accounts, parse_obj
 from finsam.finance.models import BudgetLine, LedgerBalance, LedgerImport, LedgerRow, StatementRow
 from finsam.organisation.models import Association
 
-INCOME_SIDE = {StatementRow.Section.INCOME, StatementRow.Section.FINANCIAL}
-COST_SIDE = {StatementRow.Section.OPERATIONS, StatementRow.Section.ADMINISTRATION}
+INCOME_SIDE: set[str] = {StatementRow.Section.INCOME, StatementRow.Section.FINANCIAL}
+COST_SIDE: set[str] = {StatementRow.Section.OPERATIONS, StatementRow.Section.ADMINISTRATION}
+# BAS classes of unmapped result accounts: 3 income and 8 financial on the income side, 4–7 costs.
+UNMAPPED_RESULT = (
+    ("EJ_FORDELAT_INTAKTER", "Ej fördelat på rad: intäkter", StatementRow.Section.INCOME, "38"),
+    ("EJ_FORDELAT_KOSTNADER", "Ej fördelat på rad: kostnader", StatementRow.Section.OPERATIONS, "4567"),
+)
 INTERIM_COLUMNS = ("outcome_previous_year", "budget", "outcome_to_date", "forecast")
-UNMAPPED_INCOME = "EJ_FORDELAT_INTAKTER"
-UNMAPPED_COSTS = "EJ_FORDELAT_KOSTNADER"
 UNMAPPED_ASSETS = "EJ_FORDELAT_TILLGANGAR"
 UNMAPPED_LIABILITIES = "EJ_FORDELAT_SKULDER"
 
@@ -146,21 +149,10 @@ def _budget(association: Association, year: int) -> tuple[dict[str, Decimal], di
 
 def _unmapped_lines(outcomes: dict[str, Mapped], columns: tuple[str, ...]) -> list[Line]:
     lines = []
-    for code, name, section, accounts_of in (
-        (
-            UNMAPPED_INCOME,
-            "Ej fördelat på rad: intäkter",
-            StatementRow.Section.INCOME,
-            lambda a: str(a)[0] in "38",
-        ),
-        (
-            UNMAPPED_COSTS,
-            "Ej fördelat på rad: kostnader",
-            StatementRow.Section.OPERATIONS,
-            lambda a: str(a)[0] in "4567",
-        ),
-    ):
-        per_column = {c: {a: o for a, o in m.unmapped.items() if accounts_of(a)} for c, m in outcomes.items()}
+    for code, name, section, classes in UNMAPPED_RESULT:
+        per_column = {
+            c: {a: o for a, o in m.unmapped.items() if str(a)[0] in classes} for c, m in outcomes.items()
+        }
         if not any(per_column.values()):
             continue
         accounts = sorted({a for found in per_column.values() for a in found})
@@ -238,7 +230,7 @@ class BalanceSheet:
         return self.equity.retained / assets if assets else None
 
 
-def _opening(association: Association, start: dt.date) -> dict[int, int]:
+def opening_balances(association: Association, start: dt.date) -> dict[int, int]:
     """Opening balances of the fiscal year: the year's own file first, else what the next year's file says."""
     balances = LedgerBalance.objects.filter(
         association=association, year_start=start, kind=LedgerBalance.Kind.OPENING, source__in_force=True
@@ -253,7 +245,7 @@ def _is_equity(account: int) -> bool:
 
 def balance_sheet(association: Association, date: dt.date) -> BalanceSheet:
     start, _ = fiscal_year(association, date)
-    opening = _opening(association, start)
+    opening = opening_balances(association, start)
     moved = ledger_sums(association, start, date, balance_accounts=True)
     now: dict[tuple[int, str], int] = defaultdict(int)
     for account, ore in opening.items():

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from finsam.finance import annual, statements
 from finsam.finance import reports as finance_reports
-from finsam.finance import statements
 from finsam.organisation import contributions as contribution_rules
 from finsam.organisation.models import Association
 from finsam.reports import contributions
@@ -29,7 +29,6 @@ CONTENT_TYPES = {
 
 # Kinds named by the command line that later parts of the system will provide.
 PLANNED_KINDS = (
-    "cash-flow",
     "goals",
     "interim-report",
     "annual-report",
@@ -85,10 +84,65 @@ def _participants_public(association: Association, period: Period) -> Gathered:
     return report.gathered(association, period.start, period.end, public=True)
 
 
+def _income_statement_annual(association: Association, period: Period) -> Gathered:
+    statement = annual.annual_income_statement(association, period.end)
+    return Gathered(
+        finance_reports.income_statement_json(statement),
+        finance_reports.annual_income_statement_document(statement),
+    )
+
+
+def _cash_flow(association: Association, period: Period) -> Gathered:
+    flow = annual.cash_flow(association, period.end)
+    return Gathered(
+        finance_reports.cash_flow_json(association, flow, period.end),
+        finance_reports.cash_flow_document(association, flow, period.end),
+    )
+
+
+def _operating_statement(association: Association, period: Period) -> Gathered:
+    statement = annual.operating_statement(association, period.end)
+    return Gathered(
+        finance_reports.operating_statement_json(association, statement, period.end),
+        finance_reports.operating_statement_document(association, statement, period.end),
+    )
+
+
+def _notes(association: Association, period: Period) -> Gathered:
+    statement = annual.annual_income_statement(association, period.end)
+    notes = annual.balance_notes(association, period.end)
+    return Gathered(
+        finance_reports.notes_json(association, period.end, statement, notes),
+        finance_reports.notes_document(association, period.end, statement, notes),
+    )
+
+
+def _key_figures(association: Association, period: Period) -> Gathered:
+    try:
+        checks = annual.contributions_booked(association, period.end)
+    except contribution_rules.ContributionError:
+        checks = []
+    parts = (
+        annual.five_year_overview(association, period.end),
+        annual.balance_requirement(association, period.end),
+        annual.cost_shares(association, period.end),
+        checks,
+    )
+    return Gathered(
+        finance_reports.key_figures_json(association, period.end, *parts),
+        finance_reports.key_figures_document(association, period.end, *parts),
+    )
+
+
 KINDS: dict[str, Callable[[Association, Period], Gathered]] = {
     "contributions": _contributions,
     "income-statement": _income_statement,
+    "income-statement-annual": _income_statement_annual,
     "balance-sheet": _balance_sheet,
+    "cash-flow": _cash_flow,
+    "operating-statement": _operating_statement,
+    "notes": _notes,
+    "key-figures": _key_figures,
     "participants": _participants,
     "participants-public": _participants_public,
 }

@@ -1,0 +1,297 @@
+"""The annual accounts beyond the two main statements: the annual-form income statement, the cash-flow
+statement (indirect method), the operating statement, the notes, the five-year overview, the balance
+requirement result, cost shares and the contributions as booked against those computed from population."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q, Sum
+
+from finsam.core.money import from_ore
+from finsam.finance.models import LedgerAccount, LedgerImport, LedgerRow, StatementRow
+from finsam.finance.statements import (
+    COST_SIDE,
+    INCOME_SIDE,
+    BalanceSheet,
+    IncomeStatement,
+    balance_sheet,
+    fiscal_year,
+    income_statement,
+    ledger_sums,
+    opening_balances,
+    previous_year,
+)
+from finsam.organisation import contributions
+from finsam.organisation.models import Association
+
+ANNUAL_COLUMNS = ("budget", "outcome", "outcome_previous_year", "deviation")
+
+
+def annual_income_statement(association: Association, date: dt.date) -> IncomeStatement:
+    """Budget, this year, last year and the deviation (positive where the outcome is better than budget)."""
+    interim = income_statement(association, date)
+    for line in interim.lines:
+        values = line.values
+        outcome = values["outcome_to_date"]
+        better = outcome - values["budget"] if line.section in INCOME_SIDE else values["budget"] - outcome
+        line.values = {
+            "budget": values["budget"],
+            "outcome": outcome,
+            "outcome_previous_year": values["outcome_previous_year"],
+            "deviation": better,
+        }
+    interim.columns = ANNUAL_COLUMNS
+    return interim
+
+
+@dataclass(frozen=True)
+class CashFlow:
+    result: Decimal
+    receivables_change: Decimal  # increase negative
+    liabilities_change: Decimal  # increase positive
+    cash_start: Decimal
+    cash_end: Decimal
+
+    @property
+    def operating(self) -> Decimal:
+        return self.result + self.receivables_change + self.liabilities_change
+
+    @property
+    def total(self) -> Decimal:
+        return self.operating  # no investing or financing: an association may neither invest nor borrow
+
+    @property
+    def reconciles(self) -> bool:
+        return self.cash_start + self.total == self.cash_end
+
+
+def _cash_rows(sheet: BalanceSheet) -> tuple[set[str], set[str]]:
+    """Which balance-sheet rows hold cash (accounts of 19xx) and which other assets."""
+    rows = StatementRow.objects.filter(
+        association=sheet.association, statement=StatementRow.Statement.BALANCE
+    )
+    cash = {r.code for r in rows if r.section == "assets" and r.accounts.strip().startswith("19")}
+    return cash, {ln.code for ln in sheet.lines if ln.section == "assets"} - cash
+
+
+def cash_flow(association: Association, date: dt.date) -> CashFlow:
+    sheet = balance_sheet(association, date)
+    cash_codes, receivable_codes = _cash_rows(sheet)
+
+    def total(codes: set[str], previous: bool) -> Decimal:
+        return sum(
+            (ln.previous_year_end if previous else ln.amount for ln in sheet.lines if ln.code in codes),
+            Decimal(0),
+        )
+
+    liabilities = sheet.total("liabilities") - sheet.total("liabilities", previous=True)
+    return CashFlow(
+        result=sheet.equity.result_for_year,
+        receivables_change=-(total(receivable_codes, False) - total(receivable_codes, True)),
+        liabilities_change=liabilities,
+        cash_start=total(cash_codes, True),
+        cash_end=total(cash_codes, False),
+    )
+
+
+@dataclass(frozen=True)
+class OperatingStatement:
+    """Net cost and member fees against budget, with last year's outcome (seed 001, section 5)."""
+
+    net_cost: tuple[Decimal, Decimal, Decimal]  # outcome, budget, last year
+    member_fees: tuple[Decimal, Decimal, Decimal]
+    result: tuple[Decimal, Decimal]  # outcome, last year
+    equity: tuple[Decimal, Decimal]
+    cash: tuple[Decimal, Decimal]
+
+
+def operating_statement(association: Association, date: dt.date) -> OperatingStatement:
+    statement = annual_income_statement(association, date)
+    costs = [ln for ln in statement.lines if ln.section in COST_SIDE]
+    income = [ln for ln in statement.lines if ln.section in INCOME_SIDE]
+
+    def add(lines: list, column: str) -> Decimal:  # type: ignore[type-arg]
+        return sum((ln.values[column] for ln in lines), Decimal(0))
+
+    sheet = balance_sheet(association, date)
+    flow = cash_flow(association, date)
+    result = statement.totals["result"]
+    return OperatingStatement(
+        net_cost=(add(costs, "outcome"), add(costs, "budget"), add(costs, "outcome_previous_year")),
+        member_fees=(add(income, "outcome"), add(income, "budget"), add(income, "outcome_previous_year")),
+        result=(result["outcome"], result["outcome_previous_year"]),
+        equity=(sheet.equity.retained, sheet.equity_previous_year_end),
+        cash=(flow.cash_end, flow.cash_start),
+    )
+
+
+@dataclass(frozen=True)
+class AccountNote:
+    account: int
+    name: str
+    amount: Decimal
+    previous: Decimal
+
+
+def balance_notes(association: Association, date: dt.date) -> dict[str, list[AccountNote]]:
+    """Receivables and liabilities per account at the date and at the previous year end (notes 4 and 5)."""
+    start, _ = fiscal_year(association, date)
+    names = dict(LedgerAccount.objects.filter(association=association).values_list("number", "name"))
+    opening = opening_balances(association, start)
+    moved: dict[int, int] = {}
+    for (account, _), ore in ledger_sums(association, start, date, balance_accounts=True).items():
+        moved[account] = moved.get(account, 0) + ore
+    accounts = sorted(set(opening) | set(moved))
+    cash = {a for a in accounts if str(a).startswith("19")}
+    notes: dict[str, list[AccountNote]] = {"receivables": [], "liabilities": []}
+    for account in accounts:
+        if account in cash or str(account).startswith("20"):
+            continue
+        now = opening.get(account, 0) + moved.get(account, 0)
+        before = opening.get(account, 0)
+        if not now and not before:
+            continue
+        sign, kind = (1, "receivables") if str(account)[0] == "1" else (-1, "liabilities")
+        notes[kind].append(
+            AccountNote(account, names.get(account, ""), from_ore(sign * now), from_ore(sign * before))
+        )
+    return notes
+
+
+@dataclass(frozen=True)
+class YearFigures:
+    year: int
+    income: Decimal
+    costs: Decimal
+    result: Decimal
+    equity_ratio: Decimal | None
+
+
+def five_year_overview(association: Association, date: dt.date, years: int = 5) -> list[YearFigures]:
+    """Income, costs, result and equity ratio for the year of the date and the years before it."""
+    start, end = fiscal_year(association, date)
+    figures = []
+    for _ in range(years):
+        if not LedgerImport.objects.filter(association=association, year_start=start, in_force=True).exists():
+            break
+        day = end if date >= end else date
+        statement = income_statement(association, day)
+        totals = statement.totals
+        figures.append(
+            YearFigures(
+                start.year,
+                totals["income"]["outcome_to_date"],
+                totals["costs"]["outcome_to_date"],
+                totals["result"]["outcome_to_date"],
+                balance_sheet(association, day).equity_ratio,
+            )
+        )
+        start, end = previous_year(start)
+        date = end
+    return figures
+
+
+@dataclass(frozen=True)
+class BalanceRequirement:
+    """Kommunallagen's balance requirement result: the year's result less realised gains (none here)."""
+
+    result: Decimal
+    realised_gains: Decimal = Decimal(0)
+
+    @property
+    def balance_result(self) -> Decimal:
+        return self.result - self.realised_gains
+
+
+def balance_requirement(association: Association, date: dt.date) -> BalanceRequirement:
+    return BalanceRequirement(income_statement(association, date).totals["result"]["outcome_to_date"])
+
+
+@dataclass(frozen=True)
+class CostShares:
+    total: Decimal
+    by_category: dict[str, Decimal]
+
+    def share(self, category: str) -> Decimal | None:
+        return self.by_category.get(category, Decimal(0)) / self.total if self.total else None
+
+
+def cost_shares(association: Association, date: dt.date, column: str = "outcome_to_date") -> CostShares:
+    """Costs by category (individual, structural, administration) of the statement rows."""
+    statement = income_statement(association, date)
+    by: dict[str, Decimal] = {}
+    for line in statement.lines:
+        if line.section in COST_SIDE:
+            category = line.category or ("administration" if line.section == "administration" else "")
+            by[category] = by.get(category, Decimal(0)) + line.values[column]
+    return CostShares(sum(by.values(), Decimal(0)), by)
+
+
+@dataclass(frozen=True)
+class ContributionCheck:
+    code: str
+    name: str
+    computed: Decimal
+    booked: Decimal
+
+    @property
+    def difference(self) -> Decimal:
+        return self.booked - self.computed
+
+
+def contributions_booked(association: Association, date: dt.date) -> list[ContributionCheck]:
+    """Each member's contribution computed from population next to what the ledger holds on its row."""
+    split = contributions.compute(association, date.year)
+    statement = income_statement(association, date)
+    rows = StatementRow.objects.filter(association=association, member__isnull=False).select_related("member")
+    booked = {r.member_id: statement_line_value(statement, r.code) for r in rows}
+    return [
+        ContributionCheck(ln.member.code, ln.member.name, ln.amount, booked.get(ln.member.pk, Decimal(0)))
+        for ln in split.lines
+        if ln.amount or booked.get(ln.member.pk)
+    ]
+
+
+def statement_line_value(statement: IncomeStatement, code: str, column: str = "outcome_to_date") -> Decimal:
+    return next((ln.values[column] for ln in statement.lines if ln.code == code), Decimal(0))
+
+
+def with_object(key: str) -> Q:
+    """Ledger rows carrying the object (alone or among others in "1:10|6:ENTER")."""
+    return (
+        Q(object_key=key)
+        | Q(object_key__startswith=f"{key}|")
+        | Q(object_key__endswith=f"|{key}")
+        | Q(object_key__contains=f"|{key}|")
+    )
+
+
+def shared_office_costs(
+    association: Association, start: dt.date, end: dt.date, rules: list[tuple[str, Decimal]]
+) -> list[tuple[str, Decimal, Decimal, Decimal]]:
+    """The invoice basis for costs shared with a neighbour: per (object key, share) the cost and the part.
+
+    Seed 000: 35 % of the director's cost (object 6:CHEF) and 50 % of other office costs (6:KANSLI) are
+    invoiced to Finnveden.
+    """
+    basis = []
+    for object_key, share in rules:
+        ore = (
+            LedgerRow.objects.filter(
+                association=association,
+                source__in_force=True,
+                date__gte=start,
+                date__lte=end,
+                account__gte=4000,
+                account__lt=8000,
+            )
+            .filter(with_object(object_key))
+            .aggregate(total=Sum("ore"))["total"]
+            or 0
+        )
+        cost = from_ore(ore)
+        basis.append((object_key, share, cost, (cost * share).quantize(Decimal("0.01"))))
+    return basis
