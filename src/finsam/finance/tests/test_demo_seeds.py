@@ -1,0 +1,143 @@
+"""The demo's statements, imported from its SIE files, print as the seed reports do (../shared/seeds)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import pytest
+
+from finsam import testing
+from finsam.demo import ledger
+from finsam.demo.build import BUDGETS, DATA, LEDGERS
+from finsam.finance import annual, budget, sie_import, statements
+from finsam.organisation import orgfile
+from finsam.organisation.models import Association
+
+pytestmark = pytest.mark.django_db
+
+
+def kr(value: Decimal | None) -> int:
+    """As the seeds print: whole kronor, half away from zero."""
+    assert value is not None
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def load(slug: str) -> Association:
+    association = orgfile.setup(DATA / f"{slug}.yaml", testing.SYSTEM)
+    for path in sorted(LEDGERS.glob(f"{slug}-*.se")):
+        sie_import.import_file(path, association, testing.SYSTEM)
+    for path in sorted(BUDGETS.glob(f"{slug}-*.csv")):
+        budget.import_file(path, association, testing.SYSTEM)
+    return association
+
+
+def test_the_committed_sie_files_are_what_the_generator_writes(tmp_path: Path) -> None:
+    for path in ledger.write_all(tmp_path):
+        assert path.read_bytes() == (LEDGERS / path.name).read_bytes(), path.name
+
+
+def test_sodra_vatterbygden_2023_h1_is_seed_000() -> None:
+    sv = load("sodra-vatterbygden")
+    june = dt.date(2023, 6, 30)
+    statement = statements.income_statement(sv, june)
+    printed = {line.code: [kr(line.values[c]) for c in statement.columns] for line in statement.lines}
+    assert printed["HABO"] == [144800, 159400, 161300, 161300]
+    assert printed["JKPG"] == [1625100, 1787700, 1786000, 1786000]
+    assert printed["FK"] == [4041000, 4446000, 2223000, 4446000]
+    assert printed["RANTA"] == [0, 0, 632, 1200]
+    assert printed["BALANSERAT"] == [29403, 1999710, 0, 0]
+    assert printed["ENTER"] == [2879738, 2819000, 817282, 2500000]
+    assert printed["NOVA"] == [1518965, 3253000, 1186344, 3714000]
+    assert printed["KANSLI"] == [1407864, 720000, 808244, 850000]
+    totals = {k: [kr(v[c]) for c in statement.columns] for k, v in statement.totals.items()}
+    assert totals == {
+        "income": [8111394, 10891710, 6669629, 8893200],
+        "costs": [8047080, 9579500, 3781314, 9985800],
+        "result": [64314, 1312210, 2888315, -1092600],
+    }
+    sheet = statements.balance_sheet(sv, june)
+    rows = {line.code: (kr(line.previous_year_end), kr(line.amount)) for line in sheet.lines}
+    assert rows == {"FORDRINGAR": (480790, 126538), "KASSA": (3353526, 5897475), "SKULDER": (1497293, 798674)}
+    assert (kr(sheet.total("assets", previous=True)), kr(sheet.total("assets"))) == (3834316, 6024013)
+    assert kr(sheet.equity.retained_earlier) == 2337024
+    assert kr(sheet.equity.result_for_year) == 2888315
+    assert kr(sheet.equity.retained) == 5225339
+    # The August export's July and August vouchers do not count per 30 June, but do per 31 August.
+    assert (
+        kr(statements.income_statement(sv, dt.date(2023, 8, 31)).totals["income"]["outcome_to_date"])
+        == 7781129
+    )
+
+
+def test_finnveden_2023_is_seed_001() -> None:
+    fv = load("finnveden")
+    end = dt.date(2023, 12, 31)
+    statement = annual.annual_income_statement(fv, end)
+    totals = statement.totals
+    assert kr(totals["income"]["outcome"]) == 5277544
+    assert kr(totals["costs"]["outcome"]) == 5782239
+    assert kr(totals["result"]["outcome"]) == -504695
+    assert kr(totals["result"]["outcome_previous_year"]) == 452007
+    note3 = {
+        line.code: [kr(line.values[c]) for c in ("budget", "outcome", "outcome_previous_year")]
+        for line in statement.lines
+    }
+    assert note3["SAMVERKANSTEAM"] == [3100000, 3046262, 2681946]
+    assert note3["KANSLI"] == [500000, 488849, 450552]
+    assert note3["NYA"] == [1000000, 0, 0]
+    assert kr(totals["costs"]["outcome_previous_year"]) == 4646493
+    assert kr(totals["costs"]["budget"]) == 6409000
+
+    sheet = statements.balance_sheet(fv, end)
+    assert kr(sheet.equity.retained) == 2608640
+    assert kr(sheet.equity_previous_year_end) == 3113335
+    assert kr(sheet.total("assets")) == 3501495
+    assert f"{sheet.equity_ratio:.2f}" == "0.75"
+    assert {line.code: kr(line.amount) for line in sheet.lines} == {
+        "FORDRINGAR": 174267,
+        "KASSA": 3327228,
+        "SKULDER": 892854,
+    }
+
+    flow = annual.cash_flow(fv, end)
+    assert [kr(v) for v in (flow.receivables_change, flow.liabilities_change, flow.total)] == [
+        -79206,
+        -313357,
+        -897258,
+    ]
+    assert (kr(flow.cash_start), kr(flow.cash_end)) == (4224485, 3327228)
+    assert flow.reconciles
+
+    operating = annual.operating_statement(fv, end)
+    assert [kr(v) for v in operating.net_cost] == [5782239, 6409000, 4646493]
+    assert [kr(v) for v in operating.member_fees] == [5277544, 5070000, 5098500]
+
+    notes = annual.balance_notes(fv, end)
+    assert [(n.name, kr(n.amount), kr(n.previous)) for n in notes["receivables"]] == [
+        ("Kundfordringar", 20588, 0),
+        ("Skattefordringar", 207, 200),
+        ("Fordran moms", 144572, 94861),
+        ("Övriga interimsfordringar", 8900, 0),
+    ]
+    assert [kr(n.amount) for n in notes["liabilities"]] == [625614, 186, 583, 266471]
+
+    overview = annual.five_year_overview(fv, end)
+    # In kronor; the seed prints tkr (5277, 5098, 5158, 5152, 5144 of income), cutting rather than rounding.
+    assert [(y.year, kr(y.income), kr(y.costs), kr(y.result)) for y in overview] == [
+        (2023, 5277544, 5782239, -504695),
+        (2022, 5098500, 4646493, 452007),
+        (2021, 5158200, 4341100, 817100),
+        (2020, 5152300, 4997200, 155100),
+        (2019, 5144000, 5624100, -480100),
+    ]
+    assert [f"{y.equity_ratio:.2f}" for y in overview] == ["0.75", "0.72", "0.75", "0.63", "0.60"]
+
+    assert kr(annual.balance_requirement(fv, end).balance_result) == -504695
+    shares = annual.cost_shares(fv, end)
+    assert [f"{shares.share(c):.2f}" for c in ("individual", "structural")] == ["0.63", "0.24"]
+    assert 0.10 <= float(shares.share("administration") or 0) <= 0.15
+    booked = {c.code: (kr(c.computed), kr(c.booked)) for c in annual.contributions_booked(fv, end)}
+    assert booked["FK"] == (2535000, 2529000)
+    assert booked["GNOSJO"] == (162400, 162400)
