@@ -142,10 +142,7 @@ def _import(args: argparse.Namespace) -> int:
     from finsam.core.audit import Actor
     from finsam.core.imports import ImportRejected
 
-    importer = _importers().get(args.kind)
-    if importer is None:
-        print(f"finsam import {args.kind}: ännu inte tillgänglig i den här versionen", file=sys.stderr)
-        return NOT_YET
+    importer = _importers()[args.kind]
     if not args.file.is_file():
         raise CommandError(f"filen {args.file} finns inte")
     _migrate()
@@ -165,7 +162,17 @@ def _importers() -> dict[str, Callable[[Path, Association, Actor], ImportResult]
     from finsam.finance import budget, sie_import
     from finsam.participants.imports import import_participants
 
-    return {"sie": sie_import.import_file, "budget": budget.import_file, "participants": import_participants}
+    def sie(path: Path, association: Association, actor: Actor) -> ImportResult:
+        return sie_import.import_file(path, association, actor, on_progress=_progress)
+
+    return {"sie": sie, "budget": budget.import_file, "participants": import_participants}
+
+
+def _progress(done: int, total: int) -> None:
+    """Percent read, for files large enough to take a while (at most every whole percent)."""
+    if total < 5_000_000:
+        return
+    print(f"\r  läst {100 * done // total} %", end="\n" if done >= total else "", file=sys.stderr, flush=True)
 
 
 def _setup(path: Path) -> int:

@@ -7,6 +7,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("konto/", include("finsam.accounts.urls")),
     path("f/<slug:slug>/", include("finsam.organisation.urls")),
+    path("f/<slug:slug>/deltagare/", include("finsam.participants.urls")),
+    path("f/<slug:slug>/ekonomi/", include("finsam.finance.urls")),
     path("f/<slug:slug>/rapporter/", include("finsam.reports.urls")),
     path("f/<slug:slug>/anvandare/", include((user_admin, "users"))),
 ]

@@ -85,9 +85,7 @@ def test_setup_of_the_interfaces_file_and_a_planet(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "args",
     [
-        ("import", "sie", "x.se", "--association", "x"),
-        ("import", "participants", "x.csv", "--association", "x"),
-        ("report", "participants", "--association", "x", "--date", "2024-06-30"),
+        ("report", "goals", "--association", "x", "--date", "2023-12-31"),
         ("report", "annual-report", "--association", "x", "--date", "2023-12-31"),
     ],
 )
@@ -95,6 +93,12 @@ def test_commands_not_built_yet_say_so_with_exit_code_2(tmp_path: Path, args: tu
     result = finsam(tmp_path, *args)
     assert result.returncode == 2
     assert "ännu inte tillgänglig" in result.stderr
+
+
+def test_imports_name_the_bad_file(tmp_path: Path) -> None:
+    result = finsam(tmp_path, "import", "sie", str(tmp_path / "saknas.se"), "--association", "x")
+    assert result.returncode == 1
+    assert "saknas.se finns inte" in result.stderr
 
 
 def test_bad_arguments_are_explained(tmp_path: Path) -> None:

@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from finsam import testing
+from finsam.accounts.roles import Role
+from finsam.finance.models import BudgetLine, LedgerImport
+from finsam.organisation import orgfile
+from finsam.organisation.models import Association
+
+pytestmark = pytest.mark.django_db
+EXAMPLES = Path(__file__).resolve().parents[5] / "shared" / "examples"
+PAGES = [
+    "",
+    "resultatrakning/",
+    "resultatrakning-helar/",
+    "balansrakning/",
+    "kassaflode/",
+    "driftsredovisning/",
+    "noter/",
+    "nyckeltal/",
+]
+
+
+@pytest.fixture
+def exempel() -> Association:
+    return orgfile.setup(EXAMPLES / "organisation.yaml", testing.SYSTEM)
+
+
+def upload(client: Client, assoc: Association, name: str, kind: str) -> str:
+    data = (EXAMPLES / name).read_bytes()
+    response = client.post(
+        f"/f/{assoc.slug}/ekonomi/import/", {"kind": kind, "file": SimpleUploadedFile(name, data)}
+    )
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_economist_imports_and_reads_the_statements(client: Client, exempel: Association) -> None:
+    client.force_login(testing.user("erik", (exempel, Role.ECONOMIST)))
+    page = upload(client, exempel, "exempel-2025.se", "sie")
+    assert "Importen är klar" in page and "15 verifikationer" in page
+    assert "Importen är klar" in upload(client, exempel, "budget-2025.csv", "budget")
+    assert LedgerImport.objects.get().actor == "erik"
+    for path in PAGES:
+        response = client.get(f"/f/{exempel.slug}/ekonomi/{path}?datum=2025-06-30")
+        assert response.status_code == 200, path
+    statement = client.get(f"/f/{exempel.slug}/ekonomi/resultatrakning/?datum=2025-06-30").content.decode()
+    assert (
+        "252\u00a0752" in statement and "447\u00a0161" in statement
+    )  # Steget 252 751.50 to date, the result
+    xlsx = client.get(f"/f/{exempel.slug}/rapporter/balance-sheet.xlsx?datum=2025-06-30")
+    assert xlsx["Content-Disposition"] == 'attachment; filename="balansrakning-exempel-2025-06-30.xlsx"'
+
+
+def test_a_broken_file_shows_every_problem_and_changes_nothing(client: Client, exempel: Association) -> None:
+    client.force_login(testing.user("erik", (exempel, Role.ECONOMIST)))
+    broken = (
+        (EXAMPLES / "budget-2025.csv")
+        .read_bytes()
+        .replace(b"STEG;2025;prognos;480 000", b"STEG;2025;prognos;mycket")
+    )
+    response = client.post(
+        f"/f/{exempel.slug}/ekonomi/import/", {"kind": "budget", "file": SimpleUploadedFile("b.csv", broken)}
+    )
+    page = response.content.decode()
+    assert "inte importerats" in page and "rad 9, kolumn belopp: &#x27;mycket&#x27;" in page
+    assert not BudgetLine.objects.exists()
+
+
+def test_a_stale_budget_edit_is_refused_with_an_explanation(client: Client, exempel: Association) -> None:
+    client.force_login(testing.user("erik", (exempel, Role.ECONOMIST)))
+    upload(client, exempel, "budget-2025.csv", "budget")
+    line = BudgetLine.objects.get(row__code="REV", kind="budget")
+    url = f"/f/{exempel.slug}/ekonomi/budget/{line.pk}/"
+    assert client.post(url, {"amount": "25 000", "version": 1, "note": "Beslut 14 mars"}).status_code == 302
+    stale = client.post(url, {"amount": "30 000", "version": 1}).content.decode()
+    assert "Någon annan har ändrat beloppet" in stale
+    line.refresh_from_db()
+    assert (line.amount, line.version) == (Decimal("25000.00"), 2)
+
+
+@pytest.mark.parametrize(
+    ("role", "reads", "edits"),
+    [
+        (Role.OFFICE_ADMIN, 200, 403),
+        (Role.ECONOMIST, 200, 200),
+        (Role.BOARD_MEMBER, 200, 403),
+        (Role.REPORTING, 200, 403),
+        (Role.REGISTRAR, 403, 403),
+        (Role.DATA_PROTECTION_OFFICER, 403, 403),
+    ],
+)
+def test_who_may_read_and_change_the_finances(
+    client: Client, exempel: Association, role: Role, reads: int, edits: int
+) -> None:
+    client.force_login(testing.user("anna", (exempel, role)))
+    assert client.get(f"/f/{exempel.slug}/ekonomi/balansrakning/?datum=2025-06-30").status_code == reads
+    assert client.get(f"/f/{exempel.slug}/ekonomi/import/").status_code == edits
+    assert client.get(f"/f/{exempel.slug}/ekonomi/rader/ny/").status_code == edits
+
+
+def test_another_associations_user_sees_no_finances(client: Client, exempel: Association) -> None:
+    other = testing.association("annat", "Annat förbund")
+    client.force_login(testing.user("olle", (other, Role.ECONOMIST)))
+    for path in [*PAGES, "import/", "rader/", "budget/"]:
+        assert client.get(f"/f/{exempel.slug}/ekonomi/{path}").status_code == 404, path

@@ -1,0 +1,200 @@
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from finsam.accounts.access import AssociationRequest, association_view
+from finsam.accounts.roles import Perm
+from finsam.core import services as core
+from finsam.core.audit import Actor
+from finsam.core.imports import ImportRejected
+from finsam.finance import budget, sie_import, statements
+from finsam.finance.forms import BudgetEditForm, StatementRowForm, UploadForm
+from finsam.finance.models import BudgetLine, LedgerImport, LedgerRow, StatementRow
+from finsam.reports import exporters
+
+# The statements shown on the finance pages, in the order of an annual report.
+STATEMENTS = {
+    "resultatrakning": ("income-statement", _("Resultaträkning (delår)")),
+    "resultatrakning-helar": ("income-statement-annual", _("Resultaträkning (helår)")),
+    "balansrakning": ("balance-sheet", _("Balansräkning")),
+    "kassaflode": ("cash-flow", _("Kassaflödesanalys")),
+    "driftsredovisning": ("operating-statement", _("Driftsredovisning")),
+    "noter": ("notes", _("Noter")),
+    "nyckeltal": ("key-figures", _("Nyckeltal")),
+}
+
+
+def _date(request: AssociationRequest) -> dt.date:
+    """The report date asked for, else the last day with a voucher, else today."""
+    text = request.GET.get("datum")
+    if text:
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            raise Http404 from None
+    last = (
+        LedgerRow.objects.filter(association=request.association, source__in_force=True)
+        .order_by("-date")
+        .values_list("date", flat=True)
+        .first()
+    )
+    return last or timezone.localdate()
+
+
+@association_view(Perm.VIEW_REPORTS)
+def overview(request: AssociationRequest) -> HttpResponse:
+    day = _date(request)
+    statement = statements.income_statement(request.association, day)
+    unmapped = [line for line in statement.lines if line.accounts]
+    imports = LedgerImport.objects.filter(association=request.association)[:10]
+    context = {
+        "day": day,
+        "statement": statement,
+        "totals": statement.totals,
+        "unmapped": unmapped,
+        "imports": imports,
+        "statements": STATEMENTS,
+        "can_edit": Perm.EDIT_FINANCE in request.perms,
+    }
+    return render(request, "finance/overview.html", context)
+
+
+@association_view(Perm.VIEW_REPORTS)
+def statement(request: AssociationRequest, name: str) -> HttpResponse:
+    if name not in STATEMENTS:
+        raise Http404
+    kind, title = STATEMENTS[name]
+    day = _date(request)
+    start, _end = statements.fiscal_year(request.association, day)
+    try:
+        gathered = exporters.gather(kind, request.association, exporters.Period(start, day))
+    except exporters.ReportUnavailable as error:
+        messages.error(request, str(error))
+        return redirect("finance:overview", slug=request.association.slug)
+    context = {"doc": gathered.document, "title": title, "day": day, "kind": kind, "statements": STATEMENTS}
+    return render(request, "finance/statement.html", context)
+
+
+@association_view(Perm.EDIT_FINANCE)
+def upload(request: AssociationRequest) -> HttpResponse:
+    form = UploadForm(request.POST or None, request.FILES or None)
+    result = None
+    problems = None
+    if request.method == "POST" and form.is_valid():
+        uploaded = form.cleaned_data["file"]
+        importer = sie_import.import_file if form.cleaned_data["kind"] == "sie" else budget.import_file
+        # The importers read from a path: the upload is spooled to a temporary file of the same name.
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / Path(uploaded.name).name
+            with path.open("wb") as handle:
+                for chunk in uploaded.chunks():
+                    handle.write(chunk)
+            try:
+                result = importer(path, request.association, Actor.of(request))
+            except ImportRejected as error:
+                problems = error.problems
+    context = {"form": form, "result": result, "problems": problems}
+    return render(request, "finance/upload.html", context)
+
+
+@association_view(Perm.VIEW_FINANCE)
+def mapping(request: AssociationRequest) -> HttpResponse:
+    rows = StatementRow.objects.filter(association=request.association).select_related("member")
+    day = _date(request)
+    unmapped = [line for line in statements.income_statement(request.association, day).lines if line.accounts]
+    unmapped_balance = [
+        line for line in statements.balance_sheet(request.association, day).lines if line.accounts
+    ]
+    context = {
+        "rows": rows,
+        "unmapped": unmapped + unmapped_balance,
+        "can_edit": Perm.EDIT_FINANCE in request.perms,
+        "day": day,
+    }
+    return render(request, "finance/mapping.html", context)
+
+
+def _row_form(request: AssociationRequest, row: StatementRow, title: str) -> HttpResponse:
+    form = StatementRowForm(request.POST or None, instance=row, association=request.association)
+    if request.method == "POST" and form.is_valid():
+        try:
+            core.save(Actor.of(request), form.save(commit=False), association=request.association)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Raden är sparad."))
+            return redirect("finance:mapping", slug=request.association.slug)
+    back = f"/f/{request.association.slug}/ekonomi/rader/"
+    return render(request, "organisation/form.html", {"form": form, "title": title, "back": back})
+
+
+@association_view(Perm.EDIT_FINANCE)
+def row_create(request: AssociationRequest) -> HttpResponse:
+    last = StatementRow.objects.filter(association=request.association).order_by("-position").first()
+    return _row_form(request, StatementRow(position=(last.position + 1) if last else 1), _("Ny rapportrad"))
+
+
+@association_view(Perm.EDIT_FINANCE)
+def row_edit(request: AssociationRequest, pk: int) -> HttpResponse:
+    row = get_object_or_404(StatementRow, pk=pk, association=request.association)
+    return _row_form(request, row, str(row))
+
+
+@association_view(Perm.VIEW_FINANCE)
+def budget_table(request: AssociationRequest) -> HttpResponse:
+    try:
+        year = int(request.GET.get("ar") or _date(request).year)
+    except ValueError:
+        raise Http404 from None
+    lines = BudgetLine.objects.filter(association=request.association, year__in=[year, year + 1, year + 2])
+    found = {(line.row_id, line.kind, line.year): line for line in lines}
+    columns = [(BudgetLine.Kind.BUDGET, y) for y in (year, year + 1, year + 2)] + [
+        (BudgetLine.Kind.FORECAST, year)
+    ]
+    rows = StatementRow.objects.filter(
+        association=request.association, statement=StatementRow.Statement.INCOME
+    )
+    table = [(row, [found.get((row.pk, kind, y)) for kind, y in columns]) for row in rows]
+    context = {
+        "year": year,
+        "years": [year, year + 1, year + 2],
+        "table": table,
+        "can_edit": Perm.EDIT_FINANCE in request.perms,
+    }
+    return render(request, "finance/budget.html", context)
+
+
+@association_view(Perm.EDIT_FINANCE)
+def budget_edit(request: AssociationRequest, pk: int) -> HttpResponse:
+    line = get_object_or_404(BudgetLine, pk=pk, association=request.association)
+    form = BudgetEditForm(request.POST or None, initial={"amount": line.amount, "version": line.version})
+    stale = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            line = budget.edit(
+                Actor.of(request),
+                line,
+                form.cleaned_data["amount"],
+                form.cleaned_data["version"],
+                form.cleaned_data["note"],
+            )
+        except budget.StaleEdit:
+            stale = True
+            line.refresh_from_db()
+            form = BudgetEditForm(initial={"amount": line.amount, "version": line.version})
+        else:
+            messages.success(request, _("Beloppet är sparat."))
+            return redirect(f"/f/{request.association.slug}/ekonomi/budget/?ar={line.year}")
+    history = line.changes.all()[:20]
+    return render(
+        request, "finance/budget_edit.html", {"line": line, "form": form, "stale": stale, "history": history}
+    )
