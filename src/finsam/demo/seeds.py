@@ -33,15 +33,17 @@ SV_PROJECTS = {
 
 
 def _sv_costs(amounts: dict[str, str]) -> list[Cost]:
-    accounts = {
-        "KANSLI": 7010,
-        "INFO": 6990,
-        "STYRELSE": 7690,
-        "EKONOMI": 6530,
-        "PROJGEM": 6990,
-        "KOMP": 6990,
-    }
-    return [Cost(accounts.get(code, 4610), code, D(amount)) for code, amount in amounts.items()]
+    """Interventions are bought (4610); the office's cost is 60 % the director's salary (7010), the rest other
+    services (6990), so that the cost-sharing agreement with Finnveden has both parts to invoice."""
+    accounts = {"INFO": 6990, "STYRELSE": 7690, "EKONOMI": 6530, "PROJGEM": 6990, "KOMP": 6990}
+    costs = []
+    for code, amount in amounts.items():
+        if code == "KANSLI":
+            salary = (D(amount) * D("0.6")).quantize(D("0.01"))
+            costs += [Cost(7010, code, salary), Cost(6990, code, D(amount) - salary)]
+        else:
+            costs.append(Cost(accounts.get(code, 4610), code, D(amount)))
+    return costs
 
 
 # 2022: Kansli carries 0.30 so that the year's result (64 313.70) and equity (2 337 023.70) round to the

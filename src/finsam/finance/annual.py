@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Q, Sum
 
 from finsam.core.money import from_ore
-from finsam.finance.models import LedgerAccount, LedgerImport, LedgerRow, StatementRow
+from finsam.finance.accounts_spec import parse_accounts, parse_object
+from finsam.finance.models import CostSharing, LedgerAccount, LedgerImport, LedgerRow, StatementRow
 from finsam.finance.statements import (
     COST_SIDE,
     INCOME_SIDE,
@@ -269,29 +270,28 @@ def with_object(key: str) -> Q:
     )
 
 
-def shared_office_costs(
-    association: Association, start: dt.date, end: dt.date, rules: list[tuple[str, Decimal]]
-) -> list[tuple[str, Decimal, Decimal, Decimal]]:
-    """The invoice basis for costs shared with a neighbour: per (object key, share) the cost and the part.
+@dataclass(frozen=True)
+class SharedCost:
+    rule: CostSharing
+    cost: Decimal
+    invoiced: Decimal
 
-    Seed 000: 35 % of the director's cost (object 6:CHEF) and 50 % of other office costs (6:KANSLI) are
-    invoiced to Finnveden.
-    """
+
+def shared_costs(association: Association, start: dt.date, end: dt.date) -> list[SharedCost]:
+    """The invoice basis of every cost-sharing agreement for a period: the cost and the partner's part."""
     basis = []
-    for object_key, share in rules:
-        ore = (
-            LedgerRow.objects.filter(
-                association=association,
-                source__in_force=True,
-                date__gte=start,
-                date__lte=end,
-                account__gte=4000,
-                account__lt=8000,
-            )
-            .filter(with_object(object_key))
-            .aggregate(total=Sum("ore"))["total"]
-            or 0
+    for rule in CostSharing.objects.filter(association=association):
+        rows = LedgerRow.objects.filter(
+            association=association, source__in_force=True, date__gte=start, date__lte=end
         )
+        if rule.object:
+            rows = rows.filter(with_object(":".join(parse_object(rule.object))))
+        account_filter = Q()
+        for part in parse_accounts(rule.accounts):
+            account_filter |= Q(account__gte=part.low, account__lte=part.high)
+        ore = rows.filter(account_filter).aggregate(total=Sum("ore"))["total"] or 0
         cost = from_ore(ore)
-        basis.append((object_key, share, cost, (cost * share).quantize(Decimal("0.01"))))
+        basis.append(
+            SharedCost(rule, cost, (cost * rule.share).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+        )
     return basis

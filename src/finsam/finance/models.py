@@ -241,3 +241,32 @@ class BudgetChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.line}: {self.previous} → {self.amount}"
+
+
+class CostSharing(models.Model):
+    """An agreement to invoice a share of some costs to a partner (seed 000: 50 % of the office's other costs
+    and 35 % of the director's to the neighbour association)."""
+
+    association = models.ForeignKey(
+        "organisation.Association", on_delete=models.CASCADE, related_name="cost_sharing"
+    )
+    partner = models.CharField(_("fakturera"), max_length=200)
+    description = models.CharField(_("avser"), max_length=200)
+    accounts = models.CharField(
+        _("konton"), max_length=300, default="4000-7999", validators=[validate_accounts]
+    )
+    object = models.CharField(_("objekt"), max_length=100, blank=True, validators=[validate_object])
+    share = models.DecimalField(
+        _("andel"), max_digits=5, decimal_places=4, help_text=_("Till exempel 0,35 för 35 %.")
+    )
+
+    class Meta:
+        verbose_name = _("kostnadsdelning")
+        verbose_name_plural = _("kostnadsdelningar")
+        ordering = ["association", "partner", "description"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(share__gt=0, share__lte=1), name="cost_share_fraction")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.description}: {self.share:.0%} till {self.partner}"

@@ -568,3 +568,57 @@ def key_figures_document(
         association.slug,
         "nyckeltal",
     )
+
+
+def shared_costs_json(
+    association: Association, start: dt.date, end: dt.date, basis: list[annual.SharedCost]
+) -> dict[str, Any]:
+    return {
+        "association": association.slug,
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "rows": [
+            {
+                "partner": b.rule.partner,
+                "description": b.rule.description,
+                "accounts": b.rule.accounts,
+                "object": b.rule.object,
+                "share": f"{b.rule.share:.4f}",
+                "cost": json_amount(b.cost),
+                "invoiced": json_amount(b.invoiced),
+            }
+            for b in basis
+        ],
+        "total_invoiced": json_amount(sum((b.invoiced for b in basis), Decimal(0))),
+    }
+
+
+def shared_costs_document(
+    association: Association, start: dt.date, end: dt.date, basis: list[annual.SharedCost]
+) -> Document:
+    columns = [
+        Column("partner", _("Faktureras")),
+        Column("description", _("Avser")),
+        Column("cost", _("Kostnad"), Kind.MONEY),
+        Column("share", _("Andel"), Kind.SHARE),
+        Column("invoiced", _("Att fakturera"), Kind.MONEY),
+    ]
+    rows: list[dict[str, Cell]] = [
+        {
+            "partner": b.rule.partner,
+            "description": b.rule.description,
+            "cost": b.cost,
+            "share": b.rule.share,
+            "invoiced": b.invoiced,
+        }
+        for b in basis
+    ]
+    total: dict[str, Cell] = {"partner": _("Summa"), "invoiced": sum((b.invoiced for b in basis), Decimal(0))}
+    table = Table(_("Fakturaunderlag för delade kostnader"), columns, rows, total)
+    return Document(
+        title=_("Delade kostnader"),
+        association=association.name,
+        period=f"{long_date(start)} – {long_date(end)}",
+        sections=[Section(_("Fakturaunderlag"), [], [table])],
+        filename=f"delade-kostnader-{association.slug}-{start.isoformat()}-{end.isoformat()}",
+    )

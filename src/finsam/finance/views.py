@@ -30,6 +30,7 @@ STATEMENTS = {
     "driftsredovisning": ("operating-statement", _("Driftsredovisning")),
     "noter": ("notes", _("Noter")),
     "nyckeltal": ("key-figures", _("Nyckeltal")),
+    "delade-kostnader": ("shared-costs", _("Delade kostnader")),
 }
 
 
@@ -75,6 +76,11 @@ def statement(request: AssociationRequest, name: str) -> HttpResponse:
     kind, title = STATEMENTS[name]
     day = _date(request)
     start, _end = statements.fiscal_year(request.association, day)
+    if "fran" in request.GET:
+        try:
+            start = dt.date.fromisoformat(request.GET["fran"])
+        except ValueError:
+            raise Http404 from None
     try:
         gathered = exporters.gather(kind, request.association, exporters.Period(start, day))
     except exporters.ReportUnavailable as error:

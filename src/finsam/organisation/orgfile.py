@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from finsam.core import services as core
 from finsam.core.audit import Actor
 from finsam.finance.accounts_spec import SpecError, parse_accounts, parse_object
-from finsam.finance.models import StatementRow
+from finsam.finance.models import CostSharing, StatementRow
 from finsam.organisation import services
 from finsam.organisation.models import (
     Association,
@@ -145,6 +145,18 @@ class Checker:
             return None
         return amount
 
+    def fraction(self, data: dict[str, Any], key: str, path: str) -> Decimal | None:
+        """A share such as 0.35, taken from its text (never from the binary value of a float)."""
+        value = data.get(key)
+        try:
+            share = Decimal(str(value).replace(",", "."))
+        except InvalidOperation:
+            share = None
+        if share is None or isinstance(value, bool) or not Decimal(0) < share <= 1:
+            self.fail(f"{path}.{key}", value, _("en andel större än 0 och högst 1, till exempel 0.35"))
+            return None
+        return share
+
     def date(self, data: dict[str, Any], key: str, path: str) -> dt.date | None:
         value = data.get(key)
         if value is None:
@@ -194,7 +206,9 @@ TOP_KEYS = {
     "contributions",
     "income_statement",
     "balance_sheet",
+    "cost_sharing",
 }
+SHARING_KEYS = {"partner", "description", "accounts", "object", "share"}
 
 
 @dataclass
@@ -209,6 +223,7 @@ class Plan:
     grants: list[dict[str, Any]] = field(default_factory=list)
     contributions: list[dict[str, Any]] = field(default_factory=list)
     rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    sharing: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _unique(check: Checker, items: list[dict[str, Any]], key: str, path: str) -> None:
@@ -359,6 +374,31 @@ def _check_rows(check: Checker, raw: Any, statement: str, plan: Plan, member_cod
     plan.rows[statement] = rows
 
 
+def _check_sharing(check: Checker, raw: Any, plan: Plan) -> None:
+    for i, item in enumerate(check.items(raw, "cost_sharing")):
+        path = f"cost_sharing[{i}]"
+        data = check.mapping(item, path, SHARING_KEYS, {"partner", "description", "share"})
+        share = check.fraction(data, "share", path)
+        rule = {
+            "partner": check.text(data, "partner", path),
+            "description": check.text(data, "description", path),
+            "accounts": check.text(data, "accounts", path, max_length=300) or "4000-7999",
+            "object": check.text(data, "object", path, max_length=100),
+            "share": share,
+        }
+        try:
+            parse_accounts(rule["accounts"])
+            if rule["object"]:
+                parse_object(rule["object"])
+        except SpecError as error:
+            check.fail(
+                f"{path}.{'object' if error.expected.startswith('dimension') else 'accounts'}",
+                error.value,
+                error.expected,
+            )
+        plan.sharing.append(rule)
+
+
 def read(path: Path) -> Plan:
     """Parse and check the whole file; raise OrgFileError listing every problem."""
     source = str(path)
@@ -402,6 +442,7 @@ def read(path: Path) -> Plan:
     _check_money(check, top.get("grants"), top.get("contributions"), plan, intervention_codes)
     for statement in StatementRow.Statement:
         _check_rows(check, top.get(statement.value), statement.value, plan, member_codes)
+    _check_sharing(check, top.get("cost_sharing"), plan)
     if check.problems:
         raise OrgFileError(source, check.problems)
     return plan
@@ -465,6 +506,11 @@ def apply(actor: Actor, plan: Plan) -> Association:
         _upsert(actor, association, stored or ContributionTotal(association=association), total)
 
     _apply_rows(actor, association, plan, members)
+    for rule in plan.sharing:
+        existing = CostSharing.objects.filter(
+            association=association, partner=rule["partner"], description=rule["description"]
+        ).first()
+        _upsert(actor, association, existing or CostSharing(association=association), rule)
     return association
 
 

@@ -134,6 +134,14 @@ def _key_figures(association: Association, period: Period) -> Gathered:
     )
 
 
+def _shared_costs(association: Association, period: Period) -> Gathered:
+    basis = annual.shared_costs(association, period.start, period.end)
+    return Gathered(
+        finance_reports.shared_costs_json(association, period.start, period.end, basis),
+        finance_reports.shared_costs_document(association, period.start, period.end, basis),
+    )
+
+
 KINDS: dict[str, Callable[[Association, Period], Gathered]] = {
     "contributions": _contributions,
     "income-statement": _income_statement,
@@ -143,6 +151,7 @@ KINDS: dict[str, Callable[[Association, Period], Gathered]] = {
     "operating-statement": _operating_statement,
     "notes": _notes,
     "key-figures": _key_figures,
+    "shared-costs": _shared_costs,
     "participants": _participants,
     "participants-public": _participants_public,
 }

@@ -141,3 +141,15 @@ def test_finnveden_2023_is_seed_001() -> None:
     booked = {c.code: (kr(c.computed), kr(c.booked)) for c in annual.contributions_booked(fv, end)}
     assert booked["FK"] == (2535000, 2529000)
     assert booked["GNOSJO"] == (162400, 162400)
+
+
+def test_the_office_costs_shared_with_finnveden_are_invoiced_by_the_agreement() -> None:
+    sv = load("sodra-vatterbygden")
+    # Seed 000: 35 % of the director's cost and 50 % of other office costs, invoiced for January–May.
+    basis = annual.shared_costs(sv, dt.date(2023, 1, 1), dt.date(2023, 5, 31))
+    assert [(b.rule.description, b.cost, b.invoiced) for b in basis] == [
+        ("Förbundschefens lön", Decimal("404122.00"), Decimal("141442.70")),
+        ("Övriga kanslikostnader", Decimal("269414.65"), Decimal("134707.33")),
+    ]
+    june = annual.shared_costs(sv, dt.date(2023, 1, 1), dt.date(2023, 6, 30))
+    assert sum(b.cost for b in june) == Decimal("808244.00")  # the whole Kansli row of the half year

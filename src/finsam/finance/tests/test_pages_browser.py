@@ -31,6 +31,7 @@ def test_every_finance_page_loads_and_is_accessible(page: Page, demo: str) -> No
         "driftsredovisning": ("driftsredovisning/", "Driftsredovisning 2023-12-31"),
         "noter": ("noter/", "Noter 2023-12-31"),
         "nyckeltal": ("nyckeltal/", "Nyckeltal 2023-12-31"),
+        "delade-kostnader": ("delade-kostnader/", "Delade kostnader"),
         "rader": ("rader/", "Rapportrader och konton"),
         "budget": ("budget/?ar=2023", "Budget och prognos från 2023"),
         "import": ("import/", "Importera bokföring eller budget"),
