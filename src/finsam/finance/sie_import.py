@@ -99,6 +99,7 @@ class _Reading:
     first_date: dt.date | None = None
     last_date: dt.date | None = None
     problems: list[Problem] = field(default_factory=list)
+    unbalanced: list[tuple[int, str, Decimal]] = field(default_factory=list)  # line, voucher, sum of rows
 
     @property
     def full_export(self) -> bool:
@@ -196,7 +197,7 @@ def _import(
     reading = _Reading()
     buffer: list[LedgerRow] = []
     with path.open("rb") as binary:
-        for count, item in enumerate(iter_records(binary), 1):
+        for count, item in enumerate(iter_records(binary, keep_unbalanced=True), 1):
             kind = type(item)
             if kind is Voucher:
                 assert isinstance(item, Voucher)
@@ -271,6 +272,8 @@ def _import(
     changed_accounts = sorted(
         (a for a in set(before) | set(after) if before.get(a, "0.00") != after.get(a, "0.00")), key=int
     )
+    warnings = _balance_warnings(source, start)
+    _judge_unbalanced(path, reading, source, start, warnings)
     source.year_start, source.year_end = start, end
     source.program = reading.program[:200]
     source.generated = reading.generated
@@ -281,7 +284,10 @@ def _import(
     source.changes = {
         "replaced": [old.pk for old in previous] if replaced else [],
         "accounts_changed": {a: [before.get(a, "0.00"), after.get(a, "0.00")] for a in changed_accounts},
-        "balance_warnings": _balance_warnings(source, start),
+        "balance_warnings": warnings,
+        "unbalanced_vouchers": [
+            f"{name} (rad {line}): {total:f}" for line, name, total in reading.unbalanced
+        ],
     }
     source.save()
     if replaced:
@@ -305,6 +311,11 @@ def _import(
             if replaced
         ),
         *(f"{len(changed_accounts)} konton fick nya belopp" for _ in [1] if previous and replaced),
+        *(
+            f"verifikation {name} (rad {line}) balanserar inte ({total:f}) men ingår i filens egna utgående "
+            "balanser; den är importerad som exportören bokfört den"
+            for line, name, total in reading.unbalanced
+        ),
         *source.changes["balance_warnings"],
     ]
     return ImportResult(
@@ -312,8 +323,36 @@ def _import(
     )
 
 
+def _judge_unbalanced(
+    path: Path, reading: _Reading, source: LedgerImport, start: dt.date, warnings: list[str]
+) -> None:
+    """A voucher that does not balance is refused, unless the exporter's own books hold it: the file is a full
+    export whose closing balances follow from its opening balances and every voucher, this one included."""
+    if not reading.unbalanced:
+        return
+    held = not warnings and source.balances.filter(year_start=start, kind=LedgerBalance.Kind.CLOSING).exists()
+    if not held:
+        raise ImportRejected(
+            str(path),
+            [
+                Problem(
+                    line,
+                    "#VER",
+                    f"{total:f}",
+                    "",
+                    message=f"verifikation {name} balanserar inte: raderna summerar till {total:f}, "
+                    "förväntade 0",
+                )
+                for line, name, total in reading.unbalanced
+            ],
+        )
+
+
 def _voucher_rows(voucher: Voucher, source: LedgerImport, reading: _Reading, buffer: list[LedgerRow]) -> None:
     reading.vouchers += 1
+    total = sum((row.amount for row in voucher.counted()), Decimal(0))
+    if total:
+        reading.unbalanced.append((voucher.line, f"{voucher.series} {voucher.number}", total))
     for row in voucher.counted():
         day = row.date or voucher.date
         if reading.first_date is None or day < reading.first_date:

@@ -1,4 +1,9 @@
-"""Reading and writing SIE 4 files, the Swedish standard for moving books between accounting programs."""
+"""Reading and writing SIE 4 files, the Swedish standard for moving books between accounting programs.
+
+:func:`read_sie` gathers a file into a :class:`SieFile` (vouchers and balances kept, or handed to callbacks
+for flat memory); :func:`iter_records` streams its records; :func:`write_sie` writes records as CP437 with
+CRLF. A bad file raises :class:`SieErrors`, listing every bad line as a :class:`SieError`.
+"""
 
 from .model import (
     Account,
@@ -43,9 +48,11 @@ from .model import (
     UnknownRecord,
     Voucher,
 )
-from .reader import ProgressCallback, Source, iter_records, read_sie
+from .reader import MAX_ERRORS, ProgressCallback, Source, iter_records, read_sie
+from .writer import format_record, write_sie
 
 __all__ = [
+    "MAX_ERRORS",
     "Account",
     "AccountKind",
     "AccountType",
@@ -89,6 +96,8 @@ __all__ = [
     "Transaction",
     "UnknownRecord",
     "Voucher",
+    "format_record",
     "iter_records",
     "read_sie",
+    "write_sie",
 ]

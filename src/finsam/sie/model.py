@@ -398,7 +398,6 @@ MESSAGES: dict[str, str] = {
     "stray_brace": "unexpected {value!r} here",
     "missing_field": "{record} ends here; expected {expected}",
     "bad_value": "{value!r} is not {expected}",
-    "odd_object_list": "an object list holds pairs of dimension and object code; {value!r} has an odd count",
     "row_outside_voucher": "{record} outside a voucher; rows belong between '{{' and '}}' after #VER",
     "missing_voucher_open": "expected '{{' on the line after #VER (line {opened}), found {value!r}",
     "voucher_not_closed": "the voucher opened on line {opened} is not closed with '}}'",
@@ -410,7 +409,7 @@ MESSAGES: dict[str, str] = {
 }
 
 EXPECTED: dict[str, str] = {
-    "amount": "an amount such as -1234.50 (a decimal point and at most two decimals)",
+    "amount": "an amount such as -1234.50 (at most two decimals and 19 characters)",
     "quantity": "a quantity such as 1.5",
     "date": "a date YYYYMMDD",
     "optional_date": 'a date YYYYMMDD or ""',
@@ -426,12 +425,16 @@ EXPECTED: dict[str, str] = {
     "flag": "0 or 1",
     "sie_type": "1, 2, 3 or 4",
     "account_type": "T, S, K or I",
-    "brace": "'{' or '}'",
 }
 
 
 class SieError(Exception):
-    """One problem at one place in an SIE file."""
+    """One problem at one place in an SIE file.
+
+    ``code`` names the message in :data:`MESSAGES`; ``expected_key`` names the description of what was
+    expected in :data:`EXPECTED` (``expected`` is that description). ``column`` is 1-based and counts
+    characters (a tab is one); it is None where the problem is the record rather than a field.
+    """
 
     def __init__(
         self,
@@ -448,6 +451,7 @@ class SieError(Exception):
         self.record = record
         self.column = column
         self.value = value
+        self.expected_key = expected
         self.expected = EXPECTED.get(expected, expected) if expected else None
         self.params = params
         super().__init__(str(self))
@@ -484,7 +488,7 @@ class SieErrors(Exception):
     """Every problem found in a file (up to the reader's limit); the file must be refused whole."""
 
     def __init__(self, errors: list[SieError], truncated: bool = False) -> None:
-        self.errors = errors
+        self.errors = sorted(errors, key=lambda error: error.line)
         self.truncated = truncated
         super().__init__(str(self))
 

@@ -1,18 +1,24 @@
 """A strict, streaming reader of SIE files (types 1 to 4, export 4E and import 4I).
 
 The file is read line by line and never held in memory. It is decoded as UTF-8 when the whole file is valid
-UTF-8 (a first pass checks that without keeping anything) and as CP437 (``#FORMAT PC8``) otherwise, since
-many programs declare PC8 and write UTF-8.
+UTF-8 (a first pass checks that, keeping nothing) and as CP437 (``#FORMAT PC8``) otherwise, since many
+programs declare PC8 and write UTF-8. A UTF-8 byte order mark is skipped; lines end in LF or CRLF.
 
-Fields are separated by spaces or tabs (and the other ASCII whitespace controls). Strictness follows the
-standard where it is clear: syntax, dates, amounts (at most two decimals), account numbers, object lists,
-and every voucher balancing. What real exporters write is accepted: quoted labels and values, tabs,
-``""`` for an omitted field, extra fields at the end of a record (the standard reserves them for later
-versions), accounts and objects used without being declared, and unknown labels (counted, then ignored).
+Strictness follows the standard where it is clear: syntax, dates, amounts (a decimal point, at most two
+decimals and 19 characters), account numbers, object lists, every voucher balancing exactly, and an #RTRANS
+repeated by the #TRANS after it. What real exporters write is accepted: tabs, quoted labels and values,
+``""`` for an omitted field, extra fields at the end of a record (the standard keeps them for later
+versions), accounts and objects used without being declared (reported in :class:`SieFile`), unknown labels
+(counted, then ignored), and a bare quote inside a text where a letter could not be encoded (see
+:func:`_tokenize`). Fields are separated by spaces and tabs (and the other ASCII whitespace controls).
 
 Every error of a file is collected, up to ``max_errors``, and raised at the end as one :class:`SieErrors`.
 :func:`iter_records` hands out records as it goes, so a caller that imports them must do so in a
-transaction and roll back on :class:`SieErrors`; a voucher is handed out only after it is known to balance.
+transaction and roll back on :class:`SieErrors`; a voucher is handed out only once it is known to balance.
+
+Most of the time goes to splitting lines and making objects, so plain #TRANS and #VER lines take fast paths
+(a cache of the text before a row's ``}``, one expression for the rest); each reads a line exactly as the
+general tokenizer does or leaves it to it, which the tests check.
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation, getcontext
 from pathlib import Path
 from typing import IO, TypeVar
 
@@ -77,12 +83,12 @@ from .model import (
 Source = str | os.PathLike[str] | IO[bytes]
 """A path, or a binary stream (seekable or not) positioned at the start of the file."""
 
-ProgressCallback = Callable[[int, int | None], None]
-"""Called with (bytes read, file size or None) now and then, and once at the end."""
+ProgressCallback = Callable[[int, int], None]
+"""Called with (bytes read, file size in bytes) now and then, and once at the end."""
 
 MAX_ERRORS = 100
 
-_CHUNK = 1 << 20
+_CHUNK = 1 << 16  # bytes per read when checking the encoding or spooling
 _PROGRESS_EVERY = 1 << 12  # records (vouchers count as one)
 _CACHE_LIMIT = 1 << 14  # entries per cache, so that a hostile file cannot grow them without bound
 _ZERO = Decimal(0)
@@ -99,13 +105,21 @@ _TO_QUOTE = re.compile(r'(?:[^"\\]|\\.)*"')  # up to the next quote that is not 
 _ANY_ESCAPE = re.compile(r"\\.")
 _ESCAPE = re.compile(r'\\(["\\])')
 _AFTER_QUOTE = frozenset(" \t\r\n\x0b\x0c\x1c\x1d\x1e\x1f}")
+# An amount: what Decimal reads among digits, a minus and a point, with at most two decimals and at most 19
+# characters (so that the sum of a voucher's rows is exact in the default precision of 28 digits).
+_AMOUNT_SYNTAX = r"-?(?:[0-9]+(?:\.[0-9]{0,2})?|\.[0-9]{1,2})"
+_MIN_PRECISION = 28
+
 # A #TRANS line in its most common forms, split at its first "}": the fast path of the voucher loop.
 # Separators here are spaces and tabs only, a subset of what the tokenizer accepts, and the object list is
 # parsed by the tokenizer (once per distinct text), so a line matched here reads as the tokenizer reads it.
 _FAST_HEAD = re.compile(r"[ \t]*#TRANS[ \t]+([0-9]+)[ \t]+(\{[^{}]*)").fullmatch
 _FAST_TAIL = re.compile(
-    r'[ \t]*(-?[0-9]+(?:\.[0-9][0-9]?)?)(?:[ \t]+([0-9]{8})(?:[ \t]+"([^"\\]*)")?)?[ \t\r\n]*'
+    rf"[ \t]*((?=[-.0-9]{{1,19}}(?![-.0-9])){_AMOUNT_SYNTAX})"
+    r'(?:[ \t]+([0-9]{8})(?:[ \t]+"([^"\\]*)")?)?[ \t\r\n]*'
 ).fullmatch
+# The characters of a #TRANS tail with an amount and perhaps a date, but nothing else.
+_PLAIN_TAIL = " \t\r\n-.0123456789"
 # A #VER line whose fields are quoted without escapes, or bare: series, number, date, text, registration
 # date, signature. Again a subset of what the tokenizer reads, read the same.
 _FIELD = r'("[^"\\]*"|[^ \t\r\n\x0b\x0c\x1c-\x1f"{}]+)'
@@ -113,7 +127,7 @@ _FAST_VOUCHER = re.compile(
     rf"[ \t]*#VER[ \t]+{_FIELD}[ \t]+{_FIELD}[ \t]+([0-9]{{8}})"
     rf'(?:[ \t]+{_FIELD}(?:[ \t]+([0-9]{{8}}|"")(?:[ \t]+{_FIELD})?)?)?[ \t\r\n]*'
 ).fullmatch
-_AMOUNT = re.compile(r"-?[0-9]+(?:\.[0-9]{1,2})?").fullmatch
+_AMOUNT = re.compile(rf"(?=.{{1,19}}\Z){_AMOUNT_SYNTAX}").fullmatch
 _QUANTITY = re.compile(r"-?[0-9]+(?:\.[0-9]+)?").fullmatch
 _INTEGER = re.compile(r"-?[0-9]+").fullmatch
 _DIGITS = re.compile(r"[0-9]+").fullmatch
@@ -131,13 +145,17 @@ _Parsed = Record | Transaction
 # Public API
 
 
-def iter_records(source: Source, *, max_errors: int = MAX_ERRORS) -> Iterator[Record]:
+def iter_records(
+    source: Source, *, max_errors: int = MAX_ERRORS, keep_unbalanced: bool = False
+) -> Iterator[Record]:
     """Yield the records of an SIE file in file order; raise :class:`SieErrors` at the end if any were bad.
 
-    Vouchers come whole, with their rows, once they are known to balance; bad records are left out.
+    Vouchers come whole, with their rows, once they are known to balance; bad records are left out. With
+    ``keep_unbalanced`` a voucher whose rows do not sum to zero is handed out too instead of being an error:
+    for a caller that can check it against the file's own closing balances (an exporter's books may hold one).
     """
     with _opened(source) as opened:
-        parser = _Parser(max_errors)
+        parser = _Parser(max_errors, keep_unbalanced)
         yield from parser.records(opened.lines)
     parser.raise_errors()
 
@@ -243,7 +261,7 @@ def _collect(sie: SieFile, record: Record) -> None:
 class _Opened:
     lines: Iterator[str]
     encoding: str
-    size: int | None
+    size: int
     binary: IO[bytes]
     start: int
 
@@ -394,6 +412,11 @@ def _quick_fields(text: str) -> list[str] | None:
         else:
             fields.extend(bare.split())
     return fields
+
+
+def _column(text: str) -> int:
+    """The 1-based column of the first field of a line."""
+    return len(text) - len(text.lstrip(_WHITESPACE)) + 1
 
 
 def _to_date(value: str) -> dt.date | None:
@@ -607,8 +630,11 @@ _HANDLERS: dict[str, Callable[[_Fields], _Parsed]] = {
 
 
 class _Parser:
-    def __init__(self, max_errors: int) -> None:
+    """The state of one reading: errors so far, what was used, and caches of what was already parsed."""
+
+    def __init__(self, max_errors: int, keep_unbalanced: bool = False) -> None:
         self.max_errors = max_errors
+        self.keep_unbalanced = keep_unbalanced
         self.errors: list[SieError] = []
         self.unknown_labels: dict[str, int] = {}
         self.accounts_used: set[str] = set()
@@ -616,7 +642,6 @@ class _Parser:
         self.voucher_count = 0
         self.row_count = 0
         self._dates: dict[str, dt.date] = {}
-        self._object_lists: dict[str, ObjectList] = {}
         # The text before the "}" of a #TRANS line → (account, objects), or () if it is no plain #TRANS.
         self._heads: dict[str, tuple[str, ObjectList] | tuple[()]] = {}
 
@@ -643,6 +668,10 @@ class _Parser:
         One loop reads the whole file: a voucher is a state of it (after #VER: ``opening``, after its
         ``{``: ``inside``), so that a line that cannot belong to the voucher is read again as a record.
         """
+        if getcontext().prec < _MIN_PRECISION:
+            raise ValueError(
+                f"summing vouchers exactly needs a decimal precision of {_MIN_PRECISION} or more"
+            )
         opening = inside = False
         voucher: Voucher | None = None  # None while reading the rows of a #VER that was bad
         opened = 0  # the line of the #VER
@@ -654,28 +683,50 @@ class _Parser:
         heads = self._heads
         dates = self._dates
         fast_tail = _FAST_TAIL
-        fast_voucher = _FAST_VOUCHER
+        plain_tail = _PLAIN_TAIL
+        vouchers = counted_rows = 0
         decimal = Decimal
         transaction = Transaction
         counted = RowKind.TRANS
         for line, raw in enumerate(lines, 1):
             if inside:
                 # The fast path for a plain #TRANS. What precedes its "}" (label, account, object list)
-                # repeats from row to row and is parsed once per distinct text; what follows (amount,
-                # perhaps a date and a text without quotes) is matched by one expression. Anything else,
-                # or anything doubtful, goes the general way below.
+                # repeats from row to row and is parsed once per distinct text. What follows is either
+                # an amount and perhaps a date, which Decimal checks once the characters are known to be
+                # digits, points and minus signs, or an amount, a date and a text without quotes,
+                # matched by one expression. Anything else, or anything doubtful (a new date, an amount
+                # of more than two decimals or 19 characters), goes the general way below.
                 head, _, tail = raw.partition("}")
                 known = heads.get(head)
                 if known is None:
                     known = self._row_head(head)
                 if known:
-                    match = fast_tail(tail)
-                    if match is not None:
-                        amount, day, row_text = match.groups()
-                        date = None if day is None else dates.get(day) or self.date(day)
-                        if date is not None or day is None:
-                            account, objects = known
+                    date = None
+                    row_text: str | None = ""
+                    amount: str | None = None
+                    if not tail.strip(plain_tail):
+                        words = tail.split()
+                        if 0 < len(words) <= 2 and len(words[0]) < 20 and "." not in words[0][:-3]:
+                            amount = words[0]
+                            if len(words) == 2:
+                                date = dates.get(words[1]) or self.date(words[1])
+                                if date is None:
+                                    amount = None
+                    else:
+                        match = fast_tail(tail)
+                        if match is not None:
+                            amount, day, row_text = match.groups()
+                            if day is not None:
+                                date = dates.get(day) or self.date(day)
+                                if date is None:
+                                    amount = None
+                    if amount is not None:
+                        try:
                             value = decimal(amount)
+                        except InvalidOperation:
+                            pass
+                        else:
+                            account, objects = known
                             row = transaction(line, counted, account, objects, value, date, row_text or "")
                             rows.append(row)
                             total += value
@@ -694,7 +745,7 @@ class _Parser:
                     if added is not None:
                         self._check_added(added, None)
                     elif voucher is not None and not broken:
-                        if total:
+                        if total and not self.keep_unbalanced:
                             self.error(
                                 SieBalanceError(
                                     "unbalanced",
@@ -707,15 +758,16 @@ class _Parser:
                                 )
                             )
                         else:
-                            self.voucher_count += 1
-                            self.row_count += len(rows) - uncounted
+                            vouchers += 1
+                            counted_rows += len(rows) - uncounted
+                            self.voucher_count, self.row_count = vouchers, counted_rows
                             yield voucher
                     continue
                 if text == "{":
-                    self.error(SieStructureError("stray_brace", line, None, 1, text))
+                    self.error(SieStructureError("stray_brace", line, None, _column(raw), text))
                     broken = True
                     continue
-                label, record = self.parse_line(line, text)
+                label, record = self.parse_line(line, raw.rstrip(_WHITESPACE))
                 if label is None:
                     broken = True
                     continue
@@ -738,7 +790,7 @@ class _Parser:
                 if type(record) is UnknownRecord:
                     continue
                 # Any other record ends the voucher, which lacks its "}", and is read below as itself.
-                self.error(SieStructureError("record_in_voucher", line, label, 1, opened=opened))
+                self.error(SieStructureError("record_in_voucher", line, label, opened=opened))
                 inside = False
             elif opening:
                 opening = False
@@ -747,17 +799,16 @@ class _Parser:
                     rows = voucher.transactions if voucher is not None else []
                     total, broken, uncounted, added = _ZERO, voucher is None, 0, None
                     continue
-                self.error(SieStructureError("missing_voucher_open", line, "#VER", 1, text, opened=opened))
+                self.error(SieStructureError("missing_voucher_open", line, None, None, text, opened=opened))
             if label is None:
-                match = fast_voucher(raw)
-                voucher = self._voucher(line, match) if match is not None else None
+                voucher = self._quick_voucher(line, raw)
                 if voucher is not None:
                     opening, opened = True, line
                     continue
                 if text in ("{", "}"):
-                    self.error(SieStructureError("stray_brace", line, None, 1, text))
+                    self.error(SieStructureError("stray_brace", line, None, _column(raw), text))
                     continue
-                label, record = self.parse_line(line, text)
+                label, record = self.parse_line(line, raw.rstrip(_WHITESPACE))
                 if label is None:
                     continue
             if label == "#VER":
@@ -765,14 +816,20 @@ class _Parser:
                 voucher = record if isinstance(record, Voucher) else None
                 opening, opened = True, line
             elif isinstance(record, Transaction):
-                self.error(SieStructureError("row_outside_voucher", line, label, 1))
+                self.error(SieStructureError("row_outside_voucher", line, label))
             elif record is not None:
                 yield record
         if opening or inside:
             self.error(SieStructureError("voucher_not_closed", opened, "#VER", opened=opened))
 
-    def _voucher(self, line: int, match: re.Match[str]) -> Voucher | None:
-        """The voucher of a #VER line matched by the fast expression; None if a date needs a closer look."""
+    def _quick_voucher(self, line: int, raw: str) -> Voucher | None:
+        """A #VER line with plain quoted or bare fields, read without the general machinery; else None.
+
+        A date not seen before is checked here; a bad one is left to the general way, which reports it.
+        """
+        match = _FAST_VOUCHER(raw)
+        if match is None:
+            return None
         series, number, day, text, registered, signature = match.groups()
         dates = self._dates
         date = dates.get(day) or self.date(day)
@@ -783,13 +840,13 @@ class _Parser:
                 return None
         if date is None:
             return None
-        # A field matched here is either bare (no quotes) or quoted whole (no inner quotes).
+        # A field matched here is either bare (no quotes) or quoted whole (no quotes inside).
         text = text.strip('"') if text else ""
         signature = signature.strip('"') if signature else ""
         return Voucher(line, series.strip('"'), number.strip('"'), date, text, registration, signature, [])
 
     def parse_line(self, line: int, text: str) -> tuple[str | None, _Parsed | None]:
-        """Read one line: (label, record); the record is None (and an error recorded) if it is bad."""
+        """Read one line (its line end stripped): (label, record); None for what is bad, and reported."""
         quick = _quick_fields(text)
         items: Sequence[Item]
         columns = None
@@ -799,11 +856,16 @@ class _Parser:
             try:
                 items, columns = _tokenize(text, line)
             except SieSyntaxError as error:
+                # Its label, if it plainly has one, still tells what the line was meant to be: a #VER
+                # whose text is broken still owns the rows after it.
+                word = text.split(None, 1)[0]
+                label = word.upper() if word.startswith("#") and word.isascii() else None
+                error.record = label
                 self.error(error)
-                return None, None
+                return label, None
         first = items[0]
         if not isinstance(first, str) or not first.startswith("#"):
-            self.error(SieSyntaxError("expected_label", line, column=1, value=text))
+            self.error(SieSyntaxError("expected_label", line, column=_column(text), value=text.strip()))
             return None, None
         label = first.upper()
         handler = _HANDLERS.get(label)
@@ -825,29 +887,21 @@ class _Parser:
 
     def _row_head(self, head: str) -> tuple[str, ObjectList] | tuple[()]:
         """Account and objects of the text before the ``}`` of a plain #TRANS line; () if it is not one."""
+        known: tuple[str, ObjectList] | tuple[()] = ()
         match = _FAST_HEAD(head)
-        objects = None if match is None else self._cached_objects(match[2])
-        known: tuple[str, ObjectList] | tuple[()] = () if objects is None else (match[1], objects)  # type: ignore[index]
-        if known:
-            self.accounts_used.add(known[0])
+        if match is not None:
+            try:
+                items = _tokenize(match[2] + "}", 0)[0]
+            except SieSyntaxError:
+                items = []
+            objects = _object_list(items[0]) if len(items) == 1 and isinstance(items[0], tuple) else None
+            if objects is not None:
+                known = (match[1], objects)
+                self.accounts_used.add(match[1])
+                self.objects_used.update(objects)
         if len(self._heads) < _CACHE_LIMIT:
             self._heads[head] = known
         return known
-
-    def _cached_objects(self, key: str) -> ObjectList | None:
-        """The object list of a #TRANS line's ``{…`` (up to its ``}``), parsed once per distinct text."""
-        if not key.startswith("{"):
-            return None
-        try:
-            items = _tokenize(key + "}", 0)[0]
-        except SieSyntaxError:
-            return None
-        objects = _object_list(items[0]) if len(items) == 1 and isinstance(items[0], tuple) else None
-        if objects is not None:
-            self.objects_used.update(objects)
-            if len(self._object_lists) < _CACHE_LIMIT:
-                self._object_lists[key] = objects
-        return objects
 
     def _check_added(self, added: Transaction, row: Transaction | None) -> bool:
         """Whether an #RTRANS lacks its repeating #TRANS (``row``, the row after it); records the error."""

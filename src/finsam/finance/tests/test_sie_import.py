@@ -92,7 +92,7 @@ def test_the_unbalanced_file_is_refused_naming_its_line_and_nothing_changes(asso
         sie_import.import_file(CORPUS / "avendo-transaktioner-unbalanced-sie4.se", assoc, testing.SYSTEM)
     (problem,) = raised.value.problems
     assert problem.line == 3905
-    assert "B 1 does not balance" in problem.message
+    assert "verifikation B 1 balanserar inte: raderna summerar till -12771.00" in problem.message
     assert not LedgerImport.objects.exists()
     assert not LedgerRow.objects.exists()
     assert not AuditEntry.objects.filter(action="ledger.import").exists()
@@ -131,7 +131,7 @@ def test_a_later_export_of_the_year_replaces_the_earlier_and_keeps_the_history(
 @pytest.mark.parametrize(
     ("broken", "words"),
     [
-        ("#TRANS 1930 {} 187500.00\r\n   #TRANS 3611 {} -187000.00", "does not balance"),
+        ("#TRANS 1930 {} 187500.00\r\n   #TRANS 3611 {} -187000.00", "balanserar inte"),
         ('#VER A 1 20250115 "Medlemsbidrag Askeby 20250820', "closing quote"),
         ("#VER A 1 20241341", "20241341"),
     ],
@@ -141,7 +141,7 @@ def test_a_broken_file_is_refused_whole_with_its_line(
 ) -> None:
     text = (SHARED / "examples" / "exempel-2025.se").read_bytes().decode("cp437")
     original = {
-        "does not balance": "#TRANS 1930 {} 187500.00\r\n   #TRANS 3611 {} -187500.00",
+        "balanserar inte": "#TRANS 1930 {} 187500.00\r\n   #TRANS 3611 {} -187500.00",
         "closing quote": '#VER A 1 20250115 "Medlemsbidrag Askeby"',
         "20241341": "#VER A 1 20250115",
     }[words]
@@ -156,3 +156,12 @@ def test_a_broken_file_is_refused_whole_with_its_line(
         str(p) for p in raised.value.problems
     ]
     assert not LedgerRow.objects.exists()
+
+
+def test_an_unbalanced_voucher_the_exporters_own_books_hold_is_imported_with_a_warning(
+    assoc: Association,
+) -> None:
+    # SoftOne's voucher 1 1 books +12.00 against -10.00, and the file's closing balances include it.
+    result = sie_import.import_file(CORPUS / "softone-xe-sie4.se", assoc, testing.SYSTEM)
+    assert any("verifikation 1 1 (rad 1356) balanserar inte (2.00)" in line for line in result.details)
+    assert LedgerImport.objects.get().changes["unbalanced_vouchers"] == ["1 1 (rad 1356): 2.00"]
