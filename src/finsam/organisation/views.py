@@ -20,7 +20,7 @@ from finsam.accounts.roles import Perm
 from finsam.core import services as core
 from finsam.core.audit import Actor
 from finsam.core.models import AuditEntry
-from finsam.organisation import board, contributions, services
+from finsam.organisation import board, contributions, dashboard, services
 from finsam.organisation.forms import (
     BoardSeatForm,
     ContributionTotalForm,
@@ -83,12 +83,16 @@ def _base(request: AssociationRequest) -> str:
 def overview(request: AssociationRequest) -> HttpResponse:
     association = request.association
     year = timezone.localdate().year
+    perms = request.perms
     context = {
         "members": association.members.count(),
         "interventions": association.interventions.count(),
         "active_interventions": [i for i in association.interventions.all() if i.is_active_in(year)],
         "board": association.board_seats.filter(end__isnull=True).count(),
         "year": year,
+        "money": dashboard.money(association) if Perm.VIEW_REPORTS in perms else None,
+        "attention": dashboard.attention(association, perms),
+        "changes": dashboard.recent_changes(association) if Perm.VIEW_AUDIT in perms else [],
     }
     return render(request, "organisation/overview.html", context)
 
