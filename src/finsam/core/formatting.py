@@ -54,3 +54,10 @@ def percent(value: Decimal | float | int, decimals: int = 0) -> str:
 
 def long_date(value: dt.date) -> str:
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def join_words(items: list[str]) -> str:
+    """ "A, B och C", as Swedish lists are written."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} och {items[-1]}"

@@ -58,11 +58,24 @@ class Table:
     notes: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Chart:
+    """A chart drawn once in both forms: SVG for HTML and PDF, PNG for Word."""
+
+    title: str
+    svg: str
+    png: bytes
+
+
 @dataclass
 class Section:
     heading: str
     paragraphs: list[str] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
+    level: int = 2  # 2 for a chapter, 3 for a part of one
+    html: str = ""  # narrative text written in the web app, as sanitised HTML
+    charts: list[Chart] = field(default_factory=list)
+    new_page: bool = False
 
 
 @dataclass
@@ -72,6 +85,8 @@ class Document:
     period: str
     sections: list[Section]
     filename: str  # without extension
+    signature: list[str] = field(default_factory=list)  # closing lines: place and date, "Förbundsstyrelsen"
+    signatures: list[tuple[str, str, str]] = field(default_factory=list)  # name, role, when approved
 
     @property
     def tables(self) -> list[Table]:

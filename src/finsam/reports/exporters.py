@@ -6,13 +6,18 @@ import datetime as dt
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+
+from finsam.core.money import json_amount
 from finsam.finance import annual, statements
 from finsam.finance import reports as finance_reports
 from finsam.organisation import contributions as contribution_rules
 from finsam.organisation.models import Association
-from finsam.reports import contributions
+from finsam.reports import builders, contributions
 from finsam.reports.document import Document
 from finsam.reports.render.docx import render_docx
 from finsam.reports.render.html import render_html
@@ -28,12 +33,7 @@ CONTENT_TYPES = {
 }
 
 # Kinds named by the command line that later parts of the system will provide.
-PLANNED_KINDS = (
-    "goals",
-    "interim-report",
-    "annual-report",
-    "business-plan",
-)
+PLANNED_KINDS: tuple[str, ...] = ()
 
 
 class ReportUnavailable(Exception):
@@ -44,6 +44,8 @@ class ReportUnavailable(Exception):
 class Gathered:
     data: dict[str, Any]
     document: Document
+    frozen: dict[str, bytes] | None = None  # a locked report's files, served as they were approved
+    template: Path | None = None  # the association's own Word template
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,12 @@ def _participants_public(association: Association, period: Period) -> Gathered:
     from finsam.participants import report
 
     return report.gathered(association, period.start, period.end, public=True)
+
+
+def _goals(association: Association, period: Period) -> Gathered:
+    from finsam.goals import report
+
+    return report.gathered(association, period.start, period.end)
 
 
 def _income_statement_annual(association: Association, period: Period) -> Gathered:
@@ -142,6 +150,21 @@ def _shared_costs(association: Association, period: Period) -> Gathered:
     )
 
 
+def _board_document(kind: str) -> Callable[[Association, Period], Gathered]:
+    """The board's documents: the latest version of the period with its texts (as approved, once locked)."""
+
+    def gather_report(association: Association, period: Period) -> Gathered:
+        from finsam.reports import services
+
+        version = services.latest(association, kind, period.end)
+        if version is not None:
+            return services.gather_for_download(version)
+        document = builders.BUILDERS[kind](association, period.end, None)
+        return Gathered(document_json(document), document, template=word_template(association))
+
+    return gather_report
+
+
 KINDS: dict[str, Callable[[Association, Period], Gathered]] = {
     "contributions": _contributions,
     "income-statement": _income_statement,
@@ -153,7 +176,11 @@ KINDS: dict[str, Callable[[Association, Period], Gathered]] = {
     "key-figures": _key_figures,
     "shared-costs": _shared_costs,
     "participants": _participants,
+    "interim-report": _board_document("interim-report"),
+    "annual-report": _board_document("annual-report"),
+    "business-plan": _board_document("business-plan"),
     "participants-public": _participants_public,
+    "goals": _goals,
 }
 
 
@@ -162,6 +189,8 @@ def gather(kind: str, association: Association, period: Period) -> Gathered:
 
 
 def render(gathered: Gathered, fmt: str) -> bytes:
+    if gathered.frozen is not None:
+        return gathered.frozen[fmt]
     if fmt == "json":
         return (json.dumps(gathered.data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
     if fmt == "html":
@@ -169,7 +198,53 @@ def render(gathered: Gathered, fmt: str) -> bytes:
     if fmt == "pdf":
         return render_pdf(gathered.document)
     if fmt == "docx":
-        return render_docx(gathered.document)
+        return render_docx(gathered.document, gathered.template)
     if fmt == "xlsx":
         return render_xlsx(gathered.document)
     raise ValueError(f"unknown format {fmt!r}")
+
+
+def word_template(association: Association) -> Path | None:
+    """The association's own Word template, if the office has put one in the data dir."""
+    path = Path(settings.DATA_DIR) / "mallar" / f"{association.slug}.docx"
+    return path if path.is_file() else None
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return json_amount(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def document_json(document: Document) -> dict[str, Any]:
+    """A whole document as JSON: sections, texts and tables (amounts as strings with two decimals)."""
+    return {
+        "title": document.title,
+        "association": document.association,
+        "period": document.period,
+        "sections": [
+            {
+                "heading": section.heading,
+                "text": section.html,
+                "paragraphs": section.paragraphs,
+                "tables": [
+                    {
+                        "title": table.title,
+                        "columns": [
+                            {"key": c.key, "label": c.label, "kind": c.kind.value} for c in table.columns
+                        ],
+                        "rows": [{k: _json_value(v) for k, v in row.items()} for row in table.rows],
+                        "total": {k: _json_value(v) for k, v in table.total.items()} if table.total else None,
+                        "notes": table.notes,
+                    }
+                    for table in section.tables
+                ],
+                "charts": [chart.title for chart in section.charts],
+            }
+            for section in document.sections
+        ],
+        "signature": document.signature,
+        "signatures": [{"name": n, "role": r, "approved": w or None} for n, r, w in document.signatures],
+    }

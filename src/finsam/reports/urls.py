@@ -3,4 +3,11 @@ from django.urls import path
 from finsam.reports import views
 
 app_name = "reports"
-urlpatterns = [path("<slug:kind>.<str:fmt>", views.download, name="download")]
+urlpatterns = [
+    path("", views.versions, name="versions"),
+    path("versioner/<int:pk>/", views.version, name="version"),
+    path("versioner/<int:pk>/fotnot/", views.footnote, name="footnote"),
+    path("versioner/<int:pk>/godkann/", views.approve, name="approve"),
+    path("versioner/<int:pk>/fil.<str:fmt>", views.version_file, name="version_file"),
+    path("<slug:kind>.<str:fmt>", views.download, name="download"),
+]

@@ -2,12 +2,23 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_otp import user_has_device
 
 from finsam.accounts.access import AssociationRequest, association_view
+from finsam.accounts.models import User
 from finsam.accounts.roles import Perm
-from finsam.reports import exporters
+from finsam.core.audit import Actor
+from finsam.finance.models import StatementRow
+from finsam.reports import builders, exporters, services
+from finsam.reports.forms import ApproveForm, StartForm, TextForm
+from finsam.reports.models import ReportVersion
 
 
 def _period(request: AssociationRequest) -> exporters.Period:
@@ -32,7 +43,119 @@ def download(request: AssociationRequest, kind: str, fmt: str) -> HttpResponse:
         gathered = exporters.gather(kind, request.association, _period(request))
     except (ValueError, exporters.ReportUnavailable):
         raise Http404 from None
+    return _file(gathered, fmt)
+
+
+def _file(gathered: exporters.Gathered, fmt: str) -> HttpResponse:
     response = HttpResponse(exporters.render(gathered, fmt), content_type=exporters.CONTENT_TYPES[fmt])
     if fmt != "html":
         response["Content-Disposition"] = f'attachment; filename="{gathered.document.filename}.{fmt}"'
     return response
+
+
+@association_view(Perm.VIEW_REPORTS)
+def versions(request: AssociationRequest) -> HttpResponse:
+    can_edit = Perm.EDIT_ORGANISATION in request.perms
+    form = StartForm(request.POST or None, initial={"period_end": timezone.localdate()})
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            version = services.start_version(
+                Actor.of(request),
+                request.association,
+                form.cleaned_data["kind"],
+                form.cleaned_data["period_end"],
+            )
+            return redirect("reports:version", slug=request.association.slug, pk=version.pk)
+    listed = ReportVersion.objects.filter(association=request.association).prefetch_related("approvals")
+    return render(request, "reports/versions.html", {"versions": listed, "form": form, "can_edit": can_edit})
+
+
+@association_view(Perm.VIEW_REPORTS)
+def version(request: AssociationRequest, pk: int) -> HttpResponse:
+    chosen = get_object_or_404(ReportVersion, pk=pk, association=request.association)
+    can_edit = Perm.EDIT_ORGANISATION in request.perms and not chosen.locked
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        form = TextForm(request.POST)
+        if form.is_valid():
+            services.save_text(
+                Actor.of(request), chosen, form.cleaned_data["key"], form.cleaned_data["markdown"]
+            )
+            messages.success(request, _("Texten är sparad."))
+        return redirect(f"{request.path}#{request.POST.get('key', '')}")
+    defaults = builders.DEFAULTS[chosen.kind]
+    own = {t.key: t.markdown for t in chosen.texts.all()}
+    start = chosen.period_end.replace(month=1, day=1)
+    values = builders.figures(request.association, start, chosen.period_end)
+    sections = []
+    for key, default in defaults.items():
+        label = builders.SECTION_LABELS.get(key, key)
+        form = TextForm(initial={"key": key, "markdown": own.get(key, str(default))}, auto_id=f"id_{key}_%s")
+        form.fields["markdown"].label = _("Text: %s") % label
+        sections.append((key, label, form))
+    board = services.board_users(request.association)
+    approved = {a.user_id for a in chosen.approvals.all()}
+    user = request.user
+    context = {
+        "version": chosen,
+        "sections": sections,
+        "values": sorted(values.items()),
+        "can_edit": can_edit,
+        "board": [(member, member.pk in approved) for member in board],
+        "may_approve": (
+            not chosen.locked
+            and Perm.VIEW_REPORTS in request.perms
+            and any(m.pk == user.pk for m in board)
+            and user.pk not in approved
+        ),
+        "has_device": isinstance(user, User) and user_has_device(user),
+        "approve_form": ApproveForm(),
+        "rows": StatementRow.objects.filter(association=request.association),
+        "notes": {n.row_code: n.text for n in chosen.row_notes.all()},
+        "formats": [("pdf", "PDF"), ("docx", "Word"), ("xlsx", "Excel"), ("html", "HTML"), ("json", "JSON")],
+    }
+    return render(request, "reports/version.html", context)
+
+
+@association_view(Perm.EDIT_ORGANISATION)
+@require_POST
+def footnote(request: AssociationRequest, pk: int) -> HttpResponse:
+    chosen = get_object_or_404(ReportVersion, pk=pk, association=request.association)
+    try:
+        services.save_row_note(
+            Actor.of(request), chosen, request.POST.get("row", ""), request.POST.get("text", "").strip()
+        )
+    except services.ReportLocked:
+        raise PermissionDenied from None
+    return redirect(f"/f/{request.association.slug}/rapporter/versioner/{chosen.pk}/#fotnoter")
+
+
+@association_view(Perm.VIEW_REPORTS)
+@require_POST
+def approve(request: AssociationRequest, pk: int) -> HttpResponse:
+    chosen = get_object_or_404(ReportVersion, pk=pk, association=request.association)
+    form = ApproveForm(request.POST)
+    user = request.user
+    if form.is_valid():
+        try:
+            services.approve(Actor.of(request), chosen, user, form.cleaned_data["code"], _("Styrelseledamot"))
+        except services.ApprovalRefused:
+            messages.error(
+                request, _("Koden stämmer inte med din autentiseringsapp. Försök igen med en ny kod.")
+            )
+        except services.ReportLocked:
+            messages.error(request, _("Versionen är redan låst."))
+        else:
+            messages.success(request, _("Ditt godkännande är registrerat."))
+    return redirect("reports:version", slug=request.association.slug, pk=chosen.pk)
+
+
+@association_view(Perm.VIEW_REPORTS)
+def version_file(request: AssociationRequest, pk: int, fmt: str) -> HttpResponse:
+    chosen = get_object_or_404(ReportVersion, pk=pk, association=request.association)
+    if fmt not in exporters.CONTENT_TYPES:
+        raise Http404
+    return _file(services.gather_for_download(chosen), fmt)

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from finsam.reports.models import ReportVersion
+
+
+class StartForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Rapport"), choices=ReportVersion.Kind.choices)
+    period_end = forms.DateField(
+        label=_("Period till och med"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+
+class TextForm(forms.Form):
+    key = forms.CharField(widget=forms.HiddenInput)
+    markdown = forms.CharField(
+        label=_("Text"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_(
+            "Markdown: tom rad mellan stycken, * för punktlistor, **fetstil**. Siffror som {{ resultat }}."
+        ),
+    )
+
+
+class ApproveForm(forms.Form):
+    code = forms.CharField(
+        label=_("Kod från din autentiseringsapp"),
+        max_length=6,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )

@@ -1,0 +1,195 @@
+"""Writes of report versions: start, texts, footnotes, approvals with two-factor confirmation, locking."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django_otp import match_token
+from django_otp.plugins.otp_static.models import StaticDevice
+
+from finsam.accounts.models import Membership, User
+from finsam.accounts.roles import Role
+from finsam.core.audit import Actor, record
+from finsam.organisation.models import Association
+from finsam.reports import builders, exporters
+from finsam.reports.document import Document
+from finsam.reports.models import Approval, ReportFile, ReportVersion, RowNote, SectionText
+
+
+class ReportLocked(Exception):
+    """A locked version never changes; start a new one."""
+
+
+class ApprovalRefused(Exception):
+    pass
+
+
+@transaction.atomic
+def start_version(actor: Actor, association: Association, kind: str, period_end: dt.date) -> ReportVersion:
+    """A new draft; it starts from the texts and footnotes of the latest version of the same report."""
+    previous = (
+        ReportVersion.objects.filter(association=association, kind=kind, period_end=period_end)
+        .order_by("-number")
+        .first()
+    )
+    number = (previous.number + 1) if previous else 1
+    version = ReportVersion.objects.create(
+        association=association,
+        kind=kind,
+        period_end=period_end,
+        number=number,
+        created_by=actor.label,
+        place=previous.place if previous else association.seat,
+    )
+    if previous:
+        SectionText.objects.bulk_create(
+            SectionText(version=version, key=t.key, markdown=t.markdown) for t in previous.texts.all()
+        )
+        RowNote.objects.bulk_create(
+            RowNote(version=version, row_code=n.row_code, text=n.text) for n in previous.row_notes.all()
+        )
+    record(actor, "report.start", version, association=association, after={"kind": kind, "number": number})
+    return version
+
+
+def _editable(version: ReportVersion) -> None:
+    if version.locked:
+        raise ReportLocked
+
+
+def _content_changed(actor: Actor, version: ReportVersion) -> None:
+    """Approvals given to the earlier wording no longer hold."""
+    withdrawn = list(version.approvals.values_list("name", flat=True))
+    if withdrawn:
+        version.approvals.all().delete()
+        record(
+            actor,
+            "report.approvals_withdrawn",
+            version,
+            association=version.association,
+            before={"approvals": withdrawn},
+        )
+
+
+@transaction.atomic
+def save_text(actor: Actor, version: ReportVersion, key: str, markdown: str) -> None:
+    version = ReportVersion.objects.select_for_update().get(pk=version.pk)
+    _editable(version)
+    existing = version.texts.filter(key=key).first()
+    before = existing.markdown if existing else None
+    if before == markdown:
+        return
+    SectionText.objects.update_or_create(version=version, key=key, defaults={"markdown": markdown})
+    _content_changed(actor, version)
+    record(
+        actor,
+        "report.text",
+        version,
+        association=version.association,
+        before={key: before},
+        after={key: markdown},
+    )
+
+
+@transaction.atomic
+def save_row_note(actor: Actor, version: ReportVersion, row_code: str, text: str) -> None:
+    version = ReportVersion.objects.select_for_update().get(pk=version.pk)
+    _editable(version)
+    existing = version.row_notes.filter(row_code=row_code).first()
+    if (existing.text if existing else "") == text:
+        return
+    if text:
+        RowNote.objects.update_or_create(version=version, row_code=row_code, defaults={"text": text})
+    elif existing:
+        existing.delete()
+    _content_changed(actor, version)
+    record(
+        actor,
+        "report.footnote",
+        version,
+        association=version.association,
+        before={row_code: existing.text if existing else None},
+        after={row_code: text or None},
+    )
+
+
+def board_users(association: Association) -> list[User]:
+    return list(
+        User.objects.filter(
+            memberships__association=association, memberships__role=Role.BOARD_MEMBER
+        ).distinct()
+    )
+
+
+@transaction.atomic
+def approve(actor: Actor, version: ReportVersion, user: User, code: str, role: str) -> Approval:
+    """A board member approves with a code from her authenticator (no recovery code); the last one locks."""
+    version = ReportVersion.objects.select_for_update().get(pk=version.pk)
+    _editable(version)
+    if not Membership.objects.filter(
+        user=user, association=version.association, role=Role.BOARD_MEMBER
+    ).exists():
+        raise ApprovalRefused("only a board member of the association approves its reports")
+    device = match_token(user, code)
+    if device is None or isinstance(device, StaticDevice):
+        raise ApprovalRefused("the code does not match the user's authenticator")
+    approval, _created = Approval.objects.get_or_create(
+        version=version,
+        user=user,
+        defaults={"name": user.get_full_name() or user.get_username(), "role": role},
+    )
+    record(actor, "report.approve", version, association=version.association, after={"by": approval.name})
+    if {u.pk for u in board_users(version.association)} <= set(
+        version.approvals.values_list("user_id", flat=True)
+    ):
+        _lock(actor, version)
+    return approval
+
+
+def _lock(actor: Actor, version: ReportVersion) -> None:
+    """Render every format once and keep the bytes: what the board approved is what is shown from now on."""
+    gathered = gather(version)
+    for fmt in exporters.CONTENT_TYPES:
+        ReportFile.objects.create(version=version, format=fmt, content=exporters.render(gathered, fmt))
+    version.status = ReportVersion.Status.LOCKED
+    version.locked_at = timezone.now()
+    version.signed_on = version.signed_on or timezone.localdate()
+    version.snapshot = gathered.data
+    version.save()
+    record(
+        actor,
+        "report.lock",
+        version,
+        association=version.association,
+        after={"locked_at": version.locked_at.isoformat()},
+    )
+
+
+def gather(version: ReportVersion) -> exporters.Gathered:
+    document = builders.BUILDERS[version.kind](version.association, version.period_end, version)
+    return exporters.Gathered(exporters.document_json(document), document)
+
+
+def latest(association: Association, kind: str, period_end: dt.date) -> ReportVersion | None:
+    top = ReportVersion.objects.filter(association=association, kind=kind, period_end=period_end).aggregate(
+        n=Max("number")
+    )["n"]
+    if top is None:
+        return None
+    return ReportVersion.objects.get(association=association, kind=kind, period_end=period_end, number=top)
+
+
+def gather_for_download(version: ReportVersion) -> exporters.Gathered:
+    """A locked version's files as approved; a draft rendered from today's data with its texts."""
+    if version.locked:
+        files = {f.format: bytes(f.content) for f in version.files.all()}
+        name = builders.filename(version.kind, version.association, version.period_end)
+        document = Document(str(version), version.association.name, str(version.period_end), [], name)
+        return exporters.Gathered(version.snapshot or {}, document, frozen=files)
+    gathered = gather(version)
+    return exporters.Gathered(
+        gathered.data, gathered.document, template=exporters.word_template(version.association)
+    )

@@ -1,0 +1,221 @@
+"""The board's documents: built from the data, written in every format, approved with 2FA, then locked."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from docx import Document as WordDocument
+from openpyxl import load_workbook
+
+from finsam import testing
+from finsam.accounts.models import User
+from finsam.accounts.roles import Role
+from finsam.demo import build
+from finsam.finance.models import BudgetLine
+from finsam.organisation.models import Association
+from finsam.reports import exporters, services
+from finsam.reports.models import ReportVersion
+
+pytestmark = pytest.mark.django_db
+NBSP = "\u00a0"
+
+
+@pytest.fixture
+def demo() -> dict[str, Association]:
+    loaded = build.load()
+    return {a.slug: a for a in loaded.associations}
+
+
+def pdf_text(content: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "r.pdf"
+    path.write_bytes(content)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    return "\n".join(" ".join(line.split()) for line in text.splitlines())
+
+
+def period(end: dt.date) -> exporters.Period:
+    return exporters.Period(end.replace(month=1, day=1), end)
+
+
+def test_the_interim_report_holds_seed_000s_figures_in_every_format(
+    demo: dict[str, Association], tmp_path: Path
+) -> None:
+    gathered = exporters.gather("interim-report", demo["sodra-vatterbygden"], period(dt.date(2023, 6, 30)))
+    text = pdf_text(exporters.render(gathered, "pdf"), tmp_path)
+    for line in (
+        "Enter 2 879 738 2 819 000 817 282 2 500 000",
+        "Summa intäkter 8 111 394 10 891 710 6 669 629 8 893 200",
+        "Summa kostnader 8 047 080 9 579 500 3 781 314 9 985 800",
+        "Summa tillgångar 6 024 013 3 834 316",
+        "Årets balanserade resultat 5 225 339 2 337 024",
+    ):
+        assert line in text, line
+    assert "kommunerna Habo, Jönköping, Mullsjö och Vaggeryd" in " ".join(text.split())
+    assert "Förbundsstyrelsen" in text
+
+    word = WordDocument(io.BytesIO(exporters.render(gathered, "docx")))
+    cells = {tuple(c.text for c in row.cells) for table in word.tables for row in table.rows}
+    assert (
+        "Periodens resultat",
+        f"64{NBSP}314",
+        f"1{NBSP}312{NBSP}210",
+        f"2{NBSP}888{NBSP}315",
+        f"-1{NBSP}092{NBSP}600",
+    ) in cells
+    assert any(
+        p.text.startswith("Samordningsförbundet Södra Vätterbygden arbetar med finansiell samordning")
+        for p in word.paragraphs
+    )
+    assert word.inline_shapes  # the chart
+
+    book = load_workbook(io.BytesIO(exporters.render(gathered, "xlsx")))
+    income = next(sheet for sheet in book.worksheets if sheet["A1"].value == "Intäkter")
+    values = {row[0]: row[1:] for row in income.iter_rows(min_row=5, values_only=True) if row[0]}
+    assert [int(v) for v in values["Summa intäkter"]] == [8111394, 10891710, 6669629, 8893200]
+
+
+def test_the_annual_report_holds_seed_001s_figures(demo: dict[str, Association], tmp_path: Path) -> None:
+    gathered = exporters.gather("annual-report", demo["finnveden"], period(dt.date(2023, 12, 31)))
+    text = pdf_text(exporters.render(gathered, "pdf"), tmp_path)
+    for line in (
+        "Årets balanserade resultat 2 608 640 3 113 335",
+        "Likvida medel vid årets slut 3 327 228",
+        "Årets kassaflöde -897 258",
+        "Balanskravsresultat -504 695",
+    ):
+        assert line in text, line
+    assert "Stefan Lundell, ordförande" in text
+    assert "Anna Svensson t.o.m. 2023-07-31" in text
+    data = gathered.data
+    assert data["title"] == "Årsredovisning 2023"
+    assert [s["name"] for s in data["signatures"]][:2] == ["Stefan Lundell", "Senada Sacic"]
+
+
+def test_the_business_plan_has_a_three_year_budget(demo: dict[str, Association], tmp_path: Path) -> None:
+    sv = demo["sodra-vatterbygden"]
+    gathered = exporters.gather("business-plan", sv, period(dt.date(2023, 12, 31)))
+    budget = [t for s in gathered.data["sections"] for t in s["tables"] if t["title"] == "Kostnader"][0]
+    assert [c["label"] for c in budget["columns"]] == [
+        "Belopp i kr",
+        "Budget 2023",
+        "Budget 2024",
+        "Budget 2025",
+    ]
+    enter = next(r for r in budget["rows"] if r["name"] == "Enter")
+    assert enter["2023"] == "2819000.00"
+    assert BudgetLine.objects.filter(association=sv, year=2023).exists()
+
+
+def board_member_with_authenticator(
+    association: Association, username: str, name: str
+) -> tuple[User, TOTPDevice]:
+    first, last = name.split()
+    user = testing.user(username, (association, Role.BOARD_MEMBER))
+    user.first_name, user.last_name = first, last
+    user.save()
+    return user, TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+
+
+def code(device: TOTPDevice) -> str:
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def test_a_version_is_locked_when_every_board_member_has_approved_and_never_changes(tmp_path: Path) -> None:
+    assoc = testing.association()
+    testing.members(assoc, {"A": 1000})
+    first, first_device = board_member_with_authenticator(assoc, "ada", "Ada Ordförande")
+    second, second_device = board_member_with_authenticator(assoc, "bo", "Bo Ledamot")
+    version = services.start_version(testing.SYSTEM, assoc, ReportVersion.Kind.INTERIM, dt.date(2025, 6, 30))
+    services.save_text(testing.SYSTEM, version, "summary", "Resultatet är {{ resultat }} kr.")
+
+    services.approve(testing.SYSTEM, version, first, code(first_device), "Ordförande")
+    version.refresh_from_db()
+    assert not version.locked
+    # Changing the text withdraws the approvals given to the earlier wording.
+    services.save_text(testing.SYSTEM, version, "summary", "Periodens resultat: {{ resultat }} kr.")
+    assert version.approvals.count() == 0
+    first_device.refresh_from_db()
+    first_device.last_t = -1  # the same 30-second code may be used again in this test
+    first_device.save()
+    services.approve(testing.SYSTEM, version, first, code(first_device), "Ordförande")
+    services.approve(testing.SYSTEM, version, second, code(second_device), "Ledamot")
+    version.refresh_from_db()
+    assert version.locked and version.files.count() == 5
+    approved_pdf = bytes(version.files.get(format="pdf").content)
+    text = pdf_text(approved_pdf, tmp_path)
+    assert "Periodens resultat: 0 kr." in text and "Ada Ordförande" in text and "Bo Ledamot" in text
+
+    with pytest.raises(services.ReportLocked):
+        services.save_text(testing.SYSTEM, version, "summary", "Ändrat")
+    # The data changes later; the locked report does not.
+    testing.contribution_total(assoc, 2025, 400000)
+    again = exporters.gather("interim-report", assoc, period(dt.date(2025, 6, 30)))
+    assert exporters.render(again, "pdf") == approved_pdf
+    newer = services.start_version(testing.SYSTEM, assoc, ReportVersion.Kind.INTERIM, dt.date(2025, 6, 30))
+    assert (
+        newer.number == 2
+        and newer.texts.get(key="summary").markdown == "Periodens resultat: {{ resultat }} kr."
+    )
+
+
+def test_approval_needs_the_authenticators_code_and_a_board_seat() -> None:
+    assoc = testing.association()
+    member, device = board_member_with_authenticator(assoc, "ada", "Ada Ordförande")
+    office = testing.user("karin", (assoc, Role.OFFICE_ADMIN))
+    TOTPDevice.objects.create(user=office, name="app", confirmed=True)
+    version = services.start_version(testing.SYSTEM, assoc, ReportVersion.Kind.INTERIM, dt.date(2025, 6, 30))
+    wrong = f"{(int(code(device)) + 1) % 1_000_000:06d}"
+    with pytest.raises(services.ApprovalRefused):
+        services.approve(testing.SYSTEM, version, member, wrong, "Ordförande")
+    with pytest.raises(services.ApprovalRefused, match="only a board member"):
+        services.approve(testing.SYSTEM, version, office, "123456", "Kansli")
+    assert not version.approvals.exists()
+
+
+def test_the_office_writes_texts_and_the_board_reads(client: Client) -> None:
+    assoc = testing.association()
+    testing.members(assoc, {"A": 1000})
+    client.force_login(testing.user("karin", (assoc, Role.OFFICE_ADMIN)))
+    response = client.post(
+        f"/f/{assoc.slug}/rapporter/", {"kind": "interim-report", "period_end": "2025-06-30"}
+    )
+    version = ReportVersion.objects.get()
+    assert response["Location"] == f"/f/{assoc.slug}/rapporter/versioner/{version.pk}/"
+    client.post(response["Location"], {"key": "summary", "markdown": "**Bra** halvår för {{ forbund }}."})
+    html = client.get(f"/f/{assoc.slug}/rapporter/versioner/{version.pk}/fil.html").content.decode()
+    assert "<strong>Bra</strong> halvår för Samordningsförbundet Testdalen." in html
+
+    board = Client()
+    board.force_login(testing.user("sara", (assoc, Role.BOARD_MEMBER)))
+    assert board.get(f"/f/{assoc.slug}/rapporter/versioner/{version.pk}/").status_code == 200
+    assert (
+        board.post(
+            f"/f/{assoc.slug}/rapporter/versioner/{version.pk}/", {"key": "summary", "markdown": "x"}
+        ).status_code
+        == 403
+    )
+    assert (
+        board.post(
+            f"/f/{assoc.slug}/rapporter/", {"kind": "annual-report", "period_end": "2025-12-31"}
+        ).status_code
+        == 403
+    )
+
+
+def test_narrative_text_is_sanitised(client: Client) -> None:
+    assoc = testing.association()
+    testing.members(assoc, {"A": 1000})
+    version = services.start_version(testing.SYSTEM, assoc, ReportVersion.Kind.INTERIM, dt.date(2025, 6, 30))
+    services.save_text(testing.SYSTEM, version, "summary", "<script>alert(1)</script> Hej {{ finns_inte }}")
+    html = exporters.render(services.gather(version), "html").decode()
+    assert "<script>" not in html
+    assert "[okänt: finns_inte]" in html
