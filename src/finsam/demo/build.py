@@ -18,8 +18,10 @@ from finsam.accounts.roles import Role
 from finsam.core import services as core
 from finsam.core.audit import Actor
 from finsam.finance import budget, sie_import
+from finsam.goals import demo as goals_demo
 from finsam.organisation import orgfile
 from finsam.organisation.models import Association
+from finsam.participants import demo as participants_demo
 from finsam.reports import exporters
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -30,6 +32,15 @@ STATEMENT_DATES = {"sodra-vatterbygden": dt.date(2023, 6, 30), "finnveden": dt.d
 FILES = ("sodra-vatterbygden.yaml", "finnveden.yaml")
 PASSWORD = "demo"
 STATEMENT_KINDS = ("income-statement", "balance-sheet")
+# The board's documents of the seeds: interim report 2023 H1 (000), annual report 2023 (001),
+# business plan 2012 (004).
+BOARD_REPORTS = {
+    "sodra-vatterbygden": [
+        ("interim-report", dt.date(2023, 6, 30)),
+        ("business-plan", dt.date(2012, 12, 31)),
+    ],
+    "finnveden": [("annual-report", dt.date(2023, 12, 31))],
+}
 
 # username, full name, what the login shows; roles below.
 LOGINS = (
@@ -86,6 +97,8 @@ def load() -> Loaded:
         sie_import.import_file(path, by_slug[path.stem.rsplit("-", 1)[0]], Actor.command("import sie"))
     for path in sorted(BUDGETS.glob("*.csv")):
         budget.import_file(path, by_slug[path.stem.rsplit("-", 1)[0]], Actor.command("import budget"))
+    participants_demo.load(by_slug, actor)
+    goals_demo.load(by_slug, actor)
     return Loaded(associations)
 
 
@@ -100,6 +113,13 @@ def write_reports(folder: Path) -> list[Path]:
         ]
         day = STATEMENT_DATES[association.slug]
         reports += [(kind, exporters.Period(day.replace(month=1, day=1), day)) for kind in STATEMENT_KINDS]
+        reports.append(("participants", exporters.Period(day.replace(month=1, day=1), day)))
+        if goals_demo.has_goals(association, day.year):
+            reports.append(("goals", exporters.Period(day.replace(month=1, day=1), day)))
+        reports += [
+            (kind, exporters.Period(end.replace(month=1, day=1), end))
+            for kind, end in BOARD_REPORTS[association.slug]
+        ]
         for kind, period in reports:
             gathered = exporters.gather(kind, association, period)
             for fmt in exporters.CONTENT_TYPES:

@@ -53,8 +53,11 @@ def income_statement_document(statement: IncomeStatement) -> Document:
     totals = statement.totals
 
     def block(title: str, side: bool) -> Table:
+        # A row with nothing in any column (an intervention of other years) is left out of the printed table.
         rows: list[dict[str, Cell]] = [
-            {"name": ln.name, **ln.values} for ln in statement.lines if (ln.section in INCOME_SIDE) == side
+            {"name": ln.name, **ln.values}
+            for ln in statement.lines
+            if (ln.section in INCOME_SIDE) == side and any(ln.values.values())
         ]
         key = "income" if side else "costs"
         total: dict[str, Cell] = {
@@ -209,8 +212,11 @@ def annual_income_statement_document(statement: IncomeStatement) -> Document:
     totals = statement.totals
 
     def block(title: str, side: bool, key: str, label: str) -> Table:
+        # A row with nothing in any column (an intervention of other years) is left out of the printed table.
         rows: list[dict[str, Cell]] = [
-            {"name": ln.name, **ln.values} for ln in statement.lines if (ln.section in INCOME_SIDE) == side
+            {"name": ln.name, **ln.values}
+            for ln in statement.lines
+            if (ln.section in INCOME_SIDE) == side and any(ln.values.values())
         ]
         return Table(title, columns, rows, {"name": label, **totals[key]})
 

@@ -387,9 +387,9 @@ def _check_sharing(check: Checker, raw: Any, plan: Plan) -> None:
             "share": share,
         }
         try:
-            parse_accounts(rule["accounts"])
+            parse_accounts(str(rule["accounts"]))
             if rule["object"]:
-                parse_object(rule["object"])
+                parse_object(str(rule["object"]))
         except SpecError as error:
             check.fail(
                 f"{path}.{'object' if error.expected.startswith('dimension') else 'accounts'}",

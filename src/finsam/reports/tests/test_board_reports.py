@@ -103,7 +103,7 @@ def test_the_annual_report_holds_seed_001s_figures(demo: dict[str, Association],
 def test_the_business_plan_has_a_three_year_budget(demo: dict[str, Association], tmp_path: Path) -> None:
     sv = demo["sodra-vatterbygden"]
     gathered = exporters.gather("business-plan", sv, period(dt.date(2023, 12, 31)))
-    budget = [t for s in gathered.data["sections"] for t in s["tables"] if t["title"] == "Kostnader"][0]
+    budget = next(t for s in gathered.data["sections"] for t in s["tables"] if t["title"] == "Kostnader")
     assert [c["label"] for c in budget["columns"]] == [
         "Belopp i kr",
         "Budget 2023",
