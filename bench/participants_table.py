@@ -5,8 +5,8 @@ Run on demand (not a test):
     .venv/bin/python bench/participants_table.py [--episodes 600000] [--runs 5] [--dir DIR]
 
 It builds, in a fresh data dir (a temporary one unless ``--dir`` names one that holds it already), 80
-associations with four to seven individual interventions each and about 600 000 episodes enrolled over ten years
-(2015–2024), the largest association about 48 000, and runs ANALYZE. Then it times, as medians of ``--runs``:
+associations with four to seven individual interventions each and about 600 000 episodes enrolled over ten
+years (2015–2024), the largest association about 48 000, and runs ANALYZE. It times (medians of ``--runs``):
 
 * ``finsam.participants.tables.counts`` for the year 2024, for the largest association and for all 80: the
   counts of INTERFACES.md (participating and exited per intervention and gender, exit reasons, years on
@@ -89,9 +89,9 @@ def build(total: int) -> None:
     rng = random.Random(2024)
     started = time.perf_counter()
     columns = (
-        "association_id, intervention_id, participant_key, key_kind, own_key, legal_basis, gender, birth_year, "
-        "municipality, education, income_before, years_on_support, occupation_before, referral_id, enrolled_on, "
-        "exited_on, exit_reason, income_after, occupation_after"
+        "association_id, intervention_id, participant_key, key_kind, own_key, legal_basis, gender, "
+        "birth_year, municipality, education, income_before, years_on_support, occupation_before, "
+        "referral_id, enrolled_on, exited_on, exit_reason, income_after, occupation_after"
     )
     placeholders = ", ".join(["%s"] * 19)
     sql = f"INSERT INTO participants_episode ({columns}) VALUES ({placeholders})"
