@@ -1,0 +1,54 @@
+"""The report pages in Chromium: the office starts a version and writes; the board is asked for its code."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+from pytest_django.fixtures import Settings
+from pytest_django.live_server_helper import LiveServer
+
+from finsam.conftest import assert_accessible, log_in, screenshot
+from finsam.demo import build
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo(live_server: LiveServer, settings: Settings) -> str:
+    settings.DEMO = True
+    build.load()
+    return live_server.url
+
+
+def test_the_office_starts_an_annual_report_and_writes_the_foreword(page: Page, demo: str) -> None:
+    log_in(page, demo, "kansli", build.PASSWORD)
+    page.goto(f"{demo}/f/finnveden/rapporter/")
+    assert_accessible(page)
+    page.get_by_label("Rapport").select_option("annual-report")
+    page.get_by_label("Period till och med").fill("2023-12-31")
+    page.get_by_role("button", name="Påbörja").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Årsredovisning 2023-12-31, version 1")
+    foreword = page.get_by_label("Text: Ordföranden har ordet")
+    foreword.fill("Ett år har gått. Resultatet blev {{ resultat }} kr och soliditeten {{ soliditet }}.")
+    page.locator("#foreword").get_by_role("button", name="Spara texten").click()
+    expect(page.get_by_role("status")).to_contain_text("Texten är sparad")
+    assert_accessible(page)
+    screenshot(page, "rapporter-version")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Word").click()
+    assert download.value.suggested_filename == "arsredovisning-finnveden-2023.docx"
+
+
+def test_a_board_member_without_an_authenticator_is_asked_to_set_one_up(page: Page, demo: str) -> None:
+    log_in(page, demo, "kansli", build.PASSWORD)
+    page.goto(f"{demo}/f/finnveden/rapporter/")
+    page.get_by_label("Rapport").select_option("annual-report")
+    page.get_by_label("Period till och med").fill("2023-12-31")
+    page.get_by_role("button", name="Påbörja").click()
+    url = page.url
+    page.get_by_role("button", name="Logga ut").click()
+    log_in(page, demo, "styrelse", build.PASSWORD)
+    page.goto(url)
+    expect(page.get_by_text("För att godkänna behöver du tvåstegsinloggning.")).to_be_visible()
+    expect(page.get_by_role("button", name="Spara texten")).to_have_count(0)
+    assert_accessible(page)
