@@ -15,7 +15,6 @@ if TYPE_CHECKING:
     from finsam.core.imports import ImportResult
     from finsam.organisation.models import Association
 
-NOT_YET = 2
 IMPORT_KINDS = ("sie", "participants", "budget")
 FORMATS = ("json", "xlsx", "docx", "pdf", "html")
 
@@ -110,11 +109,8 @@ def _association(slug: str) -> Association:
 def _report(args: argparse.Namespace) -> int:
     from finsam.reports import exporters
 
-    if args.kind in exporters.PLANNED_KINDS:
-        print(f"finsam report {args.kind}: ännu inte tillgänglig i den här versionen", file=sys.stderr)
-        return NOT_YET
     if args.kind not in exporters.KINDS:
-        known = ", ".join([*exporters.KINDS, *exporters.PLANNED_KINDS])
+        known = ", ".join(exporters.KINDS)
         raise CommandError(f"okänd rapport {args.kind!r}; förväntade en av {known}")
     _migrate()
     start = args.start or dt.date(args.date.year, 1, 1)

@@ -32,9 +32,6 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
-# Kinds named by the command line that later parts of the system will provide.
-PLANNED_KINDS: tuple[str, ...] = ()
-
 
 class ReportUnavailable(Exception):
     """The report cannot be made from the data held (e.g. no total recorded for the year)."""

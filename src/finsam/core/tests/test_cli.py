@@ -8,7 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from docx import Document as WordDocument
 from openpyxl import load_workbook
 
@@ -82,17 +81,11 @@ def test_setup_of_the_interfaces_file_and_a_planet(tmp_path: Path) -> None:
     assert check.stdout.strip().splitlines()[-1] == "40"
 
 
-@pytest.mark.parametrize(
-    "args",
-    [
-        ("report", "goals", "--association", "x", "--date", "2023-12-31"),
-        ("report", "annual-report", "--association", "x", "--date", "2023-12-31"),
-    ],
-)
-def test_commands_not_built_yet_say_so_with_exit_code_2(tmp_path: Path, args: tuple[str, ...]) -> None:
-    result = finsam(tmp_path, *args)
-    assert result.returncode == 2
-    assert "ännu inte tillgänglig" in result.stderr
+def test_an_unknown_report_kind_is_refused_naming_the_kinds(tmp_path: Path) -> None:
+    result = finsam(tmp_path, "report", "vinst", "--association", "x", "--date", "2023-12-31")
+    assert result.returncode == 1
+    assert "okänd rapport 'vinst'" in result.stderr
+    assert "annual-report" in result.stderr and "income-statement" in result.stderr
 
 
 def test_imports_name_the_bad_file(tmp_path: Path) -> None:
