@@ -60,6 +60,11 @@ if DATA_DIR.exists() and not DATA_DIR.is_dir():
 
 BASE_DIR = Path(__file__).resolve().parent
 
+# Participant data: the secret key of the personnummer pseudonyms lives outside the database (back it up apart
+# from it), and counts below the threshold are hidden in outputs that leave an association.
+PSEUDONYM_KEY_FILE = Path(os.environ.get("FINSAM_PSEUDONYM_KEY_FILE") or DATA_DIR / "pseudonym-key").resolve()
+SUPPRESSION_THRESHOLD = _env_int("FINSAM_SUPPRESSION_THRESHOLD", 5)
+
 if os.environ.get("SECRET_KEY"):
     SECRET_KEY = os.environ["SECRET_KEY"]
     if PRODUCTION and len(SECRET_KEY) < 40:
@@ -108,8 +113,11 @@ INSTALLED_APPS = [
     "finsam.core",
     "finsam.accounts",
     "finsam.organisation",
+    "finsam.participants",
     "finsam.finance",
     "finsam.reports",
+    "finsam.catalogue",
+    "finsam.goals",
 ]
 
 MIDDLEWARE = [

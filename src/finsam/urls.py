@@ -2,13 +2,17 @@ from django.urls import include, path
 
 from finsam.accounts.urls import association_urlpatterns as user_admin
 from finsam.core import views
+from finsam.goals.urls import public_urlpatterns as survey_answers
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("konto/", include("finsam.accounts.urls")),
+    path("katalog/", include("finsam.catalogue.urls")),
     path("f/<slug:slug>/", include("finsam.organisation.urls")),
     path("f/<slug:slug>/deltagare/", include("finsam.participants.urls")),
     path("f/<slug:slug>/ekonomi/", include("finsam.finance.urls")),
     path("f/<slug:slug>/rapporter/", include("finsam.reports.urls")),
+    path("f/<slug:slug>/mal/", include("finsam.goals.urls")),
+    path("enkat/", include((survey_answers, "survey"))),
     path("f/<slug:slug>/anvandare/", include((user_admin, "users"))),
 ]

@@ -270,3 +270,40 @@ class CostSharing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.description}: {self.share:.0%} till {self.partner}"
+
+
+class ImportJob(models.Model):
+    """A file imported from the web app, run beside the request so the page can show its progress."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Pågår")
+        DONE = "done", _("Klar")
+        REFUSED = "refused", _("Ej importerad")
+        FAILED = "failed", _("Avbruten av ett fel")
+
+    association = models.ForeignKey("organisation.Association", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("slag"), max_length=10)
+    filename = models.CharField(_("fil"), max_length=300)
+    actor = models.CharField(_("av"), max_length=200)
+    started_at = models.DateTimeField(_("startad"), auto_now_add=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.RUNNING)
+    done = models.PositiveBigIntegerField(default=0)
+    total = models.PositiveBigIntegerField(default=0)
+    summary = models.CharField(_("resultat"), max_length=300, blank=True)
+    details = models.JSONField(_("detaljer"), default=list)
+
+    class Meta:
+        verbose_name = _("importjobb")
+        verbose_name_plural = _("importjobb")
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        return (
+            100
+            if self.status != self.Status.RUNNING
+            else (100 * self.done // self.total if self.total else 0)
+        )

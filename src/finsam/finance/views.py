@@ -1,8 +1,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
-from pathlib import Path
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -15,10 +13,9 @@ from finsam.accounts.access import AssociationRequest, association_view
 from finsam.accounts.roles import Perm
 from finsam.core import services as core
 from finsam.core.audit import Actor
-from finsam.core.imports import ImportRejected
-from finsam.finance import budget, sie_import, statements
+from finsam.finance import budget, jobs, statements
 from finsam.finance.forms import BudgetEditForm, StatementRowForm, UploadForm
-from finsam.finance.models import BudgetLine, LedgerImport, LedgerRow, StatementRow
+from finsam.finance.models import BudgetLine, ImportJob, LedgerImport, LedgerRow, StatementRow
 from finsam.reports import exporters
 
 # The statements shown on the finance pages, in the order of an annual report.
@@ -93,23 +90,26 @@ def statement(request: AssociationRequest, name: str) -> HttpResponse:
 @association_view(Perm.EDIT_FINANCE)
 def upload(request: AssociationRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
-    result = None
-    problems = None
     if request.method == "POST" and form.is_valid():
         uploaded = form.cleaned_data["file"]
-        importer = sie_import.import_file if form.cleaned_data["kind"] == "sie" else budget.import_file
-        # The importers read from a path: the upload is spooled to a temporary file of the same name.
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / Path(uploaded.name).name
-            with path.open("wb") as handle:
-                for chunk in uploaded.chunks():
-                    handle.write(chunk)
-            try:
-                result = importer(path, request.association, Actor.of(request))
-            except ImportRejected as error:
-                problems = error.problems
-    context = {"form": form, "result": result, "problems": problems}
-    return render(request, "finance/upload.html", context)
+        job = jobs.start(
+            Actor.of(request),
+            request.association,
+            form.cleaned_data["kind"],
+            uploaded.name,
+            uploaded.chunks(),
+        )
+        return redirect("finance:job", slug=request.association.slug, pk=job.pk)
+    recent = ImportJob.objects.filter(association=request.association)[:5]
+    return render(request, "finance/upload.html", {"form": form, "recent": recent})
+
+
+@association_view(Perm.EDIT_FINANCE)
+def job(request: AssociationRequest, pk: int) -> HttpResponse:
+    """The progress of an import; while it runs the page asks again every second (HTMX)."""
+    chosen = get_object_or_404(ImportJob, pk=pk, association=request.association)
+    template = "finance/_job.html" if request.htmx else "finance/job.html"  # type: ignore[attr-defined]
+    return render(request, template, {"job": chosen})
 
 
 @association_view(Perm.VIEW_FINANCE)

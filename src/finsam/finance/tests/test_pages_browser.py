@@ -63,7 +63,11 @@ def test_an_export_uploaded_again_changes_nothing(page: Page, demo: str) -> None
     page.get_by_label("Slag av fil").select_option("sie")
     page.get_by_label("Fil:", exact=True).set_input_files(str(build.LEDGERS / "finnveden-2023.se"))
     page.get_by_role("button", name="Importera").click()
-    expect(page.get_by_role("status")).to_contain_text("filen är redan importerad; inget ändrades")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import av finnveden-2023.se")
+    expect(page.get_by_role("status")).to_contain_text(
+        "filen är redan importerad; inget ändrades", timeout=30000
+    )
+    assert_accessible(page)
 
 
 def test_the_board_reads_but_cannot_import(page: Page, demo: str) -> None:

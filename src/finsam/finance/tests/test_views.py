@@ -1,15 +1,18 @@
 from __future__ import annotations
 
+import time
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from finsam import testing
 from finsam.accounts.roles import Role
-from finsam.finance.models import BudgetLine, LedgerImport
+from finsam.finance import budget
+from finsam.finance.models import BudgetLine, ImportJob, LedgerImport
 from finsam.organisation import orgfile
 from finsam.organisation.models import Association
 
@@ -32,21 +35,29 @@ def exempel() -> Association:
     return orgfile.setup(EXAMPLES / "organisation.yaml", testing.SYSTEM)
 
 
-def upload(client: Client, assoc: Association, name: str, kind: str) -> str:
-    data = (EXAMPLES / name).read_bytes()
+def upload(client: Client, assoc: Association, name: str, kind: str, content: bytes | None = None) -> str:
+    """Upload through the form, follow to the job page and wait for the import's thread to end."""
+    data = content if content is not None else (EXAMPLES / name).read_bytes()
     response = client.post(
         f"/f/{assoc.slug}/ekonomi/import/", {"kind": kind, "file": SimpleUploadedFile(name, data)}
     )
-    assert response.status_code == 200
-    return response.content.decode()
+    assert response.status_code == 302
+    job = ImportJob.objects.get(pk=int(response["Location"].rstrip("/").rsplit("/", 1)[1]))
+    deadline = time.monotonic() + 60
+    while ImportJob.objects.get(pk=job.pk).status == ImportJob.Status.RUNNING:
+        assert time.monotonic() < deadline, "the import did not end"
+        time.sleep(0.05)
+    return client.get(response["Location"]).content.decode()
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_economist_imports_and_reads_the_statements(client: Client, exempel: Association) -> None:
     client.force_login(testing.user("erik", (exempel, Role.ECONOMIST)))
     page = upload(client, exempel, "exempel-2025.se", "sie")
     assert "Importen är klar" in page and "15 verifikationer" in page
     assert "Importen är klar" in upload(client, exempel, "budget-2025.csv", "budget")
     assert LedgerImport.objects.get().actor == "erik"
+    assert not list((Path(settings.DATA_DIR) / "importer").iterdir())  # the uploads are gone
     for path in PAGES:
         response = client.get(f"/f/{exempel.slug}/ekonomi/{path}?datum=2025-06-30")
         assert response.status_code == 200, path
@@ -58,6 +69,7 @@ def test_the_economist_imports_and_reads_the_statements(client: Client, exempel:
     assert xlsx["Content-Disposition"] == 'attachment; filename="balansrakning-exempel-2025-06-30.xlsx"'
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_broken_file_shows_every_problem_and_changes_nothing(client: Client, exempel: Association) -> None:
     client.force_login(testing.user("erik", (exempel, Role.ECONOMIST)))
     broken = (
@@ -65,17 +77,23 @@ def test_a_broken_file_shows_every_problem_and_changes_nothing(client: Client, e
         .read_bytes()
         .replace(b"STEG;2025;prognos;480 000", b"STEG;2025;prognos;mycket")
     )
-    response = client.post(
-        f"/f/{exempel.slug}/ekonomi/import/", {"kind": "budget", "file": SimpleUploadedFile("b.csv", broken)}
-    )
-    page = response.content.decode()
+    page = upload(client, exempel, "b.csv", "budget", broken)
     assert "inte importerats" in page and "rad 9, kolumn belopp: &#x27;mycket&#x27;" in page
     assert not BudgetLine.objects.exists()
 
 
+def test_the_progress_of_a_running_import_is_shown(client: Client, exempel: Association) -> None:
+    client.force_login(testing.user("erik", (exempel, Role.ECONOMIST)))
+    job = ImportJob.objects.create(
+        association=exempel, kind="sie", filename="stor.se", actor="erik", done=45, total=100
+    )
+    page = client.get(f"/f/{exempel.slug}/ekonomi/import/{job.pk}/").content.decode()
+    assert '<progress id="progress" max="100" value="45">' in page and 'hx-trigger="every 1s"' in page
+
+
 def test_a_stale_budget_edit_is_refused_with_an_explanation(client: Client, exempel: Association) -> None:
     client.force_login(testing.user("erik", (exempel, Role.ECONOMIST)))
-    upload(client, exempel, "budget-2025.csv", "budget")
+    budget.import_file(EXAMPLES / "budget-2025.csv", exempel, testing.SYSTEM)
     line = BudgetLine.objects.get(row__code="REV", kind="budget")
     url = f"/f/{exempel.slug}/ekonomi/budget/{line.pk}/"
     assert client.post(url, {"amount": "25 000", "version": 1, "note": "Beslut 14 mars"}).status_code == 302

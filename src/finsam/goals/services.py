@@ -1,0 +1,175 @@
+"""Writes of the goals app. Each is one transaction that leaves one audit entry (core.save / core.delete or an
+explicit record), except the default questionnaires, which leave one entry per row they create."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Mapping
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from finsam.core import services as core
+from finsam.core.audit import Actor, record
+from finsam.goals import defaults, measures
+from finsam.goals.models import (
+    DONT_KNOW,
+    Answer,
+    Commitment,
+    Question,
+    Questionnaire,
+    Response,
+    Status,
+    Survey,
+    SurveyLink,
+)
+from finsam.organisation.models import Association
+
+# Who answers a survey: nobody the trail may name, and no address either.
+RESPONDENT = Actor(user=None, label="anonym svarande", source="enkät")
+
+
+class SurveyClosed(Exception):
+    """The link is unknown, used up, or its survey is not open today."""
+
+
+def save(actor: Actor, instance: Model, association: Association) -> Model:
+    """Any register row, questionnaire, question or survey of the association."""
+    return core.save(actor, instance, association=association)
+
+
+def delete(actor: Actor, instance: Model, association: Association) -> None:
+    core.delete(actor, instance, association=association)
+
+
+def save_commitment(actor: Actor, commitment: Commitment) -> Commitment:
+    return core.save(actor, commitment, association=commitment.association)
+
+
+def next_position(association: Association, year: int) -> int:
+    last = Commitment.objects.filter(association=association, year=year).order_by("-position").first()
+    return last.position + 1 if last else 1
+
+
+def assess(
+    actor: Actor, commitment: Commitment, status: str, comment: str, start: dt.date, end: dt.date
+) -> Commitment:
+    """The office's decision on a commitment, kept beside what the figures for the period suggest.
+
+    Choosing another status than the suggested one needs a comment saying why.
+    """
+    assessment = measures.assess(commitment, start, end)
+    suggested = assessment.suggested or ""
+    if status not in Status.values:
+        raise ValidationError({"status": _("Välj en måluppfyllelse.")})
+    if suggested and status != suggested and not comment.strip():
+        raise ValidationError(
+            {"comment": _("Skriv varför du väljer en annan måluppfyllelse än den föreslagna.")}
+        )
+    commitment.status = status
+    commitment.comment = comment.strip()
+    commitment.suggested_status = suggested
+    value = assessment.outcome.value if assessment.outcome else None
+    commitment.assessed_outcome = None if value is None else value
+    commitment.assessed_on = end
+    return core.save(actor, commitment, association=commitment.association)
+
+
+@transaction.atomic
+def install_default_questionnaires(actor: Actor, association: Association) -> list[Questionnaire]:
+    """The default questionnaires the association lacks (by name); existing ones are left alone."""
+    made = []
+    for name, group, intro, questions in defaults.DEFAULTS:
+        if Questionnaire.objects.filter(association=association, name=name).exists():
+            continue
+        questionnaire = core.save(
+            actor,
+            Questionnaire(association=association, name=name, respondent_group=group, intro=intro),
+            association=association,
+        )
+        for position, (text, scale) in enumerate(questions, start=1):
+            core.save(
+                actor,
+                Question(questionnaire=questionnaire, position=position, text=text, scale=scale),
+                association=association,
+            )
+        made.append(questionnaire)
+    return made
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(12)
+
+
+@transaction.atomic
+def create_links(
+    actor: Actor, survey: Survey, count: int, *, single_use: bool, label: str = ""
+) -> list[SurveyLink]:
+    """count new answer links; one audit entry names how many were made."""
+    if not 1 <= count <= 500:
+        raise ValidationError(_("Skapa mellan 1 och 500 länkar åt gången."))
+    links = [
+        SurveyLink(survey=survey, token=new_token(), single_use=single_use, label=label) for _ in range(count)
+    ]
+    for link in links:
+        link.full_clean()
+    created = SurveyLink.objects.bulk_create(links)
+    record(
+        actor,
+        "surveylink.create",
+        survey,
+        association=survey.association,
+        after={"links": count, "single_use": single_use, "label": label},
+    )
+    return created
+
+
+def open_link(token: str, today: dt.date | None = None) -> SurveyLink:
+    """The link a respondent follows, if it can still take an answer."""
+    today = today or timezone.localdate()
+    link = SurveyLink.objects.select_related("survey__questionnaire").filter(token=token).first()
+    if link is None or link.spent or not link.survey.is_open_on(today):
+        raise SurveyClosed(token)
+    return link
+
+
+@transaction.atomic
+def submit(token: str, values: Mapping[int, int | None], today: dt.date | None = None) -> Response:
+    """Store one anonymous response given through a link: question id → scale value (0 = vet inte, None =
+    unanswered). A single-use link is spent in the same transaction, so a second answer through it fails."""
+    today = today or timezone.localdate()
+    link = open_link(token, today)
+    if link.single_use and not SurveyLink.objects.filter(pk=link.pk, used_on__isnull=True).update(
+        used_on=today
+    ):
+        raise SurveyClosed(token)
+    survey = link.survey
+    questions = {q.pk: q for q in survey.questionnaire.questions.all()}
+    if set(values) - set(questions):
+        raise ValidationError(_("Svaret gäller frågor som inte finns i enkäten."))
+    answers = []
+    for pk, question in questions.items():
+        value = values.get(pk)
+        if value is None:
+            if question.required:
+                raise ValidationError(_("Fråga %(n)s måste besvaras.") % {"n": question.position})
+            continue
+        if value != DONT_KNOW and value not in {s.value for s in question.steps}:
+            raise ValidationError(_("Fråga %(n)s har ett svar utanför skalan.") % {"n": question.position})
+        answers.append(Answer(question=question, value=value))
+    response = Response.objects.create(survey=survey, submitted_on=today)
+    for answer in answers:
+        answer.response = response
+    Answer.objects.bulk_create(answers)
+    record(
+        RESPONDENT,
+        "response.create",
+        response,
+        association=survey.association,
+        after={"survey": survey.pk, "answers": len(answers)},
+    )
+    return response
