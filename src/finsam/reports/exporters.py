@@ -16,6 +16,7 @@ from finsam.core.money import json_amount
 from finsam.finance import annual, statements
 from finsam.finance import reports as finance_reports
 from finsam.organisation import contributions as contribution_rules
+from finsam.organisation import lists
 from finsam.organisation.models import Association
 from finsam.reports import builders, contributions
 from finsam.reports.document import Document
@@ -162,8 +163,22 @@ def _board_document(kind: str) -> Callable[[Association, Period], Gathered]:
     return gather_report
 
 
+def _list(build: Callable[[Association], Document]) -> Callable[[Association, Period], Gathered]:
+    """A list of the organisation (any period): the document's tables are its JSON too."""
+
+    def gather_list(association: Association, period: Period) -> Gathered:
+        document = build(association)
+        return Gathered(document_json(document), document)
+
+    return gather_list
+
+
 KINDS: dict[str, Callable[[Association, Period], Gathered]] = {
     "contributions": _contributions,
+    "members": _list(lists.members),
+    "board": _list(lists.board),
+    "interventions": _list(lists.interventions),
+    "grants": _list(lists.grants),
     "income-statement": _income_statement,
     "income-statement-annual": _income_statement_annual,
     "balance-sheet": _balance_sheet,

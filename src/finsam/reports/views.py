@@ -35,10 +35,16 @@ def _period(request: AssociationRequest) -> exporters.Period:
     return exporters.Period(dt.date(year, 1, 1), dt.date(year, 12, 31))
 
 
-@association_view(Perm.VIEW_REPORTS)
+# The organisation's own lists: whoever may see the pages may take them to Excel.
+LISTS = ("members", "board", "interventions", "grants")
+
+
+@association_view(Perm.VIEW_ORGANISATION)
 def download(request: AssociationRequest, kind: str, fmt: str) -> HttpResponse:
     if kind not in exporters.KINDS or fmt not in exporters.CONTENT_TYPES:
         raise Http404
+    if kind not in LISTS and Perm.VIEW_REPORTS not in request.perms:
+        raise PermissionDenied
     try:
         gathered = exporters.gather(kind, request.association, _period(request))
     except (ValueError, exporters.ReportUnavailable):

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
@@ -147,3 +148,33 @@ def test_grants_and_contribution_totals_are_read(tmp_path: Path) -> None:
     grant = association.interventions.get(code="ENTER").grants.get()
     assert (grant.year, grant.amount) == (2023, Decimal("2819000.00"))
     assert association.contribution_totals.get().amount == Decimal(8892000)
+
+
+def test_every_organisation_list_downloads_as_xlsx_for_anyone_who_sees_it(tmp_path: Path) -> None:
+    import io
+
+    from django.test import Client
+    from openpyxl import load_workbook
+
+    from finsam.accounts.roles import Role
+
+    association = orgfile.setup(write(tmp_path, INTERFACES_EXAMPLE), testing.SYSTEM)
+    client = Client()
+    client.force_login(testing.user("rita", (association, Role.REGISTRAR)))
+    response = client.get(f"/f/{association.slug}/rapporter/members.xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(min_row=5, values_only=True))
+    assert [row[0] for row in rows] == [
+        "Staten gm Försäkringskassan",
+        "Region Jönköpings län",
+        "Habo kommun",
+        "Arbetsförmedlingen",
+    ]
+    habo = rows[2]
+    assert habo[:4] == ("Habo kommun", "HABO", "Kommun", 12731)
+    assert habo[4].date() == dt.date(2023, 11, 1)  # an Excel date
+    for kind in ("board", "interventions", "grants"):
+        assert client.get(f"/f/{association.slug}/rapporter/{kind}.xlsx").status_code == 200
+    assert (
+        client.get(f"/f/{association.slug}/rapporter/balance-sheet.xlsx?datum=2025-06-30").status_code == 403
+    )
