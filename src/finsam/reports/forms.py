@@ -31,3 +31,20 @@ class ApproveForm(forms.Form):
         max_length=6,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
+
+
+class TemplateForm(forms.Form):
+    template = forms.FileField(
+        label=_("Word-mall (.docx)"),
+        help_text=_(
+            "Förbundets egen mall: dess format, sidhuvud, sidfot och logotyp används i Word-rapporterna."
+        ),
+    )
+
+    def clean_template(self) -> object:
+        uploaded = self.cleaned_data["template"]
+        head = uploaded.read(4)
+        uploaded.seek(0)
+        if not uploaded.name.lower().endswith(".docx") or head != b"PK\x03\x04":
+            raise forms.ValidationError(_("Filen är inte ett Word-dokument (.docx)."))
+        return uploaded

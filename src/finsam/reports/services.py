@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticDevice
+from docx import Document as WordDocument
 
 from finsam.accounts.models import Membership, User
 from finsam.accounts.roles import Role
@@ -193,3 +197,14 @@ def gather_for_download(version: ReportVersion) -> exporters.Gathered:
     return exporters.Gathered(
         gathered.data, gathered.document, template=exporters.word_template(version.association)
     )
+
+
+@transaction.atomic
+def set_word_template(actor: Actor, association: Association, content: bytes) -> Path:
+    """Keep the association's own Word template in the data dir (checked to open as a Word document)."""
+    WordDocument(io.BytesIO(content))  # raises for a file Word cannot open
+    path = Path(settings.DATA_DIR) / "mallar" / f"{association.slug}.docx"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    record(actor, "report.template", association, association=association, after={"bytes": len(content)})
+    return path

@@ -5,6 +5,7 @@ from finsam.reports import views
 app_name = "reports"
 urlpatterns = [
     path("", views.versions, name="versions"),
+    path("word-mall/", views.word_template, name="word_template"),
     path("versioner/<int:pk>/", views.version, name="version"),
     path("versioner/<int:pk>/fotnot/", views.footnote, name="footnote"),
     path("versioner/<int:pk>/godkann/", views.approve, name="approve"),

@@ -17,7 +17,7 @@ from finsam.accounts.roles import Perm
 from finsam.core.audit import Actor
 from finsam.finance.models import StatementRow
 from finsam.reports import builders, exporters, services
-from finsam.reports.forms import ApproveForm, StartForm, TextForm
+from finsam.reports.forms import ApproveForm, StartForm, TemplateForm, TextForm
 from finsam.reports.models import ReportVersion
 
 
@@ -75,7 +75,32 @@ def versions(request: AssociationRequest) -> HttpResponse:
             )
             return redirect("reports:version", slug=request.association.slug, pk=version.pk)
     listed = ReportVersion.objects.filter(association=request.association).prefetch_related("approvals")
-    return render(request, "reports/versions.html", {"versions": listed, "form": form, "can_edit": can_edit})
+    context = {
+        "versions": listed,
+        "form": form,
+        "can_edit": can_edit,
+        "template_form": TemplateForm(),
+        "has_template": exporters.word_template(request.association) is not None,
+    }
+    return render(request, "reports/versions.html", context)
+
+
+@association_view(Perm.EDIT_ORGANISATION)
+@require_POST
+def word_template(request: AssociationRequest) -> HttpResponse:
+    form = TemplateForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.set_word_template(
+                Actor.of(request), request.association, form.cleaned_data["template"].read()
+            )
+        except Exception:  # python-docx raises several kinds for a file it cannot open
+            messages.error(request, _("Word kunde inte öppna filen; mallen är inte bytt."))
+        else:
+            messages.success(request, _("Word-mallen är sparad och används i alla Word-rapporter från nu."))
+    else:
+        messages.error(request, form.errors.as_text())
+    return redirect("reports:versions", slug=request.association.slug)
 
 
 @association_view(Perm.VIEW_REPORTS)

@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -219,3 +220,22 @@ def test_narrative_text_is_sanitised(client: Client) -> None:
     html = exporters.render(services.gather(version), "html").decode()
     assert "<script>" not in html
     assert "[okänt: finns_inte]" in html
+
+
+def test_the_associations_own_word_template_is_used(client: Client, tmp_path: Path) -> None:
+    assoc = testing.association()
+    testing.members(assoc, {"A": 1000})
+    template = WordDocument()
+    template.sections[0].header.paragraphs[0].text = "Samordningsförbundet Testdalen – vår egen mall"
+    out = io.BytesIO()
+    template.save(out)
+    client.force_login(testing.user("karin", (assoc, Role.OFFICE_ADMIN)))
+    bad = SimpleUploadedFile("mall.docx", b"inte ett dokument")
+    client.post(f"/f/{assoc.slug}/rapporter/word-mall/", {"template": bad})
+    assert exporters.word_template(assoc) is None
+    good = SimpleUploadedFile("mall.docx", out.getvalue())
+    client.post(f"/f/{assoc.slug}/rapporter/word-mall/", {"template": good})
+    response = client.get(f"/f/{assoc.slug}/rapporter/interim-report.docx?datum=2025-06-30")
+    word = WordDocument(io.BytesIO(response.content))
+    assert word.sections[0].header.paragraphs[0].text == "Samordningsförbundet Testdalen – vår egen mall"
+    assert word.paragraphs[0].text == "Delårsrapport"
