@@ -1,0 +1,61 @@
+"""Each demo user in Chromium: the home page and every page of the navigation load and pass axe-core."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+from pytest_django.fixtures import Settings
+from pytest_django.live_server_helper import LiveServer
+
+from finsam.conftest import assert_accessible, log_in, screenshot
+from finsam.demo import build
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo(live_server: LiveServer, settings: Settings) -> str:
+    settings.DEMO = True
+    build.load()
+    return live_server.url
+
+
+def association_homes(page: Page, base: str) -> list[str]:
+    """The association start pages a user reaches from her home page."""
+    if "/f/" in page.url:
+        return [page.url]
+    return [
+        base + href
+        for href in page.locator("main .card a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    ]
+
+
+@pytest.mark.parametrize("username", [login for login, _ in build.LOGINS])
+def test_every_page_in_the_navigation_loads_and_is_accessible(page: Page, demo: str, username: str) -> None:
+    log_in(page, demo, username, build.PASSWORD)
+    assert_accessible(page)
+    screenshot(page, f"hem-{username}")
+    visited = 0
+    for home in association_homes(page, demo):
+        page.goto(home)
+        links = page.get_by_role("navigation", name="Huvudmeny").get_by_role("link")
+        targets = links.evaluate_all("els => els.map(e => e.getAttribute('href'))")
+        for target in targets:
+            response = page.goto(demo + target)
+            assert response is not None and response.status == 200, (
+                f"{username}: {target} {response and response.status}"
+            )
+            expect(page.get_by_role("heading", level=1)).to_be_visible()
+            assert_accessible(page)
+            visited += 1
+    assert visited >= 4
+
+
+def test_the_registrar_reaches_her_participants_but_not_the_money(page: Page, demo: str) -> None:
+    log_in(page, demo, "registrator", build.PASSWORD)
+    page.get_by_role("link", name="Mina deltagare").click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    response = page.goto(f"{demo}/f/finnveden/ekonomi/")
+    assert response is not None and response.status == 403
+    response = page.goto(f"{demo}/f/sodra-vatterbygden/")
+    assert response is not None and response.status == 404
