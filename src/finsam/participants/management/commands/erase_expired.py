@@ -1,0 +1,48 @@
+"""`finsam manage erase_expired`: delete participant data whose retention has run out (gallring)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from argparse import ArgumentParser
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from finsam.core.audit import Actor
+from finsam.organisation.models import Association
+from finsam.participants import services
+
+
+class Command(BaseCommand):
+    help = (
+        "Gallrar deltagarepisoder och remisser vars bevarandetid (år efter avslut, per förbund) har gått ut. "
+        "Raderna tas bort på riktigt; antalen i tabellerna finns kvar utan personuppgifter."
+    )
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("--association", metavar="SLUG", help="bara detta förbund (standard: alla)")
+        parser.add_argument(
+            "--date", metavar="ÅÅÅÅ-MM-DD", help="räkna som om det vore denna dag (standard: i dag)"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        today = timezone.localdate()
+        if options["date"]:
+            try:
+                today = dt.date.fromisoformat(options["date"])
+            except ValueError:
+                raise CommandError(f"{options['date']!r} är inget datum; förväntade ÅÅÅÅ-MM-DD") from None
+        associations = Association.objects.order_by("slug")
+        if options["association"]:
+            associations = associations.filter(slug=options["association"])
+            if not associations.exists():
+                raise CommandError(f"det finns inget förbund med kortnamnet {options['association']!r}")
+        actor = Actor.command("manage erase_expired")
+        for association in associations:
+            cutoff = services.expiry_cutoff(association, today)
+            episodes, referrals = services.erase_expired(actor, association, today)
+            self.stdout.write(
+                f"{association.slug}: gallrade {episodes} episoder och {referrals} remisser "
+                f"(avslutade före {cutoff.isoformat()})"
+            )

@@ -1,0 +1,278 @@
+"""Every write of participant data: one transaction, one audit entry that never carries personal data.
+
+The audit trail is read by the office, which may not see personal data, so an entry names the episode's id,
+its intervention and which fields changed, never their values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.db import models, transaction
+from django.db.models import F
+
+from finsam.core import services as core
+from finsam.core.audit import Actor, record, values
+from finsam.participants.models import (
+    AccessLogEntry,
+    Area,
+    Episode,
+    ErasedReferralTally,
+    ErasedTally,
+    Instrument,
+    ParticipantSettings,
+    Rating,
+    Referral,
+    VolumeCount,
+    month_start,
+)
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from finsam.organisation.models import Association, Intervention
+
+
+def _changed(before: dict[str, object] | None, after: dict[str, object]) -> list[str]:
+    return sorted(k for k, v in after.items() if before is None or before.get(k) != v)
+
+
+def _audited_save(actor: Actor, instance: models.Model, *, association: Association, code: str) -> bool:
+    """Validate and save; record which fields changed. Returns whether anything changed."""
+    before = None
+    if instance.pk is not None:
+        previous = instance._meta.model._default_manager.filter(pk=instance.pk).first()
+        before = values(previous) if previous is not None else None
+    instance.full_clean()
+    after = values(instance)
+    if before == after:
+        return False
+    instance.save()
+    verb = "update" if before is not None else "create"
+    record(
+        actor,
+        f"{instance._meta.model_name}.{verb}",
+        instance,
+        association=association,
+        after={"insats": code, "fält": ", ".join(_changed(before, after))},
+    )
+    return True
+
+
+@transaction.atomic
+def save_episode(actor: Actor, episode: Episode) -> bool:
+    episode.association_id = episode.intervention.association_id
+    return _audited_save(
+        actor, episode, association=episode.intervention.association, code=episode.intervention.code
+    )
+
+
+@transaction.atomic
+def save_referral(actor: Actor, referral: Referral) -> bool:
+    referral.association_id = referral.intervention.association_id
+    return _audited_save(
+        actor, referral, association=referral.intervention.association, code=referral.intervention.code
+    )
+
+
+@transaction.atomic
+def enrol(actor: Actor, episode: Episode, referral: Referral | None = None) -> Episode:
+    """Enrol a participant, from a referral when there is one (its outcome becomes enrolment)."""
+    if referral is not None:
+        referral.outcome = Referral.Outcome.ENROLLED
+        if not referral.participant_key:
+            referral.participant_key = episode.participant_key
+        save_referral(actor, referral)
+        episode.referral = referral
+    save_episode(actor, episode)
+    return episode
+
+
+@transaction.atomic
+def exit_episode(
+    actor: Actor,
+    episode: Episode,
+    *,
+    exited_on: dt.date,
+    reason: str,
+    income_after: list[str],
+    occupation_after: str,
+) -> Episode:
+    episode.exited_on = exited_on
+    episode.exit_reason = reason
+    episode.income_after = "|".join(sorted(income_after))
+    episode.occupation_after = occupation_after
+    save_episode(actor, episode)
+    return episode
+
+
+@transaction.atomic
+def rate(actor: Actor, episode: Episode, *, rated_on: dt.date, rater: str, scores: dict[Area, int]) -> int:
+    """Record one rating occasion (every area of the instrument); a repeated occasion replaces its values."""
+    changed = 0
+    for area, value in scores.items():
+        instrument = area.instrument
+        if not instrument.scale_min <= value <= instrument.scale_max:
+            raise ValueError(f"{value} is outside {instrument.scale_min}–{instrument.scale_max}")
+        rating = Rating.objects.filter(episode=episode, area=area, rated_on=rated_on, rater=rater).first()
+        if rating is None:
+            rating = Rating(episode=episode, area=area, rated_on=rated_on, rater=rater, value=value)
+        elif rating.value == value:
+            continue
+        rating.value = value
+        rating.save()
+        changed += 1
+    if changed:
+        record(
+            actor,
+            "rating.save",
+            episode,
+            association=episode.intervention.association,
+            after={"insats": episode.intervention.code, "datum": rated_on.isoformat(), "skattad av": rater},
+        )
+    return changed
+
+
+SHIPPED_AREAS = (
+    ("halsa", "Hälsa"),
+    ("motivation", "Motivation"),
+    ("livssituation", "Livssituation"),
+    ("kompetens", "Kompetens"),
+    ("arbetsmarknadskunskap", "Arbetsmarknadskunskap"),
+)
+
+
+def shipped_areas() -> list[Area]:
+    """The areas of the instrument finsam ships (migration 0002 creates it; recreated here if it is missing,
+    as after a test database flush)."""
+    instrument, _ = Instrument.objects.get_or_create(
+        association=None,
+        code="SKAPA",
+        defaults={"name": "Skattning (SKAPA-områden)", "scale_min": 1, "scale_max": 10},
+    )
+    for position, (code, name) in enumerate(SHIPPED_AREAS, start=1):
+        Area.objects.get_or_create(
+            instrument=instrument, code=code, defaults={"position": position, "name": name}
+        )
+    return list(instrument.areas.select_related("instrument").order_by("position"))
+
+
+@transaction.atomic
+def save_volume(
+    actor: Actor, intervention: Intervention, start: dt.date, end: dt.date, counts: dict[str, int]
+) -> None:
+    """Record a structural intervention's head counts for a period by gender; the same period is replaced."""
+    for gender, count in counts.items():
+        volume = VolumeCount.objects.filter(
+            intervention=intervention, start=start, end=end, gender=gender
+        ).first()
+        volume = volume or VolumeCount(intervention=intervention, start=start, end=end, gender=gender)
+        volume.count = count
+        core.save(actor, volume, association=intervention.association)
+
+
+def settings_of(association: Association) -> ParticipantSettings:
+    found = ParticipantSettings.objects.filter(association=association).first()
+    return found or ParticipantSettings(association=association)
+
+
+def log_access(
+    request: HttpRequest,
+    association: Association,
+    action: str,
+    ids: list[int],
+    *,
+    record_type: str = "episode",
+) -> AccessLogEntry:
+    """Log a read of personal data: who, when, from which address, which page and which records."""
+    actor = Actor.of(request)
+    return AccessLogEntry.objects.create(
+        association=association,
+        user=actor.user,
+        actor=actor.label,
+        address=request.META.get("REMOTE_ADDR", ""),
+        action=action,
+        path=request.path[:300],
+        record_type=record_type,
+        record_ids=sorted(ids),
+    )
+
+
+def _tally_episode(episode: Episode) -> None:
+    tally, _ = ErasedTally.objects.get_or_create(
+        association_id=episode.association_id,
+        intervention_id=episode.intervention_id,
+        gender=episode.gender,
+        municipality=episode.municipality,
+        enrolled_month=month_start(episode.enrolled_on),
+        exited_month=month_start(episode.exited_on) if episode.exited_on else None,
+        exit_reason=episode.exit_reason,
+    )
+    updates: dict[str, object] = {"count": F("count") + 1}
+    if episode.years_on_support is not None:
+        updates["years_on_support_sum"] = F("years_on_support_sum") + episode.years_on_support
+        updates["years_on_support_count"] = F("years_on_support_count") + 1
+    ErasedTally.objects.filter(pk=tally.pk).update(**updates)
+
+
+def _tally_referral(referral: Referral) -> None:
+    tally, _ = ErasedReferralTally.objects.get_or_create(
+        association_id=referral.association_id,
+        intervention_id=referral.intervention_id,
+        received_month=month_start(referral.received_on),
+        source=referral.source,
+        outcome=referral.outcome,
+    )
+    ErasedReferralTally.objects.filter(pk=tally.pk).update(count=F("count") + 1)
+
+
+def expiry_cutoff(association: Association, today: dt.date) -> dt.date:
+    """Episodes that exited before this day have expired (retention years after exit)."""
+    years = settings_of(association).retention_years
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)
+
+
+@transaction.atomic
+def erase_expired(actor: Actor, association: Association, today: dt.date) -> tuple[int, int]:
+    """Delete the episodes (with their ratings) and referrals whose retention has run out.
+
+    Each leaves a month-level count without any key, so the tables stay right. Returns (episodes, referrals).
+    """
+    cutoff = expiry_cutoff(association, today)
+    episodes = list(Episode.objects.filter(association=association, exited_on__lt=cutoff))
+    for episode in episodes:
+        _tally_episode(episode)
+    episode_ids = [e.pk for e in episodes]
+    # A referral goes with its episode; one that never led to an enrolment goes after the same time.
+    referrals = list(
+        Referral.objects.filter(association=association).filter(
+            models.Q(episode__pk__in=episode_ids) | models.Q(episode__isnull=True, received_on__lt=cutoff)
+        )
+    )
+    for referral in referrals:
+        _tally_referral(referral)
+    Rating.objects.filter(episode__pk__in=episode_ids).delete()
+    Episode.objects.filter(pk__in=episode_ids).delete()
+    Referral.objects.filter(pk__in=[r.pk for r in referrals]).delete()
+    if episodes or referrals:
+        record(
+            actor,
+            "participants.erase_expired",
+            settings_of(association) if settings_of(association).pk else association,
+            association=association,
+            after={
+                "gallrat före": cutoff.isoformat(),
+                "episoder": len(episodes),
+                "remisser": len(referrals),
+            },
+        )
+    return len(episodes), len(referrals)
+
+
+def parse_years(text: str) -> Decimal:
+    return Decimal(text.replace(",", ".").strip())

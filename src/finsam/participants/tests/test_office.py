@@ -1,0 +1,80 @@
+"""The office's own settings (retention, suppression of its own tables) and the volume participants."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from django.test import Client
+
+from finsam import testing
+from finsam.accounts.roles import Role
+from finsam.core.models import AuditEntry
+from finsam.organisation.models import Intervention
+from finsam.participants import report
+from finsam.participants.models import ParticipantSettings
+from finsam.participants.tests.factories import episode
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_office_turns_on_suppression_of_its_own_tables() -> None:
+    assoc = testing.association("hemma")
+    steg = testing.intervention(assoc, "STEG")
+    for n in range(7):
+        episode(steg, f"S-{n}")
+    episode(steg, "S-man", gender="man")
+    office = Client()
+    office.force_login(testing.user("karin", (assoc, Role.OFFICE_ADMIN)))
+    exact = json.loads(office.get("/f/hemma/deltagare/tabeller.json?fran=2023-01-01&till=2023-12-31").content)
+    assert exact["interventions"][0]["participating"] == {"women": 7, "men": 1, "other": 0}
+    public = json.loads(
+        office.get("/f/hemma/deltagare/tabeller.json?fran=2023-01-01&till=2023-12-31&publik=1").content
+    )
+    assert public["interventions"][0]["participating"] == {"women": None, "men": None, "other": 0}
+    response = office.post(
+        "/f/hemma/deltagare/installningar/", {"retention_years": "3", "suppress_own_tables": "on"}
+    )
+    assert response.status_code == 302
+    stored = ParticipantSettings.objects.get(association=assoc)
+    assert (stored.retention_years, stored.suppress_own_tables) == (3, True)
+    assert AuditEntry.objects.filter(action="participantsettings.create").exists()
+    hidden = json.loads(
+        office.get("/f/hemma/deltagare/tabeller.json?fran=2023-01-01&till=2023-12-31").content
+    )
+    assert hidden["interventions"][0]["participating"] == {"women": None, "men": None, "other": 0}
+    page = office.get("/f/hemma/deltagare/tabeller/?fran=2023-01-01&till=2023-12-31").content.decode()
+    assert "Förbundet har valt att dölja små tal" in page
+
+
+def test_volume_participants_are_recorded_and_reported() -> None:
+    assoc = testing.association("hemma")
+    komp = testing.intervention(assoc, "KOMP", kind=Intervention.Kind.STRUCTURAL)
+    office = Client()
+    office.force_login(testing.user("karin", (assoc, Role.OFFICE_ADMIN)))
+    form = {
+        "intervention": komp.pk,
+        "start": "2023-01-01",
+        "end": "2023-06-30",
+        "women": "40",
+        "men": "12",
+        "other": "0",
+    }
+    assert office.post("/f/hemma/deltagare/volym/", form).status_code == 302
+    assert office.post("/f/hemma/deltagare/volym/", {**form, "women": "41"}).status_code == 302
+    data = report.gathered(assoc, dt.date(2023, 1, 1), dt.date(2023, 12, 31)).data
+    assert data["volume_participants"] == [
+        {"code": "KOMP", "name": "Komp", "counts": {"women": 41, "men": 12, "other": 0}}
+    ]
+    bad = office.post("/f/hemma/deltagare/volym/", {**form, "end": "2022-12-31"})
+    assert "Periodens slut kan inte vara före dess början" in bad.content.decode()
+
+
+@pytest.mark.parametrize("role", [Role.BOARD_MEMBER, Role.REGISTRAR, Role.DATA_PROTECTION_OFFICER])
+def test_only_the_office_changes_the_settings(role: Role) -> None:
+    assoc = testing.association("hemma")
+    client = Client()
+    client.force_login(testing.user("anna", (assoc, role)))
+    for url in ("/f/hemma/deltagare/installningar/", "/f/hemma/deltagare/volym/"):
+        assert client.get(url).status_code == 403

@@ -1,0 +1,533 @@
+"""Participant pages. Personal data only for registrars, only of their interventions, and every read logged;
+aggregates for the office, the board and reporting; the access log for the data protection officer."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import secrets
+import time
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from finsam.accounts.access import AssociationRequest, association_view
+from finsam.accounts.roles import Perm, Role
+from finsam.core import services as core
+from finsam.core.audit import Actor
+from finsam.core.imports import ImportRejected, Problem
+from finsam.organisation.models import Intervention
+from finsam.participants import imports, report, services, tables
+from finsam.participants.forms import (
+    EpisodeForm,
+    ExitForm,
+    ImportForm,
+    RatingForm,
+    ReferralForm,
+    SettingsForm,
+    VolumeForm,
+)
+from finsam.participants.identity import InvalidPersonalNumber, participant_key
+from finsam.participants.models import AccessLogEntry, Area, Episode, Rating, Referral, VolumeCount
+from finsam.reports import exporters
+
+UPLOAD_LIFETIME = 3600  # seconds an uploaded file waits for its confirmation
+
+
+def _base(request: AssociationRequest) -> str:
+    return f"/f/{request.association.slug}/deltagare"
+
+
+def _interventions(request: AssociationRequest) -> QuerySet[Intervention]:
+    """The interventions whose participants this user may see: those named on her registrar role."""
+    return Intervention.objects.filter(
+        association=request.association,
+        registrars__user=request.user,
+        registrars__role=Role.REGISTRAR,
+        registrars__association=request.association,
+    ).distinct()
+
+
+def _episodes(request: AssociationRequest) -> QuerySet[Episode]:
+    return Episode.objects.filter(
+        association=request.association, intervention__in=_interventions(request)
+    ).select_related("intervention")
+
+
+def _episode(request: AssociationRequest, pk: int) -> Episode:
+    return get_object_or_404(_episodes(request), pk=pk)
+
+
+@association_view(Perm.VIEW_ORGANISATION)
+def index(request: AssociationRequest) -> HttpResponse:
+    if Perm.VIEW_PERSONAL_DATA in request.perms:
+        return redirect(f"{_base(request)}/lista/")
+    if Perm.VIEW_AGGREGATES in request.perms:
+        return redirect(f"{_base(request)}/tabeller/")
+    if Perm.VIEW_ACCESS_LOG in request.perms:
+        return redirect(f"{_base(request)}/atkomstlogg/")
+    raise PermissionDenied
+
+
+def _search(request: AssociationRequest, episodes: QuerySet[Episode], query: str) -> QuerySet[Episode]:
+    """A typed personnummer or own key finds its pseudonym; part of an own key finds it too."""
+    try:
+        key = participant_key(query, request.association)
+    except (InvalidPersonalNumber, ValueError):
+        return episodes.none()
+    if key.own_key:
+        return episodes.filter(participant_key=key.pseudonym) | episodes.filter(
+            own_key__icontains=key.own_key
+        )
+    return episodes.filter(participant_key=key.pseudonym)
+
+
+@association_view(Perm.VIEW_PERSONAL_DATA)
+def episode_list(request: AssociationRequest) -> HttpResponse:
+    episodes = _episodes(request)
+    # The search is posted, so a personnummer typed into it never enters a URL, a history or a server log.
+    form = request.POST if request.method == "POST" else request.GET
+    query = form.get("q", "").strip()
+    status = form.get("status", "pagaende")
+    code = form.get("insats", "")
+    if code:
+        episodes = episodes.filter(intervention__code=code)
+    if status == "pagaende":
+        episodes = episodes.filter(exited_on__isnull=True)
+    elif status == "avslutade":
+        episodes = episodes.filter(exited_on__isnull=False)
+    if query:
+        episodes = _search(request, episodes, query)
+    page = Paginator(episodes.order_by("-enrolled_on", "-pk"), 50).get_page(request.GET.get("sida"))
+    services.log_access(
+        request,
+        request.association,
+        AccessLogEntry.Action.SEARCH if query else AccessLogEntry.Action.LIST,
+        [e.pk for e in page],
+    )
+    context = {
+        "page": page,
+        "query": query,
+        "status": status,
+        "code": code,
+        "interventions": _interventions(request),
+    }
+    template = "participants/_episode_table.html" if request.htmx else "participants/episode_list.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+def _ratings(episode: Episode) -> list[dict[str, object]]:
+    """The episode's rating occasions, each with its value per area."""
+    occasions: dict[tuple[dt.date, str], dict[str, int]] = {}
+    for rating in episode.ratings.select_related("area"):
+        occasions.setdefault((rating.rated_on, rating.rater), {})[rating.area.code] = rating.value
+    return [
+        {"date": day, "rater": Rating.Rater(rater).label, "values": values}
+        for (day, rater), values in sorted(occasions.items())
+    ]
+
+
+def _areas() -> list[Area]:
+    return services.shipped_areas()
+
+
+@association_view(Perm.VIEW_PERSONAL_DATA)
+def episode_detail(request: AssociationRequest, pk: int) -> HttpResponse:
+    episode = _episode(request, pk)
+    services.log_access(request, request.association, AccessLogEntry.Action.DETAIL, [episode.pk])
+    areas = _areas()
+    ratings = _ratings(episode)
+    for occasion in ratings:
+        values = occasion["values"]
+        assert isinstance(values, dict)
+        occasion["row"] = [values.get(area.code, "") for area in areas]
+    context = {
+        "episode": episode,
+        "areas": areas,
+        "ratings": ratings,
+        "income_before": [label for code, label in _income_labels() if code in episode.income_before_codes()],
+        "income_after": [label for code, label in _income_labels() if code in episode.income_after_codes()],
+    }
+    return render(request, "participants/episode_detail.html", context)
+
+
+def _income_labels() -> list[tuple[str, str]]:
+    from finsam.participants.models import IncomeSupport
+
+    return [(value, str(label)) for value, label in IncomeSupport.choices]
+
+
+def _form(request: AssociationRequest, form: object, title: str, back: str, **extra: object) -> HttpResponse:
+    return render(request, "participants/form.html", {"form": form, "title": title, "back": back, **extra})
+
+
+@association_view(Perm.VIEW_PERSONAL_DATA)
+def enrol(request: AssociationRequest) -> HttpResponse:
+    referral = None
+    if request.GET.get("remiss"):
+        referral = get_object_or_404(
+            Referral.objects.filter(intervention__in=_interventions(request)), pk=request.GET["remiss"]
+        )
+    initial = {"enrolled_on": timezone.localdate()}
+    if referral is not None:
+        initial["intervention"] = referral.intervention_id  # type: ignore[assignment]
+    form = EpisodeForm(
+        request.POST or None,
+        association=request.association,
+        interventions=_interventions(request),
+        initial=initial,
+        instance=Episode(association=request.association),
+    )
+    if request.method == "POST" and form.is_valid():
+        episode = form.save(commit=False)
+        try:
+            services.enrol(Actor.of(request), episode, referral)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Deltagaren är inskriven."))
+            return redirect(f"{_base(request)}/{episode.pk}/")
+    return _form(request, form, _("Ny inskrivning"), f"{_base(request)}/lista/", referral=referral)
+
+
+@association_view(Perm.VIEW_PERSONAL_DATA)
+def exit_episode(request: AssociationRequest, pk: int) -> HttpResponse:
+    episode = _episode(request, pk)
+    form = ExitForm(request.POST or None, episode=episode)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.exit_episode(
+                Actor.of(request),
+                episode,
+                exited_on=data["exited_on"],
+                reason=data["exit_reason"],
+                income_after=data["income_after"],
+                occupation_after=data["occupation_after"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Avslutet är sparat."))
+            return redirect(f"{_base(request)}/{episode.pk}/")
+    return _form(request, form, _("Avsluta %s") % episode.shown_key, f"{_base(request)}/{episode.pk}/")
+
+
+@association_view(Perm.VIEW_PERSONAL_DATA)
+def rate(request: AssociationRequest, pk: int) -> HttpResponse:
+    episode = _episode(request, pk)
+    form = RatingForm(request.POST or None, areas=_areas(), initial={"rated_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        services.rate(
+            Actor.of(request),
+            episode,
+            rated_on=form.cleaned_data["rated_on"],
+            rater=form.cleaned_data["rater"],
+            scores=form.scores(),
+        )
+        messages.success(request, _("Skattningen är sparad."))
+        return redirect(f"{_base(request)}/{episode.pk}/")
+    return _form(request, form, _("Skattning för %s") % episode.shown_key, f"{_base(request)}/{episode.pk}/")
+
+
+@association_view(Perm.VIEW_PERSONAL_DATA)
+def referral_list(request: AssociationRequest) -> HttpResponse:
+    referrals = Referral.objects.filter(intervention__in=_interventions(request)).select_related(
+        "intervention", "episode"
+    )
+    page = Paginator(referrals, 50).get_page(request.GET.get("sida"))
+    services.log_access(
+        request,
+        request.association,
+        AccessLogEntry.Action.REFERRALS,
+        [r.pk for r in page],
+        record_type="referral",
+    )
+    return render(request, "participants/referral_list.html", {"page": page})
+
+
+def _referral_form(request: AssociationRequest, referral: Referral, title: str) -> HttpResponse:
+    form = ReferralForm(
+        request.POST or None,
+        instance=referral,
+        association=request.association,
+        interventions=_interventions(request),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_referral(Actor.of(request), form.save(commit=False))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Remissen är sparad."))
+            return redirect(f"{_base(request)}/remisser/")
+    return _form(request, form, title, f"{_base(request)}/remisser/")
+
+
+@association_view(Perm.VIEW_PERSONAL_DATA)
+def referral_create(request: AssociationRequest) -> HttpResponse:
+    referral = Referral(association=request.association, received_on=timezone.localdate())
+    return _referral_form(request, referral, _("Ny remiss"))
+
+
+@association_view(Perm.VIEW_PERSONAL_DATA)
+def referral_edit(request: AssociationRequest, pk: int) -> HttpResponse:
+    referral = get_object_or_404(Referral.objects.filter(intervention__in=_interventions(request)), pk=pk)
+    return _referral_form(request, referral, _("Remiss %s") % referral.received_on.isoformat())
+
+
+EXPORT_COLUMNS = (
+    ("intervention", _("Insats")),
+    ("participant", _("Deltagare")),
+    ("gender", _("Kön")),
+    ("birth_year", _("Födelseår")),
+    ("municipality", _("Hemkommun")),
+    ("enrolled_on", _("Inskrivningsdatum")),
+    ("exited_on", _("Avslutsdatum")),
+    ("exit_reason", _("Avslutsorsak")),
+    ("income_before", _("Försörjning före")),
+    ("income_after", _("Försörjning efter")),
+    ("years_on_support", _("År med offentlig försörjning")),
+)
+
+
+@association_view(Perm.VIEW_PERSONAL_DATA)
+def export(request: AssociationRequest) -> HttpResponse:
+    """The registrar's list as XLSX; the export and every episode in it are logged."""
+    episodes = list(_episodes(request).order_by("intervention__code", "enrolled_on", "pk"))
+    services.log_access(request, request.association, AccessLogEntry.Action.EXPORT, [e.pk for e in episodes])
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Deltagare"
+    sheet.append([str(label) for _key, label in EXPORT_COLUMNS])
+    for e in episodes:
+        sheet.append(
+            [
+                e.intervention.code,
+                e.shown_key,
+                e.gender,
+                e.birth_year,
+                e.municipality,
+                e.enrolled_on,
+                e.exited_on,
+                e.exit_reason,
+                e.income_before,
+                e.income_after,
+                float(e.years_on_support) if e.years_on_support is not None else None,
+            ]
+        )
+    out = io.BytesIO()
+    book.save(out)
+    response = HttpResponse(out.getvalue(), content_type=exporters.CONTENT_TYPES["xlsx"])
+    day = timezone.localdate().isoformat()
+    response["Content-Disposition"] = (
+        f'attachment; filename="deltagare-{request.association.slug}-{day}.xlsx"'
+    )
+    return response
+
+
+def _uploads() -> Path:
+    folder = Path(settings.DATA_DIR) / "deltagarimport"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for old in folder.iterdir():
+        if old.stat().st_mtime < time.time() - UPLOAD_LIFETIME:
+            old.unlink(missing_ok=True)
+    return folder
+
+
+def _check_interventions(request: AssociationRequest, plan: imports.Plan) -> None:
+    """A registrar imports only rows of her own interventions: any other row is named, nothing stored."""
+    allowed = set(_interventions(request).values_list("pk", flat=True))
+    problems = [
+        Problem(row.line, "insats", row.episode.intervention.code, _("en insats du är registrator för"))
+        for row in plan.rows
+        if row.episode.intervention_id not in allowed
+    ]
+    if problems:
+        raise ImportRejected(plan.source, problems)
+
+
+@association_view(Perm.VIEW_PERSONAL_DATA)
+def import_file(request: AssociationRequest) -> HttpResponse:
+    """Upload, preview what would change, then confirm; the file waits in the data dir, not the database."""
+    context: dict[str, object] = {"form": ImportForm()}
+    if request.method == "POST" and "token" in request.POST:
+        token = request.POST["token"]
+        if not token.isalnum():
+            raise Http404
+        path = _uploads() / f"{request.user.pk}-{token}"
+        if not path.exists():
+            messages.error(request, _("Filen har gått ut; ladda upp den igen."))
+            return redirect(f"{_base(request)}/import/")
+        try:
+            plan = imports.plan(path.read_bytes(), request.POST.get("name", "fil"), request.association)
+            _check_interventions(request, plan)
+            result = imports.apply(plan, Actor.of(request))
+        except ImportRejected:
+            messages.error(request, _("Filen kunde inte importeras; ladda upp den igen för att se felen."))
+            return redirect(f"{_base(request)}/import/")
+        finally:
+            path.unlink(missing_ok=True)
+        messages.success(request, _("Importen är klar: %s.") % result.summary())
+        return redirect(f"{_base(request)}/lista/")
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        context["form"] = form
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            content = upload.read()
+            try:
+                plan = imports.plan(content, upload.name, request.association)
+                _check_interventions(request, plan)
+            except ImportRejected as error:
+                context["problems"] = error.problems
+            else:
+                token = secrets.token_hex(16)
+                path = _uploads() / f"{request.user.pk}-{token}"
+                path.write_bytes(content)
+                path.chmod(0o600)
+                context.update({"plan": plan, "token": token, "name": upload.name})
+                # The preview shows the file's keys next to the stored episodes they change.
+                changed = [row.episode.pk for row in plan.rows if row.episode.pk and row.status == "changed"]
+                services.log_access(request, request.association, AccessLogEntry.Action.IMPORT, changed)
+    return render(request, "participants/import.html", context)
+
+
+def _period(request: AssociationRequest) -> tuple[dt.date, dt.date]:
+    today = timezone.localdate()
+    try:
+        end = (
+            dt.date.fromisoformat(request.GET["till"])
+            if request.GET.get("till")
+            else dt.date(today.year, 12, 31)
+        )
+        start = (
+            dt.date.fromisoformat(request.GET["fran"]) if request.GET.get("fran") else dt.date(end.year, 1, 1)
+        )
+    except ValueError:
+        raise Http404 from None
+    if start > end:
+        raise Http404
+    return start, end
+
+
+def _bars(row: tables.MunicipalityRow) -> dict[str, Any]:
+    return {
+        "name": row.municipality,
+        "bars": [
+            (_("Kvinnor vid start"), row.carried_over["women"], "a"),
+            (_("Män vid start"), row.carried_over["men"], "b"),
+            (_("Nya kvinnor"), row.new["women"], "c"),
+            (_("Nya män"), row.new["men"], "d"),
+        ],
+    }
+
+
+@association_view(Perm.VIEW_AGGREGATES)
+def table_page(request: AssociationRequest) -> HttpResponse:
+    start, end = _period(request)
+    gathered = tables.gather(request.association, start, end)
+    suppressed = services.settings_of(request.association).suppress_own_tables
+    threshold = settings.SUPPRESSION_THRESHOLD if suppressed else None
+    document = report.as_document(gathered, threshold=threshold)
+    names = {i.code: i.name for i, _c in gathered.interventions}
+    charts: list[dict[str, Any]] = [
+        {"title": names.get(code, code), "rows": [_bars(m) for m in rows]}
+        for code, rows in (gathered.municipalities_by_intervention.items() if not suppressed else ())
+    ]
+    biggest = max(
+        [value for chart in charts for row in chart["rows"] for _l, value, _t in row["bars"]], default=1
+    )
+    context = {
+        "document": document,
+        "start": start,
+        "end": end,
+        "suppressed": suppressed,
+        "charts": charts,
+        "biggest": biggest or 1,
+        "query": f"fran={start.isoformat()}&till={end.isoformat()}",
+    }
+    return render(request, "participants/tables.html", context)
+
+
+@association_view(Perm.VIEW_AGGREGATES)
+def table_download(request: AssociationRequest, fmt: str) -> HttpResponse:
+    if fmt not in ("xlsx", "html", "pdf", "docx", "json"):
+        raise Http404
+    start, end = _period(request)
+    # "publik=1": the form that may leave the association, small counts hidden.
+    public = services.settings_of(request.association).suppress_own_tables or request.GET.get("publik") == "1"
+    gathered = report.gathered(request.association, start, end, public=public)
+    response = HttpResponse(exporters.render(gathered, fmt), content_type=exporters.CONTENT_TYPES[fmt])
+    if fmt != "html":
+        response["Content-Disposition"] = f'attachment; filename="{gathered.document.filename}.{fmt}"'
+    return response
+
+
+@association_view(Perm.VIEW_ACCESS_LOG)
+def access_log(request: AssociationRequest) -> HttpResponse:
+    entries = AccessLogEntry.objects.filter(association=request.association).select_related("user")
+    page = Paginator(entries, 50).get_page(request.GET.get("sida"))
+    return render(request, "participants/access_log.html", {"page": page})
+
+
+@association_view(Perm.EDIT_ORGANISATION)
+def settings_page(request: AssociationRequest) -> HttpResponse:
+    """The association's retention and whether its own tables hide small counts too."""
+    form = SettingsForm(request.POST or None, instance=services.settings_of(request.association))
+    if request.method == "POST" and form.is_valid():
+        try:
+            core.save(Actor.of(request), form.save(commit=False), association=request.association)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Ändringarna är sparade."))
+            return redirect(f"{_base(request)}/installningar/")
+    return _form(request, form, _("Inställningar för deltagaruppgifter"), f"{_base(request)}/tabeller/")
+
+
+@association_view(Perm.EDIT_ORGANISATION)
+def volumes(request: AssociationRequest) -> HttpResponse:
+    """Head counts of the structural interventions (volume participants), not personal data."""
+    structural = request.association.interventions.filter(kind=Intervention.Kind.STRUCTURAL).order_by("name")
+    form = VolumeForm(request.POST or None, interventions=structural)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.save_volume(
+            Actor.of(request),
+            data["intervention"],
+            data["start"],
+            data["end"],
+            {"kvinna": data["women"], "man": data["men"], "annat": data["other"]},
+        )
+        messages.success(request, _("Volymdeltagarna är sparade."))
+        return redirect(f"{_base(request)}/volym/")
+    counts = VolumeCount.objects.filter(intervention__association=request.association).select_related(
+        "intervention"
+    )
+    periods: dict[tuple[int, dt.date, dt.date], dict[str, object]] = {}
+    for volume in counts.order_by("-start", "intervention__name"):
+        key = (volume.intervention_id, volume.start, volume.end)
+        row = periods.setdefault(
+            key,
+            {
+                "intervention": volume.intervention,
+                "start": volume.start,
+                "end": volume.end,
+                "kvinna": 0,
+                "man": 0,
+                "annat": 0,
+            },
+        )
+        row[volume.gender] = volume.count
+    return render(request, "participants/volumes.html", {"form": form, "periods": list(periods.values())})
