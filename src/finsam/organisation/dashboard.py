@@ -53,7 +53,7 @@ def money(association: Association) -> Money | None:
         "year": day.year,
         "day": day.isoformat(),
     }
-    chart = charts.budget_vs_outcome_svg(rows, title, _("Utfall"))
+    chart = charts.svg(charts.budget_vs_outcome_figure(rows, _("Utfall")), title)
     return Money(day, statement.totals, chart, rows)
 
 

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -66,6 +66,42 @@ def member_list(association: Association) -> str:
             _("kommunerna %s") % formatting.join_words(towns) if len(towns) > 1 else members[-1].name
         )
     return formatting.join_words(parts)
+
+
+EXIT_REASONS = {
+    "arbete": gettext_lazy("Arbete"),
+    "studier": gettext_lazy("Studier"),
+    "arbetsrehabilitering": gettext_lazy("Fortsatt arbetsrehabilitering"),
+    "sjukdom": gettext_lazy("Sjukdom"),
+    "egen_begäran": gettext_lazy("Egen begäran"),
+    "åter_remittent": gettext_lazy("Åter till remittent"),
+    "annat": gettext_lazy("Annat skäl"),
+}
+GENDERS = (
+    ("women", gettext_lazy("Kvinnor")),
+    ("men", gettext_lazy("Män")),
+    ("other", gettext_lazy("Annat kön")),
+)
+
+
+def participant_charts(data: dict[str, Any], end: dt.date) -> list[Chart]:
+    """Participants by municipality and gender (carried over and new), and exit reasons in detail."""
+    made = []
+    groups = [
+        (f"{label!s} {row['municipality']}", row["carried_over"][key], row["new"][key])
+        for row in data.get("municipalities", [])
+        for key, label in GENDERS
+        if row["carried_over"][key] or row["new"][key]
+    ]
+    if groups:
+        title = _("Deltagare %s per hemkommun och kön") % end.year
+        made.append(Chart(title, *charts.chart_pair(charts.municipality_figure(groups), title)))
+    reasons = data.get("total", {}).get("exit_reasons_detail", {})
+    bars = [(str(name), reasons.get(code, 0)) for code, name in EXIT_REASONS.items()]
+    if any(count for _, count in bars):
+        title = _("Avslutsorsaker %s") % end.year
+        made.append(Chart(title, *charts.chart_pair(charts.count_figure(bars, _("Avslutade")), title)))
+    return made
 
 
 def _other_kind(association: Association, kind: str, start: dt.date, end: dt.date) -> Other:
@@ -224,13 +260,8 @@ def interim_report(association: Association, end: dt.date, version: ReportVersio
         "y": end.year,
         "d": end.isoformat(),
     }
-    economy.charts = [
-        Chart(
-            chart_title,
-            charts.budget_vs_outcome_svg(cost_rows, chart_title, _("Utfall")),
-            charts.budget_vs_outcome_png(cost_rows, _("Utfall")),
-        )
-    ]
+    figure = charts.budget_vs_outcome_figure(cost_rows, _("Utfall"))
+    economy.charts = [Chart(chart_title, *charts.chart_pair(figure, chart_title))]
     sections = [
         Section(_("1. Sammanfattning"), html=texts.html("summary")),
         Section(_("2. Inledning"), html=texts.html("introduction")),
@@ -319,11 +350,8 @@ def annual_report(association: Association, end: dt.date, version: ReportVersion
     )
     years = annual.five_year_overview(association, end)
     result_title = _("Årets resultat, fem år")
-    result_chart = Chart(
-        result_title,
-        charts.yearly_result_svg([(y.year, y.result) for y in reversed(years)], result_title),
-        charts.yearly_result_png([(y.year, y.result) for y in reversed(years)]),
-    )
+    figure = charts.yearly_result_figure([(y.year, y.result) for y in reversed(years)])
+    result_chart = Chart(result_title, *charts.chart_pair(figure, result_title))
     goals = _other_kind(association, "goals", start, end)
     participants = _other_kind(association, "participants", start, end)
     statement = annual.annual_income_statement(association, end)
@@ -344,8 +372,8 @@ def annual_report(association: Association, end: dt.date, version: ReportVersion
             _("Deltagare"),
             level=3,
             html=texts.html("participants"),
-            tables=participants[1].tables if participants else [],
-            charts=[c for s in participants[1].sections for c in s.charts] if participants else [],
+            tables=participants[1].tables[:2] if participants else [],
+            charts=participant_charts(participants[0], end) if participants else [],
         ),
         Section(_("Strukturinriktade insatser"), level=3, html=texts.html("structural")),
         Section(

@@ -34,22 +34,6 @@ def _kronor(value: float, _: object) -> str:
     return formatting.kronor(Decimal(round(value)))
 
 
-def _svg(figure: Figure, title: str) -> str:
-    out = io.StringIO()
-    figure.savefig(out, format="svg", bbox_inches="tight", metadata={"Title": title, "Date": None})
-    plt.close(figure)
-    svg = out.getvalue()
-    # Screen readers announce the chart by its title; the data is always given in a table beside it.
-    return svg[svg.index("<svg") :].replace("<svg ", f'<svg role="img" aria-label="{title}" ', 1)
-
-
-def _png(figure: Figure) -> bytes:
-    out = io.BytesIO()
-    figure.savefig(out, format="png", dpi=150, bbox_inches="tight")
-    plt.close(figure)
-    return out.getvalue()
-
-
 def budget_vs_outcome_figure(rows: list[tuple[str, Decimal, Decimal]], outcome_label: str) -> Figure:
     """Horizontal bars: budget and outcome per row (name, budget, outcome)."""
     names = [r[0] for r in rows][::-1]
@@ -66,14 +50,6 @@ def budget_vs_outcome_figure(rows: list[tuple[str, Decimal, Decimal]], outcome_l
     return figure
 
 
-def budget_vs_outcome_svg(rows: list[tuple[str, Decimal, Decimal]], title: str, outcome_label: str) -> str:
-    return _svg(budget_vs_outcome_figure(rows, outcome_label), title)
-
-
-def budget_vs_outcome_png(rows: list[tuple[str, Decimal, Decimal]], outcome_label: str) -> bytes:
-    return _png(budget_vs_outcome_figure(rows, outcome_label))
-
-
 def yearly_result_figure(years: list[tuple[int, Decimal]]) -> Figure:
     figure, axes = plt.subplots(figsize=(6, 3))
     labels = [str(y) for y, _ in years]
@@ -85,9 +61,51 @@ def yearly_result_figure(years: list[tuple[int, Decimal]]) -> Figure:
     return figure
 
 
-def yearly_result_svg(years: list[tuple[int, Decimal]], title: str) -> str:
-    return _svg(yearly_result_figure(years), title)
+def municipality_figure(groups: list[tuple[str, int, int]]) -> Figure:
+    """Stacked bars per municipality and gender: in the programme when the period starts, and new in it."""
+    labels = [g[0] for g in groups]
+    carried = [g[1] for g in groups]
+    new = [g[2] for g in groups]
+    figure, axes = plt.subplots(figsize=(7, 3))
+    axes.bar(labels, carried, color=BLUE, label="Vid periodens start")
+    axes.bar(labels, new, bottom=carried, color=ORANGE, label="Nya under perioden")
+    axes.tick_params(axis="x", labelsize=8)
+    plt.setp(axes.get_xticklabels(), rotation=30, ha="right")
+    axes.legend(frameon=False)
+    axes.set_ylabel("Deltagare")
+    return figure
 
 
-def yearly_result_png(years: list[tuple[int, Decimal]]) -> bytes:
-    return _png(yearly_result_figure(years))
+def count_figure(bars: list[tuple[str, int]], label: str) -> Figure:
+    figure, axes = plt.subplots(figsize=(7, 0.4 * len(bars) + 1))
+    names = [b[0] for b in bars][::-1]
+    values = [b[1] for b in bars][::-1]
+    axes.barh(names, values, color=BLUE)
+    for y, value in enumerate(values):
+        axes.text(value, y, f" {value}", va="center", fontsize=8)
+    axes.set_xlabel(label)
+    return figure
+
+
+def _svg_text(figure: Figure, title: str) -> str:
+    out = io.StringIO()
+    figure.savefig(out, format="svg", bbox_inches="tight", metadata={"Title": title, "Date": None})
+    text = out.getvalue()
+    # Screen readers announce the chart by its title; the data is always given in a table beside it.
+    return text[text.index("<svg") :].replace("<svg ", f'<svg role="img" aria-label="{title}" ', 1)
+
+
+def svg(figure: Figure, title: str) -> str:
+    """The figure as inline SVG for a page (then closed)."""
+    text = _svg_text(figure, title)
+    plt.close(figure)
+    return text
+
+
+def chart_pair(figure: Figure, title: str) -> tuple[str, bytes]:
+    """The same figure as SVG (HTML, PDF) and PNG (Word), then closed."""
+    text = _svg_text(figure, title)
+    png = io.BytesIO()
+    figure.savefig(png, format="png", dpi=150, bbox_inches="tight")
+    plt.close(figure)
+    return text, png.getvalue()

@@ -5,5 +5,6 @@ from django.template.loader import render_to_string
 from finsam.reports.document import Document
 
 
-def render_html(document: Document, *, for_print: bool = False) -> str:
-    return render_to_string("reports/document.html", {"doc": document, "for_print": for_print})
+def render_html(document: Document) -> str:
+    """A whole HTML page; its print styles (A4, page numbers) are what WeasyPrint lays out for the PDF."""
+    return render_to_string("reports/document.html", {"doc": document})

@@ -7,7 +7,7 @@ from finsam.reports.render.html import render_html
 
 
 def render_pdf(document: Document) -> bytes:
-    html = render_html(document, for_print=True)
+    html = render_html(document)
     pdf = weasyprint.HTML(string=html).write_pdf()
     assert isinstance(pdf, bytes)
     return pdf

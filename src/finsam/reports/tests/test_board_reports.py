@@ -14,6 +14,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from docx import Document as WordDocument
 from openpyxl import load_workbook
+from pytest_django.fixtures import Settings
 
 from finsam import testing
 from finsam.accounts.models import User
@@ -222,7 +223,10 @@ def test_narrative_text_is_sanitised(client: Client) -> None:
     assert "[okänt: finns_inte]" in html
 
 
-def test_the_associations_own_word_template_is_used(client: Client, tmp_path: Path) -> None:
+def test_the_associations_own_word_template_is_used(
+    client: Client, tmp_path: Path, settings: Settings
+) -> None:
+    settings.DATA_DIR = tmp_path  # the template is a file in the data dir: keep it to this test
     assoc = testing.association()
     testing.members(assoc, {"A": 1000})
     template = WordDocument()
