@@ -1,6 +1,6 @@
 """Participant follow-up: episodes, referrals, volume counts, ratings, the access log, erasure tallies.
 
-Privacy by design (docs/decisions/0006-participant-privacy.md):
+Privacy by design (docs/decisions/0008-participant-privacy.md):
 - a participant is recognised by a keyed pseudonym (HMAC, key file outside the database); a personnummer is
   never stored, and an association's own free-text key only when the registrar chose one;
 - an anonymous participant keeps gender and the episode's dates and exit reason (what the counts need);
