@@ -128,6 +128,14 @@ class IncomeStatement:
         lines = self.lines if side is None else [ln for ln in self.lines if ln.section in side]
         return sum((ln.values[column] for ln in lines), Decimal(0))
 
+    def cost_rows(self) -> list[tuple[str, Decimal, Decimal]]:
+        """Cost rows with a budget or an outcome: name, budget, outcome to date (for the budget chart)."""
+        return [
+            (ln.name, ln.values["budget"], ln.values["outcome_to_date"])
+            for ln in self.lines
+            if ln.section in COST_SIDE and (ln.values["budget"] or ln.values["outcome_to_date"])
+        ]
+
     @property
     def totals(self) -> dict[str, dict[str, Decimal]]:
         income = {c: self.total(INCOME_SIDE, c) for c in self.columns}

@@ -44,11 +44,7 @@ def money(association: Association) -> Money | None:
     if day is None:
         return None
     statement = statements.income_statement(association, day)
-    rows = [
-        (line.name, line.values["budget"], line.values["outcome_to_date"])
-        for line in statement.lines
-        if line.section in statements.COST_SIDE and (line.values["budget"] or line.values["outcome_to_date"])
-    ]
+    rows = statement.cost_rows()
     title = _("Kostnader per rad: budget %(year)s och utfall till och med %(day)s") % {
         "year": day.year,
         "day": day.isoformat(),

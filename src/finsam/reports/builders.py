@@ -238,7 +238,8 @@ def interim_report(association: Association, end: dt.date, version: ReportVersio
     if participants:
         # The interim report shows the table per intervention and gender, as the associations report it.
         interventions.tables = participants[1].tables[:1]
-    income = income_statement_document(statements.income_statement(association, end))
+    statement = statements.income_statement(association, end)
+    income = income_statement_document(statement)
     balance = balance_sheet_document(statements.balance_sheet(association, end))
     letters, lines = _statement_rows_with_notes(association, version)
     row_names = {
@@ -251,11 +252,7 @@ def interim_report(association: Association, end: dt.date, version: ReportVersio
     economy = Section(_("Ekonomi"), html=texts.html("economy"), tables=[*income.tables, *balance.tables])
     if lines:
         economy.tables[-1].notes = [_("Fotnoter"), *lines]
-    cost_rows = [
-        (ln.name, ln.values["budget"], ln.values["outcome_to_date"])
-        for ln in statements.income_statement(association, end).lines
-        if ln.section in statements.COST_SIDE and (ln.values["budget"] or ln.values["outcome_to_date"])
-    ]
+    cost_rows = statement.cost_rows()
     chart_title = _("Kostnader: budget %(y)s och utfall till och med %(d)s") % {
         "y": end.year,
         "d": end.isoformat(),
@@ -322,10 +319,11 @@ def annual_report(association: Association, end: dt.date, version: ReportVersion
     needs = {"participants": "deltagare", "goal_attainment": "malsammanfattning"}
     defaults = {k: v for k, v in ANNUAL_DEFAULTS.items() if needs.get(k, "forbund") in values}
     texts = _texts(version, values, defaults)
+    years = annual.five_year_overview(association, end)
     key_doc = key_figures_document(
         association,
         end,
-        annual.five_year_overview(association, end),
+        years,
         annual.balance_requirement(association, end),
         annual.cost_shares(association, end),
         [],
@@ -348,7 +346,6 @@ def annual_report(association: Association, end: dt.date, version: ReportVersion
         ],
         board_rows,
     )
-    years = annual.five_year_overview(association, end)
     result_title = _("Årets resultat, fem år")
     figure = charts.yearly_result_figure([(y.year, y.result) for y in reversed(years)])
     result_chart = Chart(result_title, *charts.chart_pair(figure, result_title))
