@@ -64,6 +64,11 @@ EXIT_GROUP_LABELS = {
 COUNTED_REASONS = tuple(r for r in ExitReason.values if r != ExitReason.VOID)
 
 
+def support_codes(text: str) -> list[str]:
+    """The income-support codes of an episode's field, stored separated by "|"."""
+    return [code for code in text.split("|") if code]
+
+
 class IncomeSupport(models.TextChoices):
     SICKNESS = "sjukpenning", _("Sjukpenning")
     ACTIVITY_COMPENSATION = "aktivitetsersättning", _("Aktivitetsersättning")
@@ -254,10 +259,10 @@ class Episode(models.Model):
         return f"#{self.participant_key[:8]}"
 
     def income_before_codes(self) -> list[str]:
-        return [c for c in self.income_before.split("|") if c]
+        return support_codes(self.income_before)
 
     def income_after_codes(self) -> list[str]:
-        return [c for c in self.income_after.split("|") if c]
+        return support_codes(self.income_after)
 
 
 class ErasedTally(models.Model):
@@ -408,6 +413,58 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area} {self.rated_on}: {self.value}"
+
+
+class ErasedSupportTally(models.Model):
+    """What erased episodes leave of income support: per exit month and kind of support, how many had it
+    before and how many after. Each kind is counted alone, never combined with anything about a person."""
+
+    association = models.ForeignKey("organisation.Association", on_delete=models.CASCADE, related_name="+")
+    intervention = models.ForeignKey("organisation.Intervention", on_delete=models.CASCADE, related_name="+")
+    exited_month = models.DateField()
+    code = models.CharField(max_length=24, choices=IncomeSupport.choices)
+    before = models.PositiveIntegerField(default=0)
+    after = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("gallrade episoders försörjning (antal)")
+        verbose_name_plural = _("gallrade episoders försörjning (antal)")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["intervention", "exited_month", "code"], name="erased_support_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.intervention_id} {self.exited_month} {self.code}: {self.before}/{self.after}"
+
+
+class ErasedRatingTally(models.Model):
+    """What erased episodes leave of the rating progression: per area and rater, how many people were rated at
+    least twice, with the sums of their first and latest ratings, by month of enrolment and exit."""
+
+    association = models.ForeignKey("organisation.Association", on_delete=models.CASCADE, related_name="+")
+    intervention = models.ForeignKey("organisation.Intervention", on_delete=models.CASCADE, related_name="+")
+    enrolled_month = models.DateField()
+    exited_month = models.DateField()
+    area = models.ForeignKey("Area", on_delete=models.PROTECT, related_name="+")
+    rater = models.CharField(max_length=10, choices=Rating.Rater.choices)
+    people = models.PositiveIntegerField(default=0)
+    first_sum = models.PositiveIntegerField(default=0)
+    latest_sum = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("gallrade skattningar (antal)")
+        verbose_name_plural = _("gallrade skattningar (antal)")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["intervention", "enrolled_month", "exited_month", "area", "rater"],
+                name="erased_rating_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.intervention_id} {self.area_id} {self.rater}: {self.people}"
 
 
 class ParticipantSettings(models.Model):

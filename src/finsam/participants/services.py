@@ -7,6 +7,7 @@ its intervention and which fields changed, never their values.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter, defaultdict
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -19,7 +20,9 @@ from finsam.participants.models import (
     AccessLogEntry,
     Area,
     Episode,
+    ErasedRatingTally,
     ErasedReferralTally,
+    ErasedSupportTally,
     ErasedTally,
     Instrument,
     ParticipantSettings,
@@ -28,6 +31,7 @@ from finsam.participants.models import (
     VolumeCount,
     month_start,
 )
+from finsam.participants.tables import first_and_latest
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -215,6 +219,40 @@ def _tally_episode(episode: Episode) -> None:
         updates["years_on_support_sum"] = F("years_on_support_sum") + episode.years_on_support
         updates["years_on_support_count"] = F("years_on_support_count") + 1
     ErasedTally.objects.filter(pk=tally.pk).update(**updates)
+    if episode.exited_on is None or episode.is_void:
+        return
+    exited_month = month_start(episode.exited_on)
+    before, after = Counter(episode.income_before_codes()), Counter(episode.income_after_codes())
+    for code in before.keys() | after.keys():
+        support, _ = ErasedSupportTally.objects.get_or_create(
+            association_id=episode.association_id,
+            intervention_id=episode.intervention_id,
+            exited_month=exited_month,
+            code=code,
+        )
+        ErasedSupportTally.objects.filter(pk=support.pk).update(
+            before=F("before") + before[code], after=F("after") + after[code]
+        )
+    series: dict[tuple[int, str], list[tuple[dt.date, int]]] = defaultdict(list)
+    for area_id, rater, rated_on, value in episode.ratings.values_list(
+        "area_id", "rater", "rated_on", "value"
+    ):
+        series[(area_id, rater)].append((rated_on, value))
+    for (area_id, rater), points in series.items():
+        pair = first_and_latest(points)
+        if pair is None:
+            continue
+        rating, _ = ErasedRatingTally.objects.get_or_create(
+            association_id=episode.association_id,
+            intervention_id=episode.intervention_id,
+            enrolled_month=month_start(episode.enrolled_on),
+            exited_month=exited_month,
+            area_id=area_id,
+            rater=rater,
+        )
+        ErasedRatingTally.objects.filter(pk=rating.pk).update(
+            people=F("people") + 1, first_sum=F("first_sum") + pair[0], latest_sum=F("latest_sum") + pair[1]
+        )
 
 
 def _tally_referral(referral: Referral) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, Sum
 
 from finsam.organisation.models import Association, Intervention
 from finsam.participants.models import (
@@ -21,7 +21,9 @@ from finsam.participants.models import (
     GENDER_KEYS,
     Area,
     Episode,
+    ErasedRatingTally,
     ErasedReferralTally,
+    ErasedSupportTally,
     ErasedTally,
     ExitReason,
     Gender,
@@ -30,6 +32,7 @@ from finsam.participants.models import (
     Referral,
     VolumeCount,
     month_start,
+    support_codes,
 )
 
 GENDERS = tuple(GENDER_KEYS.values())  # women, men, other
@@ -274,7 +277,7 @@ def referrals(association: Association, start: dt.date, end: dt.date) -> list[Re
 
 def income_support(association: Association, start: dt.date, end: dt.date) -> dict[str, dict[str, int]]:
     """For the participants who exited in the period: how many had each kind of income support before and
-    after (a participant with two kinds counts under both)."""
+    after (a participant with two kinds counts under both), erased ones included through their tallies."""
     result = {code: {"before": 0, "after": 0} for code in IncomeSupport.values}
     exited = (
         Episode.objects.filter(association=association, exited_on__range=(start, end))
@@ -284,10 +287,21 @@ def income_support(association: Association, start: dt.date, end: dt.date) -> di
         .order_by()
     )
     for before, after, n in exited:
-        for code in filter(None, before.split("|")):
+        for code in support_codes(before):
             result[code]["before"] += n
-        for code in filter(None, after.split("|")):
+        for code in support_codes(after):
             result[code]["after"] += n
+    tallies = (
+        ErasedSupportTally.objects.filter(
+            association=association, exited_month__range=(month_start(start), end)
+        )
+        .values_list("code")
+        .annotate(before=Sum("before"), after=Sum("after"))
+        .order_by()
+    )
+    for code, before_n, after_n in tallies:
+        result[code]["before"] += before_n
+        result[code]["after"] += after_n
     return result
 
 
@@ -300,40 +314,64 @@ class Progression:
     latest: Decimal
 
 
-def progression(episodes: QuerySet[Episode]) -> dict[int, list[Progression]]:
-    """Per intervention id, area and rater: the average first and latest rating of the participants rated at
-    least twice."""
-    by_intervention: dict[int, list[tuple[int, str, int, dt.date, int]]] = defaultdict(list)
-    names = {area.pk: (area.position, area.name) for area in Area.objects.all()}
-    ratings = Rating.objects.filter(episode__in=episodes).values_list(
-        "episode__intervention_id", "area_id", "rater", "episode_id", "rated_on", "value"
+def first_and_latest(points: list[tuple[dt.date, int]]) -> tuple[int, int] | None:
+    """The first and the latest value of one person's ratings of one area by one rater; None unless rated at
+    least twice (a progression needs two points)."""
+    if len(points) < 2:
+        return None
+    points.sort()
+    return points[0][1], points[-1][1]
+
+
+def progression(association: Association, start: dt.date, end: dt.date) -> dict[int, list[Progression]]:
+    """Per intervention id, area and rater: the average first and latest rating of the participants active in
+    the period who were rated at least twice, erased ones included through their tallies."""
+    series: dict[tuple[int, int, str, int], list[tuple[dt.date, int]]] = defaultdict(list)
+    ratings = Rating.objects.filter(
+        episode__in=Episode.objects.filter(association=association)
+        .filter(_active(start, end))
+        .exclude(exit_reason=ExitReason.VOID)
+    ).values_list("episode__intervention_id", "area_id", "rater", "episode_id", "rated_on", "value")
+    for intervention_id, area_id, rater, episode_id, rated_on, value in ratings:
+        series[(intervention_id, area_id, rater, episode_id)].append((rated_on, value))
+    # Per intervention id and (area id, rater): people, sum of first ratings, sum of latest ratings.
+    sums: dict[int, dict[tuple[int, str], list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0]))
+    for (intervention_id, area_id, rater, _episode), points in series.items():
+        pair = first_and_latest(points)
+        if pair is not None:
+            entry = sums[intervention_id][(area_id, rater)]
+            entry[0] += 1
+            entry[1] += pair[0]
+            entry[2] += pair[1]
+    tallies = (
+        ErasedRatingTally.objects.filter(association=association)
+        .filter(_tally_active(start, end))
+        .values_list("intervention_id", "area_id", "rater")
+        .annotate(people=Sum("people"), first=Sum("first_sum"), latest=Sum("latest_sum"))
+        .order_by()
     )
-    for intervention_id, *rest in ratings:
-        by_intervention[intervention_id].append(tuple(rest))  # type: ignore[arg-type]
-    return {i: _progression(rows, names) for i, rows in by_intervention.items()}
-
-
-def _progression(
-    ratings: list[tuple[int, str, int, dt.date, int]], names: dict[int, tuple[int, str]]
-) -> list[Progression]:
-    series: dict[tuple[int, str, int], list[tuple[dt.date, int]]] = defaultdict(list)
-    for area_id, rater, episode_id, rated_on, value in ratings:
-        series[(area_id, rater, episode_id)].append((rated_on, value))
-    grouped: dict[tuple[int, str], list[tuple[int, int]]] = defaultdict(list)
-    for (area_id, rater, _episode), points in series.items():
-        if len(points) >= 2:
-            points.sort()
-            grouped[(area_id, rater)].append((points[0][1], points[-1][1]))
-    result = []
-    for (area_id, rater), pairs in sorted(
-        grouped.items(), key=lambda item: (names[item[0][0]][0], item[0][1])
-    ):
-        n = len(pairs)
-        first = Decimal(sum(p[0] for p in pairs)) / n
-        latest = Decimal(sum(p[1] for p in pairs)) / n
-        q = Decimal("0.1")
-        result.append(Progression(names[area_id][1], rater, n, first.quantize(q), latest.quantize(q)))
-    return result
+    for intervention_id, area_id, rater, people, first, latest in tallies:
+        entry = sums[intervention_id][(area_id, rater)]
+        entry[0] += people
+        entry[1] += first
+        entry[2] += latest
+    names = {area.pk: (area.position, area.name) for area in Area.objects.all()}
+    q = Decimal("0.1")
+    return {
+        intervention_id: [
+            Progression(
+                names[area_id][1],
+                rater,
+                people,
+                (Decimal(first) / people).quantize(q),
+                (Decimal(latest) / people).quantize(q),
+            )
+            for (area_id, rater), (people, first, latest) in sorted(
+                by_area.items(), key=lambda item: (names[item[0][0]][0], item[0][1])
+            )
+        ]
+        for intervention_id, by_area in sums.items()
+    }
 
 
 def volumes(association: Association, start: dt.date, end: dt.date) -> dict[int, dict[str, int]]:
@@ -400,12 +438,7 @@ def gather(association: Association, start: dt.date, end: dt.date) -> Participan
             )
         total.add(entry)
         rows.append((intervention, entry))
-    active = (
-        Episode.objects.filter(association=association)
-        .filter(_active(start, end))
-        .exclude(exit_reason=ExitReason.VOID)
-    )
-    by_id = progression(active)
+    by_id = progression(association, start, end)
     progress = {i.code: by_id.get(i.pk, []) for i in ordered}
     volume_counts = volumes(association, start, end)
     by_municipality = municipalities_by_intervention(association, start, end)
