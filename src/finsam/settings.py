@@ -63,6 +63,7 @@ BASE_DIR = Path(__file__).resolve().parent
 # Participant data: the secret key of the personnummer pseudonyms lives outside the database (back it up apart
 # from it), and counts below the threshold are hidden in outputs that leave an association.
 PSEUDONYM_KEY_FILE = Path(os.environ.get("FINSAM_PSEUDONYM_KEY_FILE") or DATA_DIR / "pseudonym-key").resolve()
+IDENTITY_KEY_FILE = Path(os.environ.get("FINSAM_IDENTITY_KEY_FILE") or DATA_DIR / "identity-key").resolve()
 SUPPRESSION_THRESHOLD = _env_int("FINSAM_SUPPRESSION_THRESHOLD", 5)
 
 if os.environ.get("SECRET_KEY"):

@@ -8,7 +8,13 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from finsam.organisation.models import Association, Intervention
-from finsam.participants.identity import InvalidPersonalNumber, ParticipantKey, participant_key, reason
+from finsam.participants.identity import (
+    InvalidPersonalNumber,
+    ParticipantKey,
+    participant_key,
+    reason,
+    sealed_copy,
+)
 from finsam.participants.models import (
     Area,
     Episode,
@@ -20,6 +26,7 @@ from finsam.participants.models import (
     Rating,
     Referral,
 )
+from finsam.participants.services import settings_of
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 INCOME_CHOICES = IncomeSupport.choices
@@ -118,9 +125,13 @@ class EpisodeForm(_KeyMixin, forms.ModelForm):  # type: ignore[type-arg]
         episode.participant_key = key.pseudonym
         episode.key_kind = key.kind
         episode.own_key = key.own_key
+        episode.sealed_number = sealed_copy(
+            key, self.association, settings_of(self.association).keep_personal_numbers
+        )
         episode.income_before = "|".join(sorted(self.cleaned_data["income_before"]))
         if episode.legal_basis == LegalBasis.ANONYMOUS:
             episode.own_key = ""
+            episode.sealed_number = ""
             episode.birth_year = None
             episode.years_on_support = None
             for name in ("municipality", "education", "income_before", "occupation_before"):
@@ -215,7 +226,7 @@ class ImportForm(forms.Form):
 class SettingsForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = ParticipantSettings
-        fields = ["retention_years", "suppress_own_tables"]
+        fields = ["retention_years", "suppress_own_tables", "keep_personal_numbers"]
 
 
 class VolumeForm(forms.Form):

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
@@ -22,8 +26,8 @@ from finsam.privacy.identity import (
 _keys: dict[Path, bytes] = {}
 
 
-def _key() -> bytes:
-    path = Path(settings.PSEUDONYM_KEY_FILE)
+def _key(setting: str = "PSEUDONYM_KEY_FILE") -> bytes:
+    path = Path(getattr(settings, setting))
     if path not in _keys:
         _keys[path] = load_or_create_key(path)
     return _keys[path]
@@ -39,6 +43,7 @@ class ParticipantKey:
     pseudonym: str
     kind: KeyKind
     own_key: str  # the association's own key as typed; empty for a personnummer
+    number: str = ""  # the personnummer's 12 digits, only to seal a copy; empty for an own key
 
     def __repr__(self) -> str:
         return f"ParticipantKey({self.kind}, <hidden>)"
@@ -50,9 +55,46 @@ def participant_key(text: str, association: Association) -> ParticipantKey:
     text = text.strip()
     if looks_like_personal_number(text):
         number = parse_personal_number(text)
-        return ParticipantKey(pseudonymiser(association).pseudonym(number), KeyKind.PERSONAL_NUMBER, "")
+        return ParticipantKey(
+            pseudonymiser(association).pseudonym(number), KeyKind.PERSONAL_NUMBER, "", number.canonical
+        )
     own = " ".join(text.split())
     return ParticipantKey(pseudonymiser(association).key_pseudonym(own), KeyKind.OWN_KEY, own)
+
+
+# A sealed copy is AES-256-GCM under a key of its own (FINSAM_IDENTITY_KEY_FILE, outside the database), its
+# nonce in front; the association's id is authenticated with it, so a copy moved to another association's
+# row does not open.
+_NONCE_BYTES = 12
+
+
+def _context(association: Association) -> bytes:
+    return f"finsam personal number, association {association.pk}".encode("ascii")
+
+
+def seal(number: str, association: Association) -> str:
+    """An encrypted copy of a personnummer (its 12 digits) that only this association's rows can open."""
+    nonce = os.urandom(_NONCE_BYTES)
+    sealed = AESGCM(_key("IDENTITY_KEY_FILE")).encrypt(nonce, number.encode("ascii"), _context(association))
+    return base64.urlsafe_b64encode(nonce + sealed).decode("ascii")
+
+
+def unseal(copy: str, association: Association) -> str:
+    """The personnummer of a sealed copy, as YYYYMMDD-NNNN; ValueError when the copy does not open."""
+    raw = base64.urlsafe_b64decode(copy.encode("ascii"))
+    try:
+        number = AESGCM(_key("IDENTITY_KEY_FILE")).decrypt(
+            raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], _context(association)
+        )
+    except InvalidTag:
+        raise ValueError("the sealed copy does not open with this key and association") from None
+    text = number.decode("ascii")
+    return f"{text[:8]}-{text[8:]}"
+
+
+def sealed_copy(key: ParticipantKey, association: Association, keep: bool) -> str:
+    """What an episode keeps of its personnummer: a sealed copy if the association keeps them, else none."""
+    return seal(key.number, association) if keep and key.number else ""
 
 
 # The reasons of privacy.identity.Problem as a Swedish user reads them.
@@ -86,4 +128,14 @@ def masked(text: str) -> str:
     return "".join(out)
 
 
-__all__ = ["InvalidPersonalNumber", "ParticipantKey", "masked", "participant_key", "pseudonymiser", "reason"]
+__all__ = [
+    "InvalidPersonalNumber",
+    "ParticipantKey",
+    "masked",
+    "participant_key",
+    "pseudonymiser",
+    "reason",
+    "seal",
+    "sealed_copy",
+    "unseal",
+]

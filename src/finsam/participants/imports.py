@@ -21,7 +21,7 @@ from finsam.core.audit import Actor, record, values
 from finsam.core.imports import ImportRejected, ImportResult, Problem
 from finsam.organisation.models import Association, Intervention
 from finsam.participants import services
-from finsam.participants.identity import InvalidPersonalNumber, masked, participant_key
+from finsam.participants.identity import InvalidPersonalNumber, masked, participant_key, sealed_copy
 from finsam.participants.identity import reason as number_problem
 from finsam.participants.models import (
     Education,
@@ -168,7 +168,9 @@ class _Row:
         return "|".join(sorted(set(found)))
 
 
-def _parse_row(row: _Row, association: Association, interventions: dict[str, Intervention]) -> Planned | None:
+def _parse_row(
+    row: _Row, association: Association, interventions: dict[str, Intervention], keep_numbers: bool
+) -> Planned | None:
     count_before = len(row.problems)
     code = row.text("intervention")
     intervention = interventions.get(code.casefold())
@@ -247,6 +249,9 @@ def _parse_row(row: _Row, association: Association, interventions: dict[str, Int
         participant_key=key.pseudonym,
         key_kind=key.kind,
         own_key="" if legal_basis == LegalBasis.ANONYMOUS else key.own_key,
+        sealed_number=""
+        if legal_basis == LegalBasis.ANONYMOUS
+        else sealed_copy(key, association, keep_numbers),
         legal_basis=legal_basis,
         gender=gender,
         birth_year=birth_year,
@@ -302,6 +307,9 @@ def _merge(planned: Planned, existing: Episode) -> None:
     before = values(existing)
     for name in EPISODE_FIELDS:
         setattr(existing, name, getattr(planned.episode, name))
+    # Copies are encrypted with a fresh nonce each time, so only whether there is one can be compared.
+    if bool(existing.sealed_number) != bool(planned.episode.sealed_number):
+        existing.sealed_number = planned.episode.sealed_number
     changed = [k for k, v in values(existing).items() if before.get(k) != v]
     if planned.referral is not None:
         stored = existing.referral
@@ -351,12 +359,13 @@ def plan(content: bytes, source: str, association: Association) -> Plan:
         i.code.casefold(): i
         for i in association.interventions.filter(kind=Intervention.Kind.INDIVIDUAL).order_by("code")
     }
+    keep_numbers = services.settings_of(association).keep_personal_numbers
     planned: list[Planned] = []
     seen: dict[tuple[int, str, dt.date], int] = {}
     for line, cells in sheet.rows:
         by_name = {name: (cells[i] if i < len(cells) else "") for name, i in positions.items()}
         row = _Row(line, by_name, headers, problems)
-        result = _parse_row(row, association, interventions)
+        result = _parse_row(row, association, interventions, keep_numbers)
         if result is None:
             continue
         identity = (

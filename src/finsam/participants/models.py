@@ -166,6 +166,13 @@ class Episode(models.Model):
         blank=True,
         help_text=_("Förbundets egen deltagarnyckel. Ett personnummer sparas aldrig."),
     )
+    sealed_number = models.CharField(
+        _("krypterat personnummer"),
+        max_length=80,
+        blank=True,
+        editable=False,
+        help_text=_("Finns bara när förbundet sparar personnummer så att registratorn kan se dem igen."),
+    )
     legal_basis = models.CharField(
         _("rättslig grund"), max_length=16, choices=LegalBasis.choices, default=LegalBasis.CONSENT
     )
@@ -482,6 +489,14 @@ class ParticipantSettings(models.Model):
     suppress_own_tables = models.BooleanField(
         _("dölj små tal även i förbundets egna tabeller"), default=False
     )
+    keep_personal_numbers = models.BooleanField(
+        _("spara personnummer krypterat så att registratorn kan se dem igen"),
+        default=False,
+        help_text=_(
+            "Annars sparas bara en pseudonym och registratorn skriver numret när hon behöver det. "
+            "Stängs detta av raderas alla sparade kopior."
+        ),
+    )
 
     class Meta:
         verbose_name = _("inställningar för deltagaruppgifter")
@@ -501,6 +516,7 @@ class AccessLogEntry(models.Model):
         EXPORT = "export", _("Export")
         REFERRALS = "referrals", _("Remisslista")
         IMPORT = "import", _("Förhandsvisning av import")
+        NUMBER = "number", _("Visade personnummer")
 
     association = models.ForeignKey("organisation.Association", on_delete=models.CASCADE, related_name="+")
     at = models.DateTimeField(_("tidpunkt"), auto_now_add=True, db_index=True)

@@ -182,6 +182,28 @@ def settings_of(association: Association) -> ParticipantSettings:
     return found or ParticipantSettings(association=association)
 
 
+@transaction.atomic
+def save_settings(actor: Actor, chosen: ParticipantSettings) -> ParticipantSettings:
+    """Save an association's participant settings; when it stops keeping personal numbers, every sealed copy
+    goes at once."""
+    saved = core.save(actor, chosen, association=chosen.association)
+    if not saved.keep_personal_numbers:
+        erased = (
+            Episode.objects.filter(association=chosen.association)
+            .exclude(sealed_number="")
+            .update(sealed_number="")
+        )
+        if erased:
+            record(
+                actor,
+                "participants.erase_numbers",
+                chosen,
+                association=chosen.association,
+                after={"raderade kopior": erased},
+            )
+    return saved
+
+
 def log_access(
     request: HttpRequest,
     association: Association,

@@ -23,7 +23,6 @@ from openpyxl import Workbook
 
 from finsam.accounts.access import AssociationRequest, association_view
 from finsam.accounts.roles import Perm, Role
-from finsam.core import services as core
 from finsam.core.audit import Actor
 from finsam.core.imports import ImportRejected, Problem
 from finsam.organisation.models import Intervention
@@ -37,7 +36,7 @@ from finsam.participants.forms import (
     SettingsForm,
     VolumeForm,
 )
-from finsam.participants.identity import InvalidPersonalNumber, participant_key
+from finsam.participants.identity import InvalidPersonalNumber, participant_key, unseal
 from finsam.participants.models import AccessLogEntry, Area, Episode, Rating, Referral, VolumeCount
 from finsam.reports import exporters
 
@@ -143,8 +142,13 @@ def _areas() -> list[Area]:
 
 @association_view(Perm.VIEW_PERSONAL_DATA)
 def episode_detail(request: AssociationRequest, pk: int) -> HttpResponse:
+    """One participant; a POST asking for it shows her personnummer from its sealed copy, logged apart."""
     episode = _episode(request, pk)
     services.log_access(request, request.association, AccessLogEntry.Action.DETAIL, [episode.pk])
+    number = None
+    if request.method == "POST" and episode.sealed_number:
+        services.log_access(request, request.association, AccessLogEntry.Action.NUMBER, [episode.pk])
+        number = unseal(episode.sealed_number, request.association)
     areas = _areas()
     ratings = _ratings(episode)
     for occasion in ratings:
@@ -153,6 +157,7 @@ def episode_detail(request: AssociationRequest, pk: int) -> HttpResponse:
         occasion["row"] = [values.get(area.code, "") for area in areas]
     context = {
         "episode": episode,
+        "number": number,
         "areas": areas,
         "ratings": ratings,
         "income_before": [label for code, label in _income_labels() if code in episode.income_before_codes()],
@@ -487,7 +492,7 @@ def settings_page(request: AssociationRequest) -> HttpResponse:
     form = SettingsForm(request.POST or None, instance=services.settings_of(request.association))
     if request.method == "POST" and form.is_valid():
         try:
-            core.save(Actor.of(request), form.save(commit=False), association=request.association)
+            services.save_settings(Actor.of(request), form.save(commit=False))
         except ValidationError as error:
             form.add_error(None, error)
         else:
