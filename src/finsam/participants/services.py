@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
 from django.db.models import F
@@ -226,34 +226,39 @@ def log_access(
     )
 
 
+def _add_to(tally: type[models.Model], added: dict[str, int | Decimal], **identity: Any) -> None:
+    """Add to the counts of the tally row with this identity, creating it at zero first."""
+    row, _ = tally._default_manager.get_or_create(**identity)
+    tally._default_manager.filter(pk=row.pk).update(**{name: F(name) + n for name, n in added.items()})
+
+
 def _tally_episode(episode: Episode) -> None:
-    tally, _ = ErasedTally.objects.get_or_create(
-        association_id=episode.association_id,
-        intervention_id=episode.intervention_id,
+    where = {"association_id": episode.association_id, "intervention_id": episode.intervention_id}
+    enrolled_month = month_start(episode.enrolled_on)
+    exited_month = month_start(episode.exited_on) if episode.exited_on else None
+    added: dict[str, int | Decimal] = {"count": 1}
+    if episode.years_on_support is not None:
+        added |= {"years_on_support_sum": episode.years_on_support, "years_on_support_count": 1}
+    _add_to(
+        ErasedTally,
+        added,
+        **where,
         gender=episode.gender,
         municipality=episode.municipality,
-        enrolled_month=month_start(episode.enrolled_on),
-        exited_month=month_start(episode.exited_on) if episode.exited_on else None,
+        enrolled_month=enrolled_month,
+        exited_month=exited_month,
         exit_reason=episode.exit_reason,
     )
-    updates: dict[str, object] = {"count": F("count") + 1}
-    if episode.years_on_support is not None:
-        updates["years_on_support_sum"] = F("years_on_support_sum") + episode.years_on_support
-        updates["years_on_support_count"] = F("years_on_support_count") + 1
-    ErasedTally.objects.filter(pk=tally.pk).update(**updates)
-    if episode.exited_on is None or episode.is_void:
+    if exited_month is None or episode.is_void:
         return
-    exited_month = month_start(episode.exited_on)
     before, after = Counter(episode.income_before_codes()), Counter(episode.income_after_codes())
     for code in before.keys() | after.keys():
-        support, _ = ErasedSupportTally.objects.get_or_create(
-            association_id=episode.association_id,
-            intervention_id=episode.intervention_id,
+        _add_to(
+            ErasedSupportTally,
+            {"before": before[code], "after": after[code]},
+            **where,
             exited_month=exited_month,
             code=code,
-        )
-        ErasedSupportTally.objects.filter(pk=support.pk).update(
-            before=F("before") + before[code], after=F("after") + after[code]
         )
     series: dict[tuple[int, str], list[tuple[dt.date, int]]] = defaultdict(list)
     for area_id, rater, rated_on, value in episode.ratings.values_list(
@@ -262,30 +267,28 @@ def _tally_episode(episode: Episode) -> None:
         series[(area_id, rater)].append((rated_on, value))
     for (area_id, rater), points in series.items():
         pair = first_and_latest(points)
-        if pair is None:
-            continue
-        rating, _ = ErasedRatingTally.objects.get_or_create(
-            association_id=episode.association_id,
-            intervention_id=episode.intervention_id,
-            enrolled_month=month_start(episode.enrolled_on),
-            exited_month=exited_month,
-            area_id=area_id,
-            rater=rater,
-        )
-        ErasedRatingTally.objects.filter(pk=rating.pk).update(
-            people=F("people") + 1, first_sum=F("first_sum") + pair[0], latest_sum=F("latest_sum") + pair[1]
-        )
+        if pair is not None:
+            _add_to(
+                ErasedRatingTally,
+                {"people": 1, "first_sum": pair[0], "latest_sum": pair[1]},
+                **where,
+                enrolled_month=enrolled_month,
+                exited_month=exited_month,
+                area_id=area_id,
+                rater=rater,
+            )
 
 
 def _tally_referral(referral: Referral) -> None:
-    tally, _ = ErasedReferralTally.objects.get_or_create(
+    _add_to(
+        ErasedReferralTally,
+        {"count": 1},
         association_id=referral.association_id,
         intervention_id=referral.intervention_id,
         received_month=month_start(referral.received_on),
         source=referral.source,
         outcome=referral.outcome,
     )
-    ErasedReferralTally.objects.filter(pk=tally.pk).update(count=F("count") + 1)
 
 
 def expiry_cutoff(association: Association, today: dt.date) -> dt.date:
