@@ -92,6 +92,8 @@ def _migrate() -> None:
 def _serve(host: str, port: int) -> None:
     from django.core.management import call_command
 
+    # Static files are served from the data dir, like a deployment after `collectstatic`.
+    call_command("collectstatic", interactive=False, verbosity=0)
     print(f"finsam körs på http://{host}:{port}/  (avsluta med Ctrl+C)", flush=True)
     call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True, skip_checks=True)
 
