@@ -7,6 +7,7 @@ people editing the same line at once the second is told to reload instead of ove
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import unicodedata
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import timezone
 
 from finsam.core.audit import Actor, record
@@ -181,3 +182,38 @@ def edit(
     )
     line.refresh_from_db()
     return line
+
+
+@dataclass(frozen=True)
+class ForecastStatus:
+    year: int
+    latest: dt.datetime | None  # when a forecast amount was last set (imported or edited)
+    budgeted: int  # income-statement rows with a budget that year
+    missing: int  # of those, rows without a forecast
+
+
+def forecast_status(association: Association, from_year: int) -> list[ForecastStatus]:
+    """Per year with a budget, from from_year on: when the forecast last changed and which rows lack one."""
+    rows: dict[int, dict[str, set[int]]] = {}
+    for year, row, kind in BudgetLine.objects.filter(
+        association=association, year__gte=from_year
+    ).values_list("year", "row_id", "kind"):
+        rows.setdefault(year, {BudgetLine.Kind.BUDGET: set(), BudgetLine.Kind.FORECAST: set()})[kind].add(row)
+    latest = dict(
+        BudgetChange.objects.filter(
+            line__association=association, line__kind=BudgetLine.Kind.FORECAST, line__year__gte=from_year
+        )
+        .values("line__year")
+        .annotate(at=Max("at"))
+        .values_list("line__year", "at")
+    )
+    return [
+        ForecastStatus(
+            year,
+            latest.get(year),
+            len(kinds[BudgetLine.Kind.BUDGET]),
+            len(kinds[BudgetLine.Kind.BUDGET] - kinds[BudgetLine.Kind.FORECAST]),
+        )
+        for year, kinds in sorted(rows.items())
+        if kinds[BudgetLine.Kind.BUDGET]
+    ]

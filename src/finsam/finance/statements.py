@@ -8,11 +8,11 @@ reconciles with the ledger. Rows dated after the report date never count.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Count, Sum
 
 from finsam.core.money import from_ore
 from finsam.finance.accounts_spec import AccountRange, parse_accounts, parse_object
@@ -41,6 +41,16 @@ def fiscal_year(association: Association, day: dt.date) -> tuple[dt.date, dt.dat
         .first()
     )
     return imported or (dt.date(day.year, 1, 1), dt.date(day.year, 12, 31))
+
+
+def last_booked_day(association: Association) -> dt.date | None:
+    """The date of the latest voucher in force."""
+    return (
+        LedgerRow.objects.filter(association=association, source__in_force=True)
+        .order_by("-date")
+        .values_list("date", flat=True)
+        .first()
+    )
 
 
 def previous_year(start: dt.date) -> tuple[dt.date, dt.date]:
@@ -304,3 +314,55 @@ def balance_sheet(association: Association, date: dt.date) -> BalanceSheet:
         Equity(from_ore(-(equity_opening + equity_moved)), from_ore(result)),
         from_ore(-equity_opening),
     )
+
+
+@dataclass(frozen=True)
+class Unmapped:
+    """An "Ej fördelat" line of the statements on a day: its amount and how many ledger rows of the year."""
+
+    name: str
+    accounts: list[int]
+    amount: Decimal
+    rows: int
+
+
+def unmapped_row_counts(association: Association, start: dt.date, end: dt.date) -> Counter[int]:
+    """Ledger rows dated start..end that no statement row takes, per account (equity is computed)."""
+    rows = list(StatementRow.objects.filter(association=association))
+    matchers = {
+        kind: Matcher.of([r for r in rows if r.statement == kind]) for kind in StatementRow.Statement.values
+    }
+    found: Counter[int] = Counter()
+    grouped = (
+        LedgerRow.objects.filter(
+            association=association, date__gte=start, date__lte=end, source__in_force=True
+        )
+        .values("account", "object_key")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for group in grouped:
+        account = group["account"]
+        if _is_equity(account):
+            continue
+        kind = StatementRow.Statement.INCOME if account >= 3000 else StatementRow.Statement.BALANCE
+        if matchers[kind].match(account, group["object_key"]) is None:
+            found[account] += group["n"]
+    return found
+
+
+def unmapped(association: Association, date: dt.date) -> list[Unmapped]:
+    """The "Ej fördelat" lines of the income statement (outcome to date) and the balance sheet on the date."""
+    income = income_statement(association, date)
+    counts = unmapped_row_counts(association, income.start, date)
+    lines = [
+        (line.name, line.accounts, line.values["outcome_to_date"]) for line in income.lines if line.accounts
+    ]
+    lines += [
+        (line.name, line.accounts, line.amount)
+        for line in balance_sheet(association, date).lines
+        if line.accounts
+    ]
+    return [
+        Unmapped(name, accounts, amount, sum(counts[a] for a in accounts)) for name, accounts, amount in lines
+    ]

@@ -15,7 +15,7 @@ from finsam.core import services as core
 from finsam.core.audit import Actor
 from finsam.finance import budget, jobs, statements
 from finsam.finance.forms import BudgetEditForm, StatementRowForm, UploadForm
-from finsam.finance.models import BudgetLine, ImportJob, LedgerImport, LedgerRow, StatementRow
+from finsam.finance.models import BudgetLine, ImportJob, LedgerImport, StatementRow
 from finsam.reports import exporters
 
 # The statements shown on the finance pages, in the order of an annual report.
@@ -39,13 +39,7 @@ def _date(request: AssociationRequest) -> dt.date:
             return dt.date.fromisoformat(text)
         except ValueError:
             raise Http404 from None
-    last = (
-        LedgerRow.objects.filter(association=request.association, source__in_force=True)
-        .order_by("-date")
-        .values_list("date", flat=True)
-        .first()
-    )
-    return last or timezone.localdate()
+    return statements.last_booked_day(request.association) or timezone.localdate()
 
 
 @association_view(Perm.VIEW_REPORTS)
@@ -116,13 +110,9 @@ def job(request: AssociationRequest, pk: int) -> HttpResponse:
 def mapping(request: AssociationRequest) -> HttpResponse:
     rows = StatementRow.objects.filter(association=request.association).select_related("member")
     day = _date(request)
-    unmapped = [line for line in statements.income_statement(request.association, day).lines if line.accounts]
-    unmapped_balance = [
-        line for line in statements.balance_sheet(request.association, day).lines if line.accounts
-    ]
     context = {
         "rows": rows,
-        "unmapped": unmapped + unmapped_balance,
+        "unmapped": statements.unmapped(request.association, day),
         "can_edit": Perm.EDIT_FINANCE in request.perms,
         "day": day,
     }

@@ -1,22 +1,33 @@
-"""What each role sees first on an association's start page: money against budget, what needs attention."""
+"""What each role sees first on an association's start page: money against budget, what needs attention,
+the registrar's caseload, the board's reports and approvals, the data protection officer's logs."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import ClassVar
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from finsam.accounts.models import User
 from finsam.accounts.roles import Perm
+from finsam.core import formatting
 from finsam.core.models import AuditEntry
-from finsam.finance import statements
-from finsam.finance.models import BudgetLine, LedgerImport, LedgerRow
+from finsam.finance import budget, statements
+from finsam.finance.models import BudgetLine, LedgerImport
 from finsam.organisation.models import Association, ContributionTotal, Member
+from finsam.participants import caseload
+from finsam.participants.models import AccessLogEntry, Episode
 from finsam.reports import charts
+from finsam.reports.models import ReportVersion
+from finsam.reports.services import board_users
 
 STALE_LEDGER = dt.timedelta(days=45)
+SHOWN = 5  # items of each list on the start page; the full lists are a link away
+ERASURE = "participants.erase_expired"  # the audit action of a scheduled erasure run
 
 
 @dataclass(frozen=True)
@@ -35,12 +46,7 @@ class Money:
 
 def money(association: Association) -> Money | None:
     """Outcome to the last booked day against the budget and forecast, with a chart of the cost rows."""
-    day = (
-        LedgerRow.objects.filter(association=association, source__in_force=True)
-        .order_by("-date")
-        .values_list("date", flat=True)
-        .first()
-    )
+    day = statements.last_booked_day(association)
     if day is None:
         return None
     statement = statements.income_statement(association, day)
@@ -92,23 +98,118 @@ def attention(association: Association, perms: frozenset[Perm]) -> list[Attentio
                     f"{base}/ekonomi/import/",
                 )
             )
-        if latest is not None:
-            statement = statements.income_statement(association, today)
-            for line in statement.lines:
-                if line.accounts:
-                    found.append(
-                        Attention(
-                            _("Konton utan rad i resultaträkningen: %s.")
-                            % ", ".join(map(str, line.accounts)),
-                            f"{base}/ekonomi/rader/",
-                        )
-                    )
-            if not BudgetLine.objects.filter(association=association, year=today.year).exists():
-                found.append(
-                    Attention(_("Ingen budget är inläst för %s.") % today.year, f"{base}/ekonomi/budget/")
-                )
+        day = statements.last_booked_day(association)
+        if day is not None:
+            found += [
+                Attention(_unmapped_text(line, day), f"{base}/ekonomi/rader/")
+                for line in statements.unmapped(association, day)
+            ]
+        if (
+            latest is not None
+            and not BudgetLine.objects.filter(association=association, year=today.year).exists()
+        ):
+            found.append(
+                Attention(_("Ingen budget är inläst för %s.") % today.year, f"{base}/ekonomi/budget/")
+            )
     return found
 
 
-def recent_changes(association: Association, limit: int = 5) -> list[AuditEntry]:
+def _unmapped_text(line: statements.Unmapped, day: dt.date) -> str:
+    rows = ngettext("%(n)s bokförd rad", "%(n)s bokförda rader", line.rows) % {"n": line.rows}
+    return _("%(name)s: %(rows)s, %(amount)s kr per %(day)s (konton %(accounts)s).") % {
+        "name": line.name,
+        "rows": rows,
+        "amount": formatting.kronor(line.amount),
+        "day": day.isoformat(),
+        "accounts": ", ".join(map(str, line.accounts)),
+    }
+
+
+def recent_changes(association: Association, limit: int = SHOWN) -> list[AuditEntry]:
     return list(AuditEntry.objects.filter(association=association)[:limit])
+
+
+def forecasts(association: Association) -> list[budget.ForecastStatus]:
+    """The forecast of each budgeted year from that of the latest voucher (or this year) on."""
+    day = statements.last_booked_day(association) or timezone.localdate()
+    return budget.forecast_status(association, day.year)
+
+
+@dataclass(frozen=True)
+class Registrar:
+    interventions: list[caseload.Caseload]
+    ratings_due: list[Episode]  # the first SHOWN, longest waiting first
+    exits_due: list[Episode]
+    # The rules, in days, for the page to state.
+    rating_interval: ClassVar[int] = caseload.RATING_INTERVAL.days
+    first_rating: ClassVar[int] = caseload.FIRST_RATING_AFTER.days
+    inactive_after: ClassVar[int] = caseload.INACTIVE_AFTER.days
+
+    @property
+    def shown(self) -> list[int]:
+        """The episodes whose keys the page shows: a read of personal data to log."""
+        return [e.pk for e in self.ratings_due + self.exits_due]
+
+    @property
+    def total_ratings_due(self) -> int:
+        return sum(c.ratings_due for c in self.interventions)
+
+    @property
+    def total_exits_due(self) -> int:
+        return sum(c.exits_due for c in self.interventions)
+
+
+def registrar(association: Association, user: User, today: dt.date) -> Registrar:
+    episodes = caseload.episodes_of(association, user)
+    return Registrar(
+        caseload.caseload(association, user, today),
+        list(caseload.ratings_due(episodes, today)[:SHOWN]),
+        list(caseload.exits_due(episodes, today)[:SHOWN]),
+    )
+
+
+@dataclass(frozen=True)
+class Reports:
+    latest: list[ReportVersion]
+    waiting: list[ReportVersion]  # drafts this board member has not approved yet
+    board: int  # board members who approve
+
+
+def reports(association: Association, user: User) -> Reports:
+    board = board_users(association)
+    versions = ReportVersion.objects.filter(association=association).prefetch_related("approvals")
+    waiting: list[ReportVersion] = []
+    if any(member.pk == user.pk for member in board):
+        waiting = list(
+            versions.filter(status=ReportVersion.Status.DRAFT)
+            .exclude(approvals__user=user)
+            .order_by("period_end", "kind", "number")
+        )
+    return Reports(list(versions.order_by("-created_at", "-pk")[:SHOWN]), waiting, len(board))
+
+
+@dataclass(frozen=True)
+class Erasure:
+    at: dt.datetime
+    cutoff: str  # episodes that exited before this day were erased
+    episodes: int
+    referrals: int
+
+
+@dataclass(frozen=True)
+class Privacy:
+    reads: list[AccessLogEntry]
+    erasures: list[Erasure]
+
+
+def privacy(association: Association) -> Privacy:
+    """The latest reads of personal data and the latest erasure runs that removed anything."""
+    runs = AuditEntry.objects.filter(association=association, action=ERASURE)[:SHOWN]
+    return Privacy(
+        list(AccessLogEntry.objects.filter(association=association)[:SHOWN]),
+        [
+            Erasure(e.at, e.after["gallrat före"], e.after["episoder"], e.after["remisser"])
+            for e in runs
+            if e.after is not None
+        ],
+    )

@@ -20,6 +20,7 @@ from finsam.accounts.roles import Perm
 from finsam.core import services as core
 from finsam.core.audit import Actor
 from finsam.core.models import AuditEntry
+from finsam.finance.views import STATEMENTS
 from finsam.organisation import board, contributions, dashboard, services
 from finsam.organisation.forms import (
     BoardSeatForm,
@@ -30,6 +31,8 @@ from finsam.organisation.forms import (
     PopulationForm,
 )
 from finsam.organisation.models import BoardSeat, ContributionTotal, Grant, Intervention, Member, Population
+from finsam.participants.models import AccessLogEntry
+from finsam.participants.services import log_access
 
 
 def _save_form(
@@ -84,6 +87,11 @@ def overview(request: AssociationRequest) -> HttpResponse:
     association = request.association
     year = timezone.localdate().year
     perms = request.perms
+    registrar = None
+    if Perm.VIEW_PERSONAL_DATA in perms:
+        registrar = dashboard.registrar(association, request.user, timezone.localdate())
+        if registrar.shown:
+            log_access(request, association, AccessLogEntry.Action.LIST, registrar.shown)
     context = {
         "members": association.members.count(),
         "interventions": association.interventions.count(),
@@ -93,6 +101,12 @@ def overview(request: AssociationRequest) -> HttpResponse:
         "money": dashboard.money(association) if Perm.VIEW_REPORTS in perms else None,
         "attention": dashboard.attention(association, perms),
         "changes": dashboard.recent_changes(association) if Perm.VIEW_AUDIT in perms else [],
+        "registrar": registrar,
+        "forecasts": dashboard.forecasts(association) if Perm.VIEW_FINANCE in perms else None,
+        "statements": STATEMENTS if Perm.VIEW_FINANCE in perms else None,
+        "reports": dashboard.reports(association, request.user) if Perm.VIEW_REPORTS in perms else None,
+        "privacy": dashboard.privacy(association) if Perm.VIEW_ACCESS_LOG in perms else None,
+        "erasure": dashboard.ERASURE,
     }
     return render(request, "organisation/overview.html", context)
 
@@ -317,5 +331,8 @@ def contribution_total_save(request: AssociationRequest) -> HttpResponse:
 @association_view(Perm.VIEW_AUDIT)
 def audit_log(request: AssociationRequest) -> HttpResponse:
     entries = AuditEntry.objects.filter(association=request.association).select_related("user")
+    action = request.GET.get("handelse", "")  # one kind of event, e.g. the erasure runs
+    if action:
+        entries = entries.filter(action=action)
     page = Paginator(entries, 50).get_page(request.GET.get("sida"))
-    return render(request, "organisation/audit_log.html", {"page": page})
+    return render(request, "organisation/audit_log.html", {"page": page, "action": action})

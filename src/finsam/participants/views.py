@@ -22,11 +22,11 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from finsam.accounts.access import AssociationRequest, association_view
-from finsam.accounts.roles import Perm, Role
+from finsam.accounts.roles import Perm
 from finsam.core.audit import Actor
 from finsam.core.imports import ImportRejected, Problem
 from finsam.organisation.models import Intervention
-from finsam.participants import imports, report, services, tables
+from finsam.participants import caseload, imports, report, services, tables
 from finsam.participants.forms import (
     EpisodeForm,
     ExitForm,
@@ -48,19 +48,11 @@ def _base(request: AssociationRequest) -> str:
 
 
 def _interventions(request: AssociationRequest) -> QuerySet[Intervention]:
-    """The interventions whose participants this user may see: those named on her registrar role."""
-    return Intervention.objects.filter(
-        association=request.association,
-        registrars__user=request.user,
-        registrars__role=Role.REGISTRAR,
-        registrars__association=request.association,
-    ).distinct()
+    return caseload.registered_interventions(request.association, request.user)
 
 
 def _episodes(request: AssociationRequest) -> QuerySet[Episode]:
-    return Episode.objects.filter(
-        association=request.association, intervention__in=_interventions(request)
-    ).select_related("intervention")
+    return caseload.episodes_of(request.association, request.user)
 
 
 def _episode(request: AssociationRequest, pk: int) -> Episode:
@@ -105,6 +97,10 @@ def episode_list(request: AssociationRequest) -> HttpResponse:
         episodes = episodes.filter(exited_on__isnull=True)
     elif status == "avslutade":
         episodes = episodes.filter(exited_on__isnull=False)
+    elif status == "skatta":
+        episodes = caseload.ratings_due(episodes, timezone.localdate())
+    elif status == "avsluta":
+        episodes = caseload.exits_due(episodes, timezone.localdate())
     if query:
         episodes = _search(request, episodes, query)
     page = Paginator(episodes.order_by("-enrolled_on", "-pk"), 50).get_page(request.GET.get("sida"))

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.test import Client
 
 from finsam import testing
+from finsam.accounts.roles import Role
 from finsam.finance import budget, reports, sie_import, statements
 from finsam.organisation import orgfile
 from finsam.organisation.models import Association
@@ -72,3 +75,18 @@ def test_an_unmapped_account_shows_in_a_row_of_its_own(exempel: Association) -> 
     assert unmapped["accounts"] == [6990, 7010]
     assert unmapped["outcome_to_date"] == "75600.25"
     assert data["totals"]["result"]["outcome_to_date"] == "447161.00"  # still reconciles with the ledger
+
+
+def test_unmapped_rows_are_counted_with_their_amount(exempel: Association, client: Client) -> None:
+    exempel.statement_rows.filter(code="KANSLI").delete()
+    # A 8 books 6990 and 7010 on object 6:KANSLI: two ledger rows up to 30 June, none taken by a row now.
+    [line] = statements.unmapped(exempel, JUNE)
+    assert (line.name, line.accounts, line.amount, line.rows) == (
+        "Ej fördelat på rad: kostnader",
+        [6990, 7010],
+        Decimal("75600.25"),
+        2,
+    )
+    client.force_login(testing.user("erik", (exempel, Role.ECONOMIST)))
+    page = client.get(f"/f/{exempel.slug}/ekonomi/rader/?datum=2025-06-30").content.decode()
+    assert "konton 6990, 7010 (75\xa0600 kr, 2 bokförda rader i år)" in page

@@ -8,6 +8,7 @@ from django.test import Client
 
 from finsam import testing
 from finsam.accounts.roles import Role
+from finsam.core.imports import ImportResult
 from finsam.core.models import AuditEntry
 from finsam.organisation.models import Association, Intervention
 from finsam.participants import imports, services
@@ -45,7 +46,7 @@ def keep_numbers(assoc: Association, keep: bool) -> None:
     services.save_settings(testing.SYSTEM, chosen)
 
 
-def load(assoc: Association) -> imports.ImportResult:
+def load(assoc: Association) -> ImportResult:
     return imports.apply(imports.plan(FILE.encode(), "deltagare.csv", assoc), testing.SYSTEM)
 
 
