@@ -1,16 +1,23 @@
-"""Each demo user in Chromium: the home page and every page of the navigation load and pass axe-core."""
+"""Each demo user in Chromium: the home page and every page of the navigation load, pass axe-core and reflow
+to 320 CSS pixels without sideways scrolling.
+
+The screenshots of each role's start page are taken by test_accessibility_browser.py."""
 
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, ViewportSize, expect
 from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
 
-from finsam.conftest import assert_accessible, log_in, screenshot
+from finsam.conftest import assert_accessible, log_in
 from finsam.demo import build
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WIDE: ViewportSize = {"width": 1280, "height": 900}
+NARROW: ViewportSize = {"width": 320, "height": 640}
+WIDTHS = "() => document.documentElement.scrollWidth"
 
 
 @pytest.fixture
@@ -34,7 +41,6 @@ def association_homes(page: Page, base: str) -> list[str]:
 def test_every_page_in_the_navigation_loads_and_is_accessible(page: Page, demo: str, username: str) -> None:
     log_in(page, demo, username, build.PASSWORD)
     assert_accessible(page)
-    screenshot(page, f"hem-{username}")
     visited = 0
     for home in association_homes(page, demo):
         page.goto(home)
@@ -47,6 +53,11 @@ def test_every_page_in_the_navigation_loads_and_is_accessible(page: Page, demo: 
             )
             expect(page.get_by_role("heading", level=1)).to_be_visible()
             assert_accessible(page)
+            # Reflow (WCAG 1.4.10): at 320 CSS pixels, what a 1280 px window shows at 400 %, nothing but a
+            # wide table inside its own scrolling box may need sideways scrolling.
+            page.set_viewport_size(NARROW)
+            assert page.evaluate(WIDTHS) <= NARROW["width"], f"{username}: {target} scrolls sideways"
+            page.set_viewport_size(WIDE)
             visited += 1
     assert visited >= 4
 
