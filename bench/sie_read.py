@@ -7,6 +7,7 @@ Run on demand (not a test):
 It writes a file of ``--rows`` #TRANS rows (CP437, CRLF, unquoted ``#VER A 1 …``) into a temporary folder
 unless one is there already, and one of half as many rows to show that memory stays flat. Every reading
 runs in a fresh subprocess that reports rows/s and its peak RSS; the median of ``--runs`` is printed.
+finsam and pysie-accounting run in turns, so that a change in the machine's load falls on both.
 pysie-accounting, if installed in /tmp/sievenv (``python3 -m venv /tmp/sievenv && /tmp/sievenv/bin/pip
 install pysie-accounting pandas``; it imports pandas without declaring it), reads a copy whose #VER series
 and numbers are quoted, the only form it finds vouchers in.
@@ -125,18 +126,28 @@ def write_file(path: Path, rows: int, *, quoted: bool = False) -> None:
             written += count
 
 
-def measure(python: Path | str, script: str, path: Path, rows: int, runs: int) -> dict[str, float]:
-    results = []
+Reading = tuple[Path | str, str, Path, int]  # interpreter, script, file, rows
+
+
+def measure(readings: list[Reading], runs: int) -> list[dict[str, float]]:
+    """Run each reading ``runs`` times, in turns, so that a change in the machine's load falls on them all."""
+    results: list[list[dict[str, float]]] = [[] for _ in readings]
     for _ in range(runs):
-        command = [str(python), "-c", script, str(path), str(SRC), str(rows)]
-        output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
-        results.append(json.loads(output))
-    assert all(result["rows"] == rows for result in results), results
-    return {
-        "rate": rows / statistics.median(result["seconds"] for result in results),
-        "cpu_rate": rows / statistics.median(result["cpu"] for result in results),
-        "peak": max(result["peak"] for result in results),
-    }
+        for (python, script, path, rows), kept in zip(readings, results, strict=True):
+            command = [str(python), "-c", script, str(path), str(SRC), str(rows)]
+            output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+            kept.append(json.loads(output))
+    summaries = []
+    for (_, _, _, rows), kept in zip(readings, results, strict=True):
+        assert all(result["rows"] == rows for result in kept), kept
+        summaries.append(
+            {
+                "rate": rows / statistics.median(result["seconds"] for result in kept),
+                "cpu_rate": rows / statistics.median(result["cpu"] for result in kept),
+                "peak": max(result["peak"] for result in kept),
+            }
+        )
+    return summaries
 
 
 def pysie_installed() -> bool:
@@ -169,13 +180,17 @@ def main() -> None:
     big = files[args.rows, False]
     size = big.stat().st_size / 1e6
     print(f"{big.name}: {args.rows:,} #TRANS rows, {size:.0f} MB; medians of {args.runs} runs, wall time")
-    ours = measure(sys.executable, OURS, big, args.rows, args.runs)
-    print(line("finsam.sie.read_sie", ours))
-    half = measure(sys.executable, OURS, files[args.rows // 2, False], args.rows // 2, args.runs)
-    print(line(f"finsam.sie.read_sie, {args.rows // 2:,} rows", half))
-    print(line("reading and decoding lines only", measure(sys.executable, LINES_ONLY, big, args.rows, 1)))
+    readings: list[Reading] = [(sys.executable, OURS, big, args.rows)]
     if pysie_installed():
-        theirs = measure(PYSIE_PYTHON, PYSIE, files[args.rows, True], args.rows, args.runs)
+        readings.append((PYSIE_PYTHON, PYSIE, files[args.rows, True], args.rows))
+    ours, *others = measure(readings, args.runs)
+    print(line("finsam.sie.read_sie", ours))
+    [half] = measure([(sys.executable, OURS, files[args.rows // 2, False], args.rows // 2)], args.runs)
+    print(line(f"finsam.sie.read_sie, {args.rows // 2:,} rows", half))
+    [floor] = measure([(sys.executable, LINES_ONLY, big, args.rows)], 1)
+    print(line("reading and decoding lines only", floor))
+    if others:
+        [theirs] = others
         print(line("pysie-accounting (quoted #VER)", theirs))
         ratio, cpu_ratio = ours["rate"] / theirs["rate"], ours["cpu_rate"] / theirs["cpu_rate"]
         print(f"  finsam.sie / pysie-accounting: {ratio:.2f}× the speed ({cpu_ratio:.2f}× by CPU time)")

@@ -16,9 +16,12 @@ Every error of a file is collected, up to ``max_errors``, and raised at the end 
 :func:`iter_records` hands out records as it goes, so a caller that imports them must do so in a
 transaction and roll back on :class:`SieErrors`; a voucher is handed out only once it is known to balance.
 
-Most of the time goes to splitting lines and making objects, so plain #TRANS and #VER lines take fast paths
-(a cache of the text before a row's ``}``, one expression for the rest); each reads a line exactly as the
-general tokenizer does or leaves it to it, which the tests check.
+Most of the time goes to splitting lines and making objects, so plain #TRANS and #VER lines take fast paths:
+the text before a row's ``}`` is parsed once per distinct text, an amount alone after it is checked with
+string methods, other row tails and #VER lines are matched by one expression each, and their records are made
+without the dataclasses' ``__init__``. Each fast path reads a line exactly as the general tokenizer does or
+leaves it to it, which the tests check. (Matching many lines at once with one expression was measured slower:
+the re module costs more per character than the str methods that split lines and fields.)
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation, getcontext
+from decimal import Context, Decimal, InvalidOperation, getcontext
 from pathlib import Path
 from typing import IO, TypeVar
 
@@ -93,8 +96,8 @@ _PROGRESS_EVERY = 1 << 12  # records (vouchers count as one)
 _CACHE_LIMIT = 1 << 14  # entries per cache, so that a hostile file cannot grow them without bound
 _ZERO = Decimal(0)
 
-# What str.split() treats as whitespace within ASCII, so that the fast paths (which use str.split on ASCII
-# text only) and the tokenizer agree on every line.
+# What str.split() and str.strip() treat as whitespace within ASCII, so that the fast paths (which use them on
+# ASCII text only) and the tokenizer agree on every line.
 _WHITESPACE = " \t\r\n\x0b\x0c\x1c\x1d\x1e\x1f"
 _SPACE_TAB = (" ", "\t")
 
@@ -113,19 +116,29 @@ _MIN_PRECISION = 28
 # A #TRANS line in its most common forms, split at its first "}": the fast path of the voucher loop.
 # Separators here are spaces and tabs only, a subset of what the tokenizer accepts, and the object list is
 # parsed by the tokenizer (once per distinct text), so a line matched here reads as the tokenizer reads it.
+# Optional parts are written as alternatives with an empty one, "(?:…|)", which the re module runs faster than
+# the same "(?:…)?".
 _FAST_HEAD = re.compile(r"[ \t]*#TRANS[ \t]+([0-9]+)[ \t]+(\{[^{}]*)").fullmatch
 _FAST_TAIL = re.compile(
     rf"[ \t]*((?=[-.0-9]{{1,19}}(?![-.0-9])){_AMOUNT_SYNTAX})"
-    r'(?:[ \t]+([0-9]{8})(?:[ \t]+"([^"\\]*)")?)?[ \t\r\n]*'
+    r'(?:[ \t]+([0-9]{8})(?:[ \t]+"([^"\\]*)"|)|)[ \t\r\n]*'
 ).fullmatch
-# The characters of a #TRANS tail with an amount and perhaps a date, but nothing else.
-_PLAIN_TAIL = " \t\r\n-.0123456789"
-# A #VER line whose fields are quoted without escapes, or bare: series, number, date, text, registration
-# date, signature. Again a subset of what the tokenizer reads, read the same.
+# An amount alone is checked with string methods before the expression is tried: stripped of the minus signs
+# and digits it starts with, what is left must be one of these (a point and at most two decimals), and Decimal
+# must read it (which it does not for "1-2", "--1", "." or ""). Together that is what _AMOUNT_SYNTAX says.
+_INTEGER_CHARS = "-0123456789"
+_FRACTIONS = frozenset(
+    ["", "."] + [f".{tenths}" for tenths in range(10)] + [f".{cents:02}" for cents in range(100)]
+)
+# Makes the Decimal of such an amount, and raises InvalidOperation where Decimal cannot read it (such as "-",
+# "1-2" or ""), whatever the caller's context traps. Exact: an amount has at most 19 digits.
+_STRICT_DECIMAL = Context(prec=_MIN_PRECISION, traps=[InvalidOperation]).create_decimal
+# A #VER line (stripped) whose fields are quoted without escapes, or bare: series, number, date, text,
+# registration date, signature. Again a subset of what the tokenizer reads, read the same.
 _FIELD = r'("[^"\\]*"|[^ \t\r\n\x0b\x0c\x1c-\x1f"{}]+)'
 _FAST_VOUCHER = re.compile(
-    rf"[ \t]*#VER[ \t]+{_FIELD}[ \t]+{_FIELD}[ \t]+([0-9]{{8}})"
-    rf'(?:[ \t]+{_FIELD}(?:[ \t]+([0-9]{{8}}|"")(?:[ \t]+{_FIELD})?)?)?[ \t\r\n]*'
+    rf"#VER[ \t]+{_FIELD}[ \t]+{_FIELD}[ \t]+([0-9]{{8}})"
+    rf'(?:[ \t]+{_FIELD}(?:[ \t]+([0-9]{{8}}|"")(?:[ \t]+{_FIELD}|)|)|)'
 ).fullmatch
 _AMOUNT = re.compile(rf"(?=.{{1,19}}\Z){_AMOUNT_SYNTAX}").fullmatch
 _QUANTITY = re.compile(r"-?[0-9]+(?:\.[0-9]+)?").fullmatch
@@ -683,37 +696,35 @@ class _Parser:
         heads = self._heads
         dates = self._dates
         fast_tail = _FAST_TAIL
-        plain_tail = _PLAIN_TAIL
+        integer_chars = _INTEGER_CHARS
+        fractions = _FRACTIONS
+        to_decimal = _STRICT_DECIMAL
         vouchers = counted_rows = 0
-        decimal = Decimal
         transaction = Transaction
+        new_row = Transaction.__new__
         counted = RowKind.TRANS
         for line, raw in enumerate(lines, 1):
             if inside:
                 # The fast path for a plain #TRANS. What precedes its "}" (label, account, object list)
-                # repeats from row to row and is parsed once per distinct text. What follows is either
-                # an amount and perhaps a date, which Decimal checks once the characters are known to be
-                # digits, points and minus signs, or an amount, a date and a text without quotes,
-                # matched by one expression. Anything else, or anything doubtful (a new date, an amount
-                # of more than two decimals or 19 characters), goes the general way below.
+                # repeats from row to row and is parsed once per distinct text. What follows is most often
+                # an amount alone, checked with string methods (its characters, at most two decimals and 19
+                # characters, see _FRACTIONS) and by Decimal; else an amount, perhaps a date and a text
+                # without quotes, matched by one expression. Anything else, or anything doubtful (a new date
+                # that does not exist, what Decimal cannot read), goes the general way below.
                 head, _, tail = raw.partition("}")
-                known = heads.get(head)
-                if known is None:
+                try:
+                    known = heads[head]
+                except KeyError:
                     known = self._row_head(head)
                 if known:
+                    # On ASCII, strip() strips the tokenizer's separators (see _WHITESPACE).
+                    plain = tail.strip()
+                    amount: str | None = plain
                     date = None
-                    row_text: str | None = ""
-                    amount: str | None = None
-                    if not tail.strip(plain_tail):
-                        words = tail.split()
-                        if 0 < len(words) <= 2 and len(words[0]) < 20 and "." not in words[0][:-3]:
-                            amount = words[0]
-                            if len(words) == 2:
-                                date = dates.get(words[1]) or self.date(words[1])
-                                if date is None:
-                                    amount = None
-                    else:
+                    row_text = ""
+                    if not tail.isascii() or plain.lstrip(integer_chars) not in fractions or len(plain) > 19:
                         match = fast_tail(tail)
+                        amount = None
                         if match is not None:
                             amount, day, row_text = match.groups()
                             if day is not None:
@@ -722,12 +733,21 @@ class _Parser:
                                     amount = None
                     if amount is not None:
                         try:
-                            value = decimal(amount)
+                            value = to_decimal(amount)
                         except InvalidOperation:
                             pass
                         else:
-                            account, objects = known
-                            row = transaction(line, counted, account, objects, value, date, row_text or "")
+                            # Made without the dataclass's __init__, which would cost as much again; every
+                            # field is set (the tests compare such rows with the general way's).
+                            row = new_row(transaction)
+                            row.line = line
+                            row.kind = counted
+                            row.account, row.objects = known
+                            row.amount = value
+                            row.date = date
+                            row.text = row_text or ""
+                            row.quantity = None
+                            row.signature = ""
                             rows.append(row)
                             total += value
                             if added is not None:
@@ -760,7 +780,6 @@ class _Parser:
                         else:
                             vouchers += 1
                             counted_rows += len(rows) - uncounted
-                            self.voucher_count, self.row_count = vouchers, counted_rows
                             yield voucher
                     continue
                 if text == "{":
@@ -801,7 +820,7 @@ class _Parser:
                     continue
                 self.error(SieStructureError("missing_voucher_open", line, None, None, text, opened=opened))
             if label is None:
-                voucher = self._quick_voucher(line, raw)
+                voucher = self._quick_voucher(line, text)
                 if voucher is not None:
                     opening, opened = True, line
                     continue
@@ -819,18 +838,20 @@ class _Parser:
                 self.error(SieStructureError("row_outside_voucher", line, label))
             elif record is not None:
                 yield record
+        self.voucher_count, self.row_count = vouchers, counted_rows
         if opening or inside:
             self.error(SieStructureError("voucher_not_closed", opened, "#VER", opened=opened))
 
-    def _quick_voucher(self, line: int, raw: str) -> Voucher | None:
-        """A #VER line with plain quoted or bare fields, read without the general machinery; else None.
+    def _quick_voucher(self, line: int, text: str) -> Voucher | None:
+        """A #VER line (stripped) with plain quoted or bare fields, read without the general machinery; else
+        None.
 
         A date not seen before is checked here; a bad one is left to the general way, which reports it.
         """
-        match = _FAST_VOUCHER(raw)
+        match = _FAST_VOUCHER(text)
         if match is None:
             return None
-        series, number, day, text, registered, signature = match.groups()
+        series, number, day, title, registered, signature = match.groups()
         dates = self._dates
         date = dates.get(day) or self.date(day)
         registration = None
@@ -841,9 +862,18 @@ class _Parser:
         if date is None:
             return None
         # A field matched here is either bare (no quotes) or quoted whole (no quotes inside).
-        text = text.strip('"') if text else ""
+        title = title.strip('"') if title else ""
         signature = signature.strip('"') if signature else ""
-        return Voucher(line, series.strip('"'), number.strip('"'), date, text, registration, signature, [])
+        voucher = Voucher.__new__(Voucher)  # as for a fast row: every field is set, __init__ not called
+        voucher.line = line
+        voucher.series = series.strip('"')
+        voucher.number = number.strip('"')
+        voucher.date = date
+        voucher.text = title
+        voucher.registered = registration
+        voucher.signature = signature
+        voucher.transactions = []
+        return voucher
 
     def parse_line(self, line: int, text: str) -> tuple[str | None, _Parsed | None]:
         """Read one line (its line end stripped): (label, record); None for what is bad, and reported."""

@@ -228,6 +228,16 @@ def joined(*parts: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
 
 blank = st.sampled_from(["", " ", "\t", "  "])
 gap = st.sampled_from([" ", " ", "\t", "  ", "\x0b", ""])
+# What may end a line before its line end: the tokenizer's separators, and what only looks like one.
+line_end = st.sampled_from(["", "", " ", "\t", "\r", "\x0b", "\x1f", "\xa0", "\u2028"])
+# Amounts that the fast way checks without the tokenizer: forms Decimal reads but SIE does not, and lengths
+# around the limit of 19 characters.
+amount_texts = st.one_of(
+    st.sampled_from(["100.00", "-5", "0.5", ".5", "5.", "1.234", "1e3", '"7.00"', "x", "1" * 16 + ".0"]),
+    st.sampled_from(["--1", "1-2", "-", ".", "-.5", "1.2.3", "-0", "+1", "1_0", "١", "Inf", "NaN", "1.2-"]),
+    st.sampled_from(["1" * 19, "1" * 20, "-" + "1" * 18, "1" * 16 + ".05", "-" + "1" * 15 + ".05", "0.00"]),
+    st.text("-.0123456789", max_size=21),
+)
 row_lines = joined(
     blank,
     st.sampled_from(["#TRANS", "#TRANS", '"#TRANS"', "#trans", "#TRANSX"]),
@@ -236,7 +246,7 @@ row_lines = joined(
     gap,
     st.sampled_from(["{}", '{6 "P"}', "{6 P}", "{ }", '{1 "Nord" 6 "ö"}', '{6 "a}b"}', "{6}", '{6 "P"']),
     gap,
-    st.sampled_from(["100.00", "-5", "0.5", ".5", "5.", "1.234", "1e3", '"7.00"', "x", "1" * 16 + ".0"]),
+    amount_texts,
     st.one_of(
         st.just(""),
         joined(gap, st.sampled_from(["20240101", "20240230", '""', '"20240105"', "2024"])),
@@ -248,7 +258,7 @@ row_lines = joined(
             st.sampled_from(["", " 1.5", ' "" "KS"', " 2 x"]),
         ),
     ),
-    blank,
+    line_end,
 )
 
 
@@ -257,11 +267,9 @@ row_lines = joined(
 def test_the_fast_row_path_reads_as_the_general_way(row_line: str) -> None:
     head = "#VER A 1 20240101\n{\n"
     _, row = _Parser(10).parse_line(3, row_line)
-    parser = _Parser(10)
+    parser = _Parser(10, keep_unbalanced=True)  # an amount of 19 digits has no counter row of 19 characters
     if isinstance(row, Transaction):
-        counter = f"#TRANS 1930 {{}} {-row.amount:f}\n"
-        lines = [*head.splitlines(True), row_line + "\n", counter, "}\n"]
-        [voucher] = parser.records(lines)
+        [voucher] = parser.records([*head.splitlines(True), row_line + "\n", "}\n"])
         assert isinstance(voucher, Voucher)
         assert voucher.transactions[0] == row
         assert voucher.transactions[0].line == 3
@@ -275,7 +283,7 @@ def test_the_fast_row_path_reads_as_the_general_way(row_line: str) -> None:
 
 
 ver_lines = joined(
-    blank,
+    st.sampled_from(["", " ", "\t", "\x0b", "\x1c"]),
     st.sampled_from(["#VER", "#VER", '"#VER"']),
     gap,
     st.sampled_from(["A", '"A"', '""', "ö", '"A B"']),
@@ -294,7 +302,7 @@ ver_lines = joined(
             st.sampled_from(["", ' "KS"', " KS", ' "K S" extra']),
         ),
     ),
-    blank,
+    line_end,
 )
 
 
