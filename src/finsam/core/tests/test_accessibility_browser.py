@@ -1,4 +1,5 @@
-"""Keyboard-only use, 200 % zoom and a phone in Chromium: each role's start page and a registrar's main flow.
+"""Keyboard-only use, 200 % zoom and a phone in Chromium: each role's start page, and the main flows of a
+registrar and of the office.
 
 Zoom is a 1280 px wide window at 200 %: 640 CSS pixels at device scale factor 2. No page may scroll sideways
 (WCAG 1.4.10 reflow), and axe-core must still pass at every size.
@@ -18,7 +19,7 @@ from pytest_django.live_server_helper import LiveServer
 from finsam.conftest import assert_accessible, log_in, screenshot
 from finsam.core.audit import Actor
 from finsam.demo import build
-from finsam.organisation.models import Association
+from finsam.organisation.models import Association, Intervention
 from finsam.participants import services as participants
 from finsam.participants.models import Referral
 from finsam.reports import services as reports
@@ -115,6 +116,38 @@ def test_a_registrar_logs_in_and_registers_a_referral_with_the_keyboard_only(pag
     )
     assert (referral.intervention.code, referral.source) == ("SAMVERKANSTEAM", "arbetsförmedlingen")
     assert_accessible(page)
+
+
+def test_the_office_corrects_an_intervention_with_the_keyboard_only(page: Page, demo: str) -> None:
+    log_in(page, demo, "kansli", build.PASSWORD)
+    page.goto(f"{demo}/f/finnveden/")
+    tab_to(page, "Insatser", "a")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Insatser")
+    tab_to(page, "IT-spåret", "a")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("IT-spåret")
+    # A required field left empty: the form comes back saying what is missing, and nothing is saved.
+    tab_to(page, "Namn", "input")
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    tab_to(page, "Platser", "input")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("12")
+    tab_to(page, "Spara", "button")
+    page.keyboard.press("Enter")
+    name = page.get_by_label("Namn", exact=False).first
+    expect(name).to_have_attribute("aria-invalid", "true")
+    expect(page.locator(".field.has-error")).to_contain_text("Detta fält måste fyllas i.")
+    assert Intervention.objects.get(association__slug="finnveden", code="ITSPARET").name == "IT-spåret"
+    assert_accessible(page)
+    tab_to(page, "Namn", "input")
+    page.keyboard.type("IT-spåret")
+    tab_to(page, "Spara", "button")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("Ändringarna är sparade.")
+    saved = Intervention.objects.get(association__slug="finnveden", code="ITSPARET")
+    assert (saved.name, saved.places) == ("IT-spåret", 12)
 
 
 def prepare(demo: str, page: Page) -> None:
