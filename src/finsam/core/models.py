@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -47,8 +48,51 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_repr}"
 
+    @property
+    def description(self) -> str:
+        """The action as a reader of the trail says it: "Ändrade insats", "Läste in bokföring (SIE)"."""
+        return describe(self.action, self.object_type)
+
     def changed_fields(self) -> list[tuple[str, object, object]]:
         before = self.before or {}
         after = self.after or {}
         keys = sorted(set(before) | set(after))
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+
+def describe(action: str, object_type: str = "") -> str:
+    """An action code in Swedish; the code itself when it is neither named nor a save of a known model."""
+    named = ACTIONS.get(action)
+    if named is not None:
+        return str(named)
+    verb = VERBS.get(action.rpartition(".")[2])
+    try:
+        thing = apps.get_model(object_type)._meta.verbose_name
+    except (LookupError, ValueError):
+        return action
+    return f"{verb} {thing}" if verb is not None else action
+
+
+# What an action code of the trail says in Swedish. Saving and deleting through core.services writes
+# "<model>.create|update|delete", said with the model's own name; the rest are named here.
+VERBS = {"create": _("Skapade"), "update": _("Ändrade"), "delete": _("Tog bort")}
+ACTIONS = {
+    "budget.set": _("Läste in budget eller prognos"),
+    "budget.edit": _("Ändrade budget eller prognos"),
+    "ledger.import": _("Läste in bokföring (SIE)"),
+    "membership.grant": _("Gav en roll"),
+    "membership.revoke": _("Tog bort en roll"),
+    "participants.import": _("Läste in deltagare"),
+    "participants.erase_expired": _("Gallrade deltagaruppgifter"),
+    "participants.erase_numbers": _("Raderade sparade personnummer"),
+    "rating.save": _("Sparade skattning"),
+    "report.start": _("Påbörjade rapportversion"),
+    "report.text": _("Ändrade rapporttext"),
+    "report.footnote": _("Ändrade fotnot i rapport"),
+    "report.template": _("Laddade upp Word-mall"),
+    "report.approve": _("Godkände rapport"),
+    "report.approvals_withdrawn": _("Godkännanden återkallade"),
+    "report.lock": _("Låste rapportversion"),
+    "response.create": _("Tog emot enkätsvar"),
+    "surveylink.create": _("Skapade enkätlänkar"),
+}

@@ -19,7 +19,7 @@ from finsam.accounts.access import AssociationRequest, association_view
 from finsam.accounts.roles import Perm
 from finsam.core import services as core
 from finsam.core.audit import Actor
-from finsam.core.models import AuditEntry
+from finsam.core.models import AuditEntry, describe
 from finsam.finance.views import STATEMENTS
 from finsam.organisation import board, contributions, dashboard, services
 from finsam.organisation.forms import (
@@ -335,4 +335,5 @@ def audit_log(request: AssociationRequest) -> HttpResponse:
     if action:
         entries = entries.filter(action=action)
     page = Paginator(entries, 50).get_page(request.GET.get("sida"))
-    return render(request, "organisation/audit_log.html", {"page": page, "action": action})
+    context = {"page": page, "action": action, "action_label": describe(action)}
+    return render(request, "organisation/audit_log.html", context)
