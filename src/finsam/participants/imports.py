@@ -95,6 +95,12 @@ class Planned:
     status: str  # "new", "changed", "unchanged"
     fields: list[str] = field(default_factory=list)
 
+    @property
+    def labels(self) -> list[str]:
+        """The fields that change, as the registrar knows them, in the order of the episode's form."""
+        named = set(self.fields)
+        return [str(f.verbose_name) for f in Episode._meta.concrete_fields if {f.name, f.attname} & named]
+
 
 @dataclass
 class Plan:
@@ -422,7 +428,7 @@ def apply(import_plan: Plan, actor: Actor) -> ImportResult:
         else:
             result.updated += 1
             result.details.append(
-                _("rad %(line)s: ändrade %(fields)s") % {"line": item.line, "fields": ", ".join(item.fields)}
+                _("rad %(line)s: ändrade %(fields)s") % {"line": item.line, "fields": ", ".join(item.labels)}
             )
     if result.changed:
         record(

@@ -86,7 +86,7 @@ def test_a_corrected_file_updates_the_episodes_it_names(tmp_path: Path) -> None:
     corrected.write_bytes(text.encode("cp1252"))
     result = import_participants(corrected, association, testing.SYSTEM)
     assert (result.created, result.updated, result.unchanged) == (0, 1, 12)
-    assert "exit_reason" in result.details[0] and "rad 3" in result.details[0]
+    assert result.details == ["rad 3: ändrade avslutsdatum, avslutsorsak"]
     data = report.gathered(association, dt.date(2025, 1, 1), dt.date(2025, 6, 30)).data
     steg = data["interventions"][0]
     assert steg["exited"] == {"women": 3, "men": 1, "other": 0}
