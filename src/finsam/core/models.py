@@ -59,6 +59,25 @@ class AuditEntry(models.Model):
         keys = sorted(set(before) | set(after))
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
 
+    def changes(self) -> list[tuple[str, object, object]]:
+        """The changed fields named as on the forms ("platser" for places) and a choice by its label
+        ("Uppfyllt", not its code); other keys and values as written."""
+        try:
+            model = apps.get_model(self.object_type)
+        except (LookupError, ValueError):
+            fields = {}
+        else:
+            fields = {f.attname: f for f in model._meta.concrete_fields}
+
+        def said(key: str, value: object) -> object:
+            field = fields.get(key)
+            return dict(field.flatchoices).get(value, value) if field is not None and field.choices else value
+
+        return [
+            (str(fields[k].verbose_name) if k in fields else k, said(k, before), said(k, after))
+            for k, before, after in self.changed_fields()
+        ]
+
 
 def describe(action: str, object_type: str = "") -> str:
     """An action code in Swedish; the code itself when it is neither named nor a save of a known model."""

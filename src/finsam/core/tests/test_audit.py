@@ -72,6 +72,16 @@ def test_the_office_and_the_data_protection_officer_read_the_trail(client: Clien
         assert "Nya vägar" in page
 
 
+def test_a_change_is_said_with_the_names_and_labels_of_the_form() -> None:
+    assoc = testing.association()
+    intervention = testing.intervention(assoc)
+    intervention.kind, intervention.places = Intervention.Kind.STRUCTURAL, 12
+    services.save(testing.SYSTEM, intervention, association=assoc)
+    entry = AuditEntry.objects.get(action="intervention.update")
+    assert ("kind", "individual", "structural") in entry.changed_fields()
+    assert entry.changes() == [("slag", "Individinriktad", "Strukturinriktad"), ("platser", None, 12)]
+
+
 @pytest.mark.parametrize(
     ("action", "object_type", "said"),
     [

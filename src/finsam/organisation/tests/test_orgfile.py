@@ -90,6 +90,7 @@ def test_a_changed_file_updates_and_is_audited(tmp_path: Path) -> None:
     assert Intervention.objects.get(code="ENTER").places == 45
     entry = AuditEntry.objects.filter(action="intervention.update").get()
     assert entry.changed_fields() == [("places", 40, 45)]
+    assert entry.changes() == [("platser", 40, 45)]
     assert entry.actor == "test"
 
 
