@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 from docx import Document as WordDocument
@@ -54,6 +57,35 @@ def test_demo_twice_in_an_empty_data_dir(tmp_path: Path) -> None:
     assert report.returncode == 0, report.stderr
     amounts = {m["code"]: m["amount"] for m in json.loads(report.stdout)["members"]}
     assert amounts["GNOSJO"] == "162400.00"
+
+
+def test_serve_answers_with_pages_and_static_files(tmp_path: Path) -> None:
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "FINSAM_ENV")}
+    env["FINSAM_DATA_DIR"] = str(tmp_path)
+    command = [sys.executable, "-m", "finsam", "serve", "--port", str(port)]
+    server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(120):  # migrating an empty database takes a while
+            try:
+                page = urllib.request.urlopen(f"{base}/katalog/", timeout=5)
+                break
+            except OSError:
+                assert server.poll() is None, server.communicate()
+                time.sleep(0.5)
+        else:
+            raise AssertionError("finsam serve did not answer")
+        assert page.status == 200 and "Insatskatalog" in page.read().decode()
+        css = urllib.request.urlopen(f"{base}/static/finsam/finsam.css", timeout=5)
+        assert css.status == 200 and b".table-wrap" in css.read()
+        assert (tmp_path / "static" / "finsam" / "finsam.css").exists()  # collected into the data dir
+    finally:
+        server.terminate()
+        _, errors = server.communicate(timeout=30)
+    assert "No directory at" not in errors
 
 
 def test_setup_of_the_interfaces_file_and_a_planet(tmp_path: Path) -> None:
