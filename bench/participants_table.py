@@ -89,11 +89,11 @@ def build(total: int) -> None:
     rng = random.Random(2024)
     started = time.perf_counter()
     columns = (
-        "association_id, intervention_id, participant_key, key_kind, own_key, legal_basis, gender, "
-        "birth_year, municipality, education, income_before, years_on_support, occupation_before, "
+        "association_id, intervention_id, participant_key, key_kind, own_key, sealed_number, legal_basis, "
+        "gender, birth_year, municipality, education, income_before, years_on_support, occupation_before, "
         "referral_id, enrolled_on, exited_on, exit_reason, income_after, occupation_after"
     )
-    placeholders = ", ".join(["%s"] * 19)
+    placeholders = ", ".join(["%s"] * 20)
     sql = f"INSERT INTO participants_episode ({columns}) VALUES ({placeholders})"
     serial = 0
     last_day = dt.date(YEARS[-1], 12, 31)
@@ -123,6 +123,7 @@ def build(total: int) -> None:
                         f"{serial:064x}",
                         "egen_nyckel",
                         f"D-{serial}",
+                        "",
                         "samtycke",
                         rng.choice(GENDERS[:4]) if rng.random() < 0.99 else "annat",
                         rng.randrange(1960, 2006),
