@@ -351,9 +351,12 @@ def unmapped_row_counts(association: Association, start: dt.date, end: dt.date) 
     return found
 
 
-def unmapped(association: Association, date: dt.date) -> list[Unmapped]:
-    """The "Ej fördelat" lines of the income statement (outcome to date) and the balance sheet on the date."""
-    income = income_statement(association, date)
+def unmapped(
+    association: Association, date: dt.date, income: IncomeStatement | None = None
+) -> list[Unmapped]:
+    """The "Ej fördelat" lines of the income statement (outcome to date) and the balance sheet on the date;
+    pass the income statement to that date if it is at hand."""
+    income = income or income_statement(association, date)
     counts = unmapped_row_counts(association, income.start, date)
     lines = [
         (line.name, line.accounts, line.values["outcome_to_date"]) for line in income.lines if line.accounts

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from typing import ClassVar
 
 from django.utils import timezone
@@ -21,13 +22,13 @@ from finsam.finance.models import BudgetLine, LedgerImport
 from finsam.organisation.models import Association, ContributionTotal, Member
 from finsam.participants import caseload
 from finsam.participants.models import AccessLogEntry, Episode
+from finsam.participants.services import ERASE_EXPIRED
 from finsam.reports import charts
 from finsam.reports.models import ReportVersion
 from finsam.reports.services import board_users
 
 STALE_LEDGER = dt.timedelta(days=45)
 SHOWN = 5  # items of each list on the start page; the full lists are a link away
-ERASURE = "participants.erase_expired"  # the audit action of a scheduled erasure run
 
 
 @dataclass(frozen=True)
@@ -44,12 +45,27 @@ class Money:
     rows: list[tuple[str, Decimal, Decimal]]  # cost rows: name, budget, outcome to date
 
 
-def money(association: Association) -> Money | None:
+class Books:
+    """The ledger as the start page reads it: the last booked day and the income statement to that day, each
+    computed once, when first needed, however many sections of the page use them."""
+
+    def __init__(self, association: Association) -> None:
+        self.association = association
+
+    @cached_property
+    def day(self) -> dt.date | None:
+        return statements.last_booked_day(self.association)
+
+    @cached_property
+    def income(self) -> statements.IncomeStatement | None:
+        return statements.income_statement(self.association, self.day) if self.day is not None else None
+
+
+def money(books: Books) -> Money | None:
     """Outcome to the last booked day against the budget and forecast, with a chart of the cost rows."""
-    day = statements.last_booked_day(association)
-    if day is None:
+    day, statement = books.day, books.income
+    if day is None or statement is None:
         return None
-    statement = statements.income_statement(association, day)
     rows = statement.cost_rows()
     title = _("Kostnader per rad: budget %(year)s och utfall till och med %(day)s") % {
         "year": day.year,
@@ -59,7 +75,7 @@ def money(association: Association) -> Money | None:
     return Money(day, statement.totals, chart, rows)
 
 
-def attention(association: Association, perms: frozenset[Perm]) -> list[Attention]:
+def attention(association: Association, perms: frozenset[Perm], books: Books) -> list[Attention]:
     """Things the office or the economist should see to before the next report."""
     base = f"/f/{association.slug}"
     today = timezone.localdate()
@@ -98,11 +114,11 @@ def attention(association: Association, perms: frozenset[Perm]) -> list[Attentio
                     f"{base}/ekonomi/import/",
                 )
             )
-        day = statements.last_booked_day(association)
+        day = books.day
         if day is not None:
             found += [
                 Attention(_unmapped_text(line, day), f"{base}/ekonomi/rader/")
-                for line in statements.unmapped(association, day)
+                for line in statements.unmapped(association, day, books.income)
             ]
         if (
             latest is not None
@@ -129,10 +145,9 @@ def recent_changes(association: Association, limit: int = SHOWN) -> list[AuditEn
     return list(AuditEntry.objects.filter(association=association)[:limit])
 
 
-def forecasts(association: Association) -> list[budget.ForecastStatus]:
+def forecasts(books: Books) -> list[budget.ForecastStatus]:
     """The forecast of each budgeted year from that of the latest voucher (or this year) on."""
-    day = statements.last_booked_day(association) or timezone.localdate()
-    return budget.forecast_status(association, day.year)
+    return budget.forecast_status(books.association, (books.day or timezone.localdate()).year)
 
 
 @dataclass(frozen=True)
@@ -204,7 +219,7 @@ class Privacy:
 
 def privacy(association: Association) -> Privacy:
     """The latest reads of personal data and the latest erasure runs that removed anything."""
-    runs = AuditEntry.objects.filter(association=association, action=ERASURE)[:SHOWN]
+    runs = AuditEntry.objects.filter(association=association, action=ERASE_EXPIRED)[:SHOWN]
     return Privacy(
         list(AccessLogEntry.objects.filter(association=association)[:SHOWN]),
         [

@@ -32,7 +32,7 @@ from finsam.organisation.forms import (
 )
 from finsam.organisation.models import BoardSeat, ContributionTotal, Grant, Intervention, Member, Population
 from finsam.participants.models import AccessLogEntry
-from finsam.participants.services import log_access
+from finsam.participants.services import ERASE_EXPIRED, log_access
 
 
 def _save_form(
@@ -87,6 +87,7 @@ def overview(request: AssociationRequest) -> HttpResponse:
     association = request.association
     year = timezone.localdate().year
     perms = request.perms
+    books = dashboard.Books(association)
     registrar = None
     if Perm.VIEW_PERSONAL_DATA in perms:
         registrar = dashboard.registrar(association, request.user, timezone.localdate())
@@ -98,15 +99,15 @@ def overview(request: AssociationRequest) -> HttpResponse:
         "active_interventions": [i for i in association.interventions.all() if i.is_active_in(year)],
         "board": association.board_seats.filter(end__isnull=True).count(),
         "year": year,
-        "money": dashboard.money(association) if Perm.VIEW_REPORTS in perms else None,
-        "attention": dashboard.attention(association, perms),
+        "money": dashboard.money(books) if Perm.VIEW_REPORTS in perms else None,
+        "attention": dashboard.attention(association, perms, books),
         "changes": dashboard.recent_changes(association) if Perm.VIEW_AUDIT in perms else [],
         "registrar": registrar,
-        "forecasts": dashboard.forecasts(association) if Perm.VIEW_FINANCE in perms else None,
+        "forecasts": dashboard.forecasts(books) if Perm.VIEW_FINANCE in perms else None,
         "statements": STATEMENTS if Perm.VIEW_FINANCE in perms else None,
         "reports": dashboard.reports(association, request.user) if Perm.VIEW_REPORTS in perms else None,
         "privacy": dashboard.privacy(association) if Perm.VIEW_ACCESS_LOG in perms else None,
-        "erasure": dashboard.ERASURE,
+        "erasure": ERASE_EXPIRED,
     }
     return render(request, "organisation/overview.html", context)
 

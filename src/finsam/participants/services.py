@@ -300,6 +300,9 @@ def expiry_cutoff(association: Association, today: dt.date) -> dt.date:
         return today.replace(year=today.year - years, day=28)
 
 
+ERASE_EXPIRED = "participants.erase_expired"  # the audit action of an erasure run
+
+
 @transaction.atomic
 def erase_expired(actor: Actor, association: Association, today: dt.date) -> tuple[int, int]:
     """Delete the episodes (with their ratings) and referrals whose retention has run out.
@@ -325,7 +328,7 @@ def erase_expired(actor: Actor, association: Association, today: dt.date) -> tup
     if episodes or referrals:
         record(
             actor,
-            "participants.erase_expired",
+            ERASE_EXPIRED,
             settings_of(association) if settings_of(association).pk else association,
             association=association,
             after={
