@@ -8,6 +8,11 @@ It writes a file of ``--rows`` #TRANS rows (CP437, CRLF, unquoted ``#VER A 1 …
 unless one is there already, and one of half as many rows to show that memory stays flat. Every reading
 runs in a fresh subprocess that reports rows/s and its peak RSS; the median of ``--runs`` is printed.
 finsam and pysie-accounting run in turns, so that a change in the machine's load falls on both.
+
+Wall time on a shared machine swings by half from one minute to the next. ``--instructions ROWS`` counts
+the CPU instructions each reader executes instead (valgrind's cachegrind, ``apt install valgrind``), which do
+not depend on the load: a file of ROWS rows less an empty one, per row. It leaves out what memory costs, which
+is where pysie-accounting loses most of its time on a large file, so it complements the wall time.
 pysie-accounting, if installed in /tmp/sievenv (``python3 -m venv /tmp/sievenv && /tmp/sievenv/bin/pip
 install pysie-accounting pandas``; it imports pandas without declaring it), reads a copy whose #VER series
 and numbers are quoted, the only form it finds vouchers in.
@@ -18,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import statistics
 import subprocess
 import sys
@@ -150,6 +156,38 @@ def measure(readings: list[Reading], runs: int) -> list[dict[str, float]]:
     return summaries
 
 
+def instructions(python: Path | str, script: str, path: Path) -> int:
+    """Instructions one reading executes under cachegrind, interpreter start and imports included."""
+    command = ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null"]
+    command += [str(python), "-c", script, str(path), str(SRC), "0"]
+    report = subprocess.run(command, check=True, capture_output=True, text=True).stderr
+    found = re.search(r"I\s+refs:\s+([0-9,]+)", report)
+    if found is None:
+        raise RuntimeError(f"no instruction count in valgrind's output:\n{report}")
+    return int(found[1].replace(",", ""))
+
+
+def count_instructions(rows: int, folder: Path, pysie: bool) -> None:
+    """Print instructions per row of each reader: a file of ``rows`` rows less an empty one."""
+    files = {}
+    for count, quoted in ((rows, False), (0, False), (rows, True), (0, True)):
+        files[count, quoted] = folder / f"bench-{count}{'-quoted' if quoted else ''}.se"
+        if not files[count, quoted].exists():
+            write_file(files[count, quoted], count, quoted=quoted)
+    print(f"{rows:,} #TRANS rows; CPU instructions per row (cachegrind), less an empty file's")
+    readings = [("finsam.sie.read_sie", sys.executable, OURS, False)]
+    if pysie:
+        readings.append(("pysie-accounting (quoted #VER)", PYSIE_PYTHON, PYSIE, True))
+    per_row = {}
+    for label, python, script, quoted in readings:
+        full, empty = (instructions(python, script, files[count, quoted]) for count in (rows, 0))
+        per_row[label] = (full - empty) / rows
+        print(f"  {label:32s} {per_row[label]:>9,.0f} instructions per row")
+    if pysie:
+        ours, theirs = per_row.values()
+        print(f"  finsam.sie / pysie-accounting: {theirs / ours:.2f}× fewer instructions")
+
+
 def pysie_installed() -> bool:
     if not PYSIE_PYTHON.exists():
         return False
@@ -167,8 +205,12 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()) / "finsam-sie-bench")
+    parser.add_argument("--instructions", type=int, metavar="ROWS", help="count instructions instead")
     args = parser.parse_args()
     args.dir.mkdir(parents=True, exist_ok=True)
+    if args.instructions:
+        count_instructions(args.instructions, args.dir, pysie_installed())
+        return
     files = {}
     for rows, quoted in ((args.rows, False), (args.rows // 2, False), (args.rows, True)):
         path = args.dir / f"bench-{rows}{'-quoted' if quoted else ''}.se"
