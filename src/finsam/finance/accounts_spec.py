@@ -47,3 +47,21 @@ def parse_object(text: str) -> tuple[str, str]:
     if not match:
         raise SpecError(text, "dimension och objekt som DIM:OBJEKT, till exempel 6:ENTER")
     return match.group(1), match.group(2)
+
+
+# BAS: classes 1 (assets) and 2 (equity and liabilities) carry balances; the others make the result. An
+# account's class is its first digit, whatever its length (some ledgers use five- or six-digit accounts).
+BALANCE_CLASSES = "12"
+MAX_ACCOUNT_DIGITS = 10
+# 8999 "Årets resultat": the closing entry that moves the year's result to equity (2099). It is no income or
+# cost, so the statements leave it out and take the result from the result accounts themselves.
+RESULT_CLOSING_ACCOUNT = 8999
+
+
+def is_balance_account(account: int) -> bool:
+    return str(account)[0] in BALANCE_CLASSES
+
+
+def balance_account_ranges() -> list[tuple[int, int]]:
+    """The balance accounts as integer ranges (low, high exclusive), one per length of account number."""
+    return [(10 ** (n - 1), 3 * 10 ** (n - 1)) for n in range(1, MAX_ACCOUNT_DIGITS + 1)]

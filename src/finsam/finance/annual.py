@@ -45,6 +45,7 @@ def annual_income_statement(association: Association, date: dt.date) -> IncomeSt
             "deviation": better,
         }
     interim.columns = ANNUAL_COLUMNS
+    interim.better_columns = ("deviation",)
     return interim
 
 

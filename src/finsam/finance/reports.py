@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from finsam.core.formatting import long_date
 from finsam.core.money import json_amount
 from finsam.finance import annual
-from finsam.finance.statements import INCOME_SIDE, BalanceSheet, IncomeStatement
+from finsam.finance.statements import INCOME_SIDE, BalanceSheet, Equity, IncomeStatement
 from finsam.organisation.models import Association
 from finsam.reports.document import Cell, Column, Document, Kind, Section, Table
 
@@ -116,11 +116,16 @@ def balance_sheet_json(sheet: BalanceSheet) -> dict[str, Any]:
             "equity": json_amount(sheet.equity_previous_year_end),
             "liabilities": json_amount(sheet.total("liabilities", previous=True)),
         },
-        "equity": {
-            "retained_earlier": json_amount(sheet.equity.retained_earlier),
-            "result_for_year": json_amount(sheet.equity.result_for_year),
-            "retained": json_amount(sheet.equity.retained),
-        },
+        "equity": _equity_json(sheet.equity),
+        "equity_previous_year_end": _equity_json(before) if (before := sheet.equity_previous) else None,
+    }
+
+
+def _equity_json(equity: Equity) -> dict[str, str]:
+    return {
+        "retained_earlier": json_amount(equity.retained_earlier),
+        "result_for_year": json_amount(equity.result_for_year),
+        "retained": json_amount(equity.retained),
     }
 
 
@@ -140,9 +145,18 @@ def balance_sheet_document(sheet: BalanceSheet) -> Document:
 
     assets = sheet.total("assets")
     assets_before = sheet.total("assets", previous=True)
+    before = sheet.equity_previous
     equity_rows: list[dict[str, Cell]] = [
-        {"name": _("Balanserat från föregående år"), "amount": sheet.equity.retained_earlier},
-        {"name": _("Årets resultat"), "amount": sheet.equity.result_for_year},
+        {
+            "name": _("Balanserat från föregående år"),
+            "amount": sheet.equity.retained_earlier,
+            "previous": before.retained_earlier if before else None,
+        },
+        {
+            "name": _("Årets resultat"),
+            "amount": sheet.equity.result_for_year,
+            "previous": before.result_for_year if before else None,
+        },
     ]
     liabilities = sheet.total("liabilities")
     return Document(

@@ -25,6 +25,7 @@ from django.db.models import Sum
 from finsam.core.audit import Actor, record
 from finsam.core.imports import ImportRejected, ImportResult, Problem
 from finsam.core.money import from_ore, ore_of
+from finsam.finance.accounts_spec import is_balance_account
 from finsam.finance.models import LedgerAccount, LedgerBalance, LedgerImport, LedgerRow
 from finsam.organisation.models import Association
 from finsam.sie import (
@@ -34,6 +35,7 @@ from finsam.sie import (
     FiscalYear,
     Generated,
     ObjectList,
+    OrgNumber,
     Program,
     SieError,
     SieErrors,
@@ -43,6 +45,7 @@ from finsam.sie import (
 )
 
 BATCH = 5000
+MAX_ORE = 2**63 - 1  # amounts are stored as öre in a 64-bit integer
 Progress = Callable[[int, int], None]
 
 
@@ -54,11 +57,6 @@ def objects_key(objects: ObjectList) -> str:
 def month_end(period: int) -> dt.date:
     year, month = divmod(period, 100)
     return dt.date(year, month, calendar.monthrange(year, month)[1])
-
-
-def is_balance_account(account: int) -> bool:
-    """BAS: class 1 (assets) and 2 (equity, liabilities) carry balances; classes 3–8 make the result."""
-    return str(account)[0] in "12"
 
 
 def _problem(error: SieError) -> Problem:
@@ -90,6 +88,7 @@ class _Reading:
     program: str = ""
     generated: dt.date | None = None
     sie_type: int | None = None
+    org_number: OrgNumber | None = None
     accounts: dict[int, str] = field(default_factory=dict)
     balances: list[Balance] = field(default_factory=list)
     period_balances: list[Balance] = field(default_factory=list)
@@ -207,6 +206,8 @@ def _import(
                     buffer.clear()
             elif kind is Balance:
                 assert isinstance(item, Balance)
+                if _storable(item.amount, item.line, item.kind.value, reading) is None:
+                    continue
                 if item.kind in (BalanceKind.IB, BalanceKind.UB) and not item.objects:
                     reading.balances.append(item)
                 elif item.kind is BalanceKind.PSALDO:
@@ -229,6 +230,9 @@ def _import(
             elif kind is SieType:
                 assert isinstance(item, SieType)
                 reading.sie_type = item.value
+            elif kind is OrgNumber:
+                assert isinstance(item, OrgNumber)
+                reading.org_number = item
             if on_progress and not count % 20000:
                 on_progress(binary.tell(), size)
     LedgerRow.objects.bulk_create(buffer)
@@ -249,6 +253,7 @@ def _import(
         reading.problems.append(
             Problem(None, "#VER", day.isoformat(), f"{which} verifikationen inom {start}–{end}")
         )
+    reading.problems += _wrong_file(reading, association)
     if reading.problems:
         raise ImportRejected(str(path), reading.problems)
 
@@ -348,6 +353,62 @@ def _judge_unbalanced(
         )
 
 
+def _storable(amount: Decimal, line: int, record: str, reading: _Reading) -> int | None:
+    """The amount in öre, or None (and a problem) when it is too large to store."""
+    ore = ore_of(amount)
+    if abs(ore) > MAX_ORE:
+        limit = f"{from_ore(MAX_ORE):,.0f}".replace(",", " ")
+        reading.problems.append(Problem(line, record, f"{amount:f}", f"ett belopp under {limit} kronor"))
+        return None
+    return ore
+
+
+def _wrong_file(reading: _Reading, association: Association) -> list[Problem]:
+    """What shows that the file cannot be this association's books for the year, though every line reads."""
+    problems = []
+    file_number = reading.org_number
+    if (
+        file_number is not None
+        and association.org_number
+        and _digits(file_number.number)[-10:] != _digits(association.org_number)
+    ):
+        problems.append(
+            Problem(
+                file_number.line,
+                "#ORGNR",
+                file_number.number,
+                f"förbundets organisationsnummer {association.org_number}",
+            )
+        )
+    for balance in reading.balances:
+        if balance.year not in reading.years:
+            problems.append(
+                Problem(
+                    balance.line,
+                    balance.kind.value,
+                    balance.year,
+                    f"ett räkenskapsår som filen anger (#RAR {balance.year})",
+                )
+            )
+    results = [r for r in reading.results if r.year == 0 and r.amount]
+    if results and not reading.vouchers and not reading.period_balances:
+        problems.append(
+            Problem(
+                results[0].line,
+                "#RES",
+                None,
+                "",
+                message="filen har årets resultat men varken verifikationer eller periodsaldon (SIE typ 1): "
+                "den kan inte ge årets utfall och skulle ersätta den bokföring som finns",
+            )
+        )
+    return problems
+
+
+def _digits(text: str) -> str:
+    return "".join(char for char in text if char.isdigit())
+
+
 def _voucher_rows(voucher: Voucher, source: LedgerImport, reading: _Reading, buffer: list[LedgerRow]) -> None:
     reading.vouchers += 1
     total = sum((row.amount for row in voucher.counted()), Decimal(0))
@@ -362,6 +423,9 @@ def _voucher_rows(voucher: Voucher, source: LedgerImport, reading: _Reading, buf
         if not row.account.isdigit():
             reading.problems.append(Problem(row.line, "#TRANS", row.account, "ett kontonummer"))
             continue
+        ore = _storable(row.amount, row.line, "#TRANS", reading)
+        if ore is None:
+            continue
         buffer.append(
             LedgerRow(
                 source=source,
@@ -369,7 +433,7 @@ def _voucher_rows(voucher: Voucher, source: LedgerImport, reading: _Reading, buf
                 date=day,
                 account=int(row.account),
                 object_key=objects_key(row.objects),
-                ore=ore_of(row.amount),
+                ore=ore,
                 voucher=f"{voucher.series} {voucher.number}".strip()[:60],
                 text=(row.text or voucher.text)[:200],
             )

@@ -12,19 +12,27 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 
 from finsam.core.money import from_ore
-from finsam.finance.accounts_spec import AccountRange, parse_accounts, parse_object
+from finsam.finance.accounts_spec import (
+    RESULT_CLOSING_ACCOUNT,
+    AccountRange,
+    balance_account_ranges,
+    is_balance_account,
+    parse_accounts,
+    parse_object,
+)
 from finsam.finance.models import BudgetLine, LedgerBalance, LedgerImport, LedgerRow, StatementRow
 from finsam.organisation.models import Association
 
 INCOME_SIDE: set[str] = {StatementRow.Section.INCOME, StatementRow.Section.FINANCIAL}
 COST_SIDE: set[str] = {StatementRow.Section.OPERATIONS, StatementRow.Section.ADMINISTRATION}
-# BAS classes of unmapped result accounts: 3 income and 8 financial on the income side, 4–7 costs.
+# BAS classes of unmapped result accounts: 3 income and 8 financial on the income side, 4–7 costs, and 9
+# (internal accounts, rarely exported) with the costs, so that nothing in the ledger is left out.
 UNMAPPED_RESULT = (
     ("EJ_FORDELAT_INTAKTER", "Ej fördelat på rad: intäkter", StatementRow.Section.INCOME, "38"),
-    ("EJ_FORDELAT_KOSTNADER", "Ej fördelat på rad: kostnader", StatementRow.Section.OPERATIONS, "4567"),
+    ("EJ_FORDELAT_KOSTNADER", "Ej fördelat på rad: kostnader", StatementRow.Section.OPERATIONS, "45679"),
 )
 INTERIM_COLUMNS = ("outcome_previous_year", "budget", "outcome_to_date", "forecast")
 UNMAPPED_ASSETS = "EJ_FORDELAT_TILLGANGAR"
@@ -91,11 +99,19 @@ class Mapped:
 def ledger_sums(
     association: Association, start: dt.date, end: dt.date, *, balance_accounts: bool
 ) -> dict[tuple[int, str], int]:
-    """Öre per (account, objects) of the rows dated start..end, of balance or of result accounts."""
+    """Öre per (account, objects) of the rows dated start..end, of balance or of result accounts (without
+    the closing entry of the result, see RESULT_CLOSING_ACCOUNT)."""
     rows = LedgerRow.objects.filter(
         association=association, date__gte=start, date__lte=end, source__in_force=True
     )
-    rows = rows.filter(account__lt=3000) if balance_accounts else rows.filter(account__gte=3000)
+    balance = Q()
+    for low, high in balance_account_ranges():
+        balance |= Q(account__gte=low, account__lt=high)
+    rows = (
+        rows.filter(balance)
+        if balance_accounts
+        else rows.exclude(balance).exclude(account=RESULT_CLOSING_ACCOUNT)
+    )
     totals = rows.values("account", "object_key").annotate(total=Sum("ore")).order_by()
     return {(t["account"], t["object_key"]): t["total"] for t in totals}
 
@@ -133,6 +149,9 @@ class IncomeStatement:
     start: dt.date
     columns: tuple[str, ...]
     lines: list[Line]
+    # Columns where a cost row already reads budget − outcome, so that positive is better on both sides: their
+    # result is the sum of the two sides, not income less costs.
+    better_columns: tuple[str, ...] = ()
 
     def total(self, side: set[str] | None, column: str) -> Decimal:
         lines = self.lines if side is None else [ln for ln in self.lines if ln.section in side]
@@ -150,7 +169,9 @@ class IncomeStatement:
     def totals(self) -> dict[str, dict[str, Decimal]]:
         income = {c: self.total(INCOME_SIDE, c) for c in self.columns}
         costs = {c: self.total(COST_SIDE, c) for c in self.columns}
-        return {"income": income, "costs": costs, "result": {c: income[c] - costs[c] for c in self.columns}}
+        better = self.better_columns
+        result = {c: income[c] + costs[c] if c in better else income[c] - costs[c] for c in self.columns}
+        return {"income": income, "costs": costs, "result": result}
 
 
 def _outcome(association: Association, rows: list[StatementRow], start: dt.date, end: dt.date) -> Mapped:
@@ -235,6 +256,15 @@ class BalanceSheet:
     lines: list[BalanceLine]
     equity: Equity
     equity_previous_year_end: Decimal
+    # The previous fiscal year's result, when its ledger is here: splits the equity at the previous year end.
+    result_previous_year: Decimal | None
+
+    @property
+    def equity_previous(self) -> Equity | None:
+        """Equity at the previous year end as retained from earlier years and that year's result."""
+        if self.result_previous_year is None:
+            return None
+        return Equity(self.equity_previous_year_end - self.result_previous_year, self.result_previous_year)
 
     def total(self, section: str, previous: bool = False) -> Decimal:
         return sum(
@@ -304,8 +334,17 @@ def balance_sheet(association: Association, date: dt.date) -> BalanceSheet:
                 )
             )
     equity_opening = sum(o for a, o in opening.items() if _is_equity(a))
-    equity_moved = sum(o for (a, _), o in moved.items() if _is_equity(a))
+    # A closing entry moved the result to equity (8999 against 2099): counted as the result, not twice.
+    closing = LedgerRow.objects.filter(
+        association=association,
+        date__gte=start,
+        date__lte=date,
+        source__in_force=True,
+        account=RESULT_CLOSING_ACCOUNT,
+    ).aggregate(total=Sum("ore"))["total"]
+    equity_moved = sum(o for (a, _), o in moved.items() if _is_equity(a)) + (closing or 0)
     result = -sum(ledger_sums(association, start, date, balance_accounts=False).values())
+    before_year = ledger_sums(association, *previous_year(start), balance_accounts=False)
     return BalanceSheet(
         association,
         date,
@@ -313,6 +352,7 @@ def balance_sheet(association: Association, date: dt.date) -> BalanceSheet:
         lines,
         Equity(from_ore(-(equity_opening + equity_moved)), from_ore(result)),
         from_ore(-equity_opening),
+        from_ore(-sum(before_year.values())) if before_year else None,
     )
 
 
@@ -343,9 +383,11 @@ def unmapped_row_counts(association: Association, start: dt.date, end: dt.date) 
     )
     for group in grouped:
         account = group["account"]
-        if _is_equity(account):
+        if _is_equity(account) or account == RESULT_CLOSING_ACCOUNT:
             continue
-        kind = StatementRow.Statement.INCOME if account >= 3000 else StatementRow.Statement.BALANCE
+        kind = (
+            StatementRow.Statement.BALANCE if is_balance_account(account) else StatementRow.Statement.INCOME
+        )
         if matchers[kind].match(account, group["object_key"]) is None:
             found[account] += group["n"]
     return found

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -68,15 +69,6 @@ def member_list(association: Association) -> str:
     return formatting.join_words(parts)
 
 
-EXIT_REASONS = {
-    "arbete": gettext_lazy("Arbete"),
-    "studier": gettext_lazy("Studier"),
-    "arbetsrehabilitering": gettext_lazy("Fortsatt arbetsrehabilitering"),
-    "sjukdom": gettext_lazy("Sjukdom"),
-    "egen_begäran": gettext_lazy("Egen begäran"),
-    "åter_remittent": gettext_lazy("Åter till remittent"),
-    "annat": gettext_lazy("Annat skäl"),
-}
 GENDERS = (
     ("women", gettext_lazy("Kvinnor")),
     ("men", gettext_lazy("Män")),
@@ -85,20 +77,27 @@ GENDERS = (
 
 
 def participant_charts(data: dict[str, Any], end: dt.date) -> list[Chart]:
-    """Participants by municipality and gender (carried over and new), and exit reasons in detail."""
+    """Participants by municipality and gender (carried over and new), and exit reasons, from the suppressed
+    report: a group whose count is hidden is left out of the chart, and the title says so."""
+    from finsam.participants.models import EXIT_GROUP_LABELS
+
     made = []
-    groups = [
+    cells = [
         (f"{label!s} {row['municipality']}", row["carried_over"][key], row["new"][key])
         for row in data.get("municipalities", [])
         for key, label in GENDERS
-        if row["carried_over"][key] or row["new"][key]
     ]
+    groups = [(name, carried, new) for name, carried, new in cells if carried is not None and new is not None]
+    groups = [group for group in groups if group[1] or group[2]]
+    hidden = any(carried is None or new is None for _name, carried, new in cells)
     if groups:
         title = _("Deltagare %s per hemkommun och kön") % end.year
+        if hidden:
+            title += " " + _("(grupper under %d visas inte)") % settings.SUPPRESSION_THRESHOLD
         made.append(Chart(title, *charts.chart_pair(charts.municipality_figure(groups), title)))
-    reasons = data.get("total", {}).get("exit_reasons_detail", {})
-    bars = [(str(name), reasons.get(code, 0)) for code, name in EXIT_REASONS.items()]
-    if any(count for _, count in bars):
+    reasons = data.get("total", {}).get("exit_reasons", {})
+    bars = [(str(label), reasons[code]) for code, label in EXIT_GROUP_LABELS.items() if reasons.get(code)]
+    if bars:
         title = _("Avslutsorsaker %s") % end.year
         made.append(Chart(title, *charts.chart_pair(charts.count_figure(bars, _("Avslutade")), title)))
     return made
@@ -139,18 +138,19 @@ def figures(association: Association, start: dt.date, end: dt.date) -> dict[str,
             sum((ln.amount for ln in sheet.lines if ln.code == "KASSA"), Decimal(0))
         ),
     }
-    participants = _other_kind(association, "participants", start, end)
+    participants = _other_kind(association, "participants-public", start, end)
     if participants:
-        total = participants[0].get("total", {})
-        women = total.get("participating", {}).get("women", 0)
-        men = total.get("participating", {}).get("men", 0)
-        other = total.get("participating", {}).get("other", 0)
-        exited = sum(total.get("exited", {}).values())
+        # From the suppressed report, like every figure of a board document: a hidden count reads as such.
+        total = participants[0]["total"]
+
+        def count(value: int | None) -> str:
+            return _("färre än %d") % settings.SUPPRESSION_THRESHOLD if value is None else str(value)
+
         values |= {
-            "deltagare": str(women + men + other),
-            "deltagare_kvinnor": str(women),
-            "deltagare_man": str(men),
-            "avslutade": str(exited),
+            "deltagare": count(total["participating_total"]),
+            "deltagare_kvinnor": count(total["participating"]["women"]),
+            "deltagare_man": count(total["participating"]["men"]),
+            "avslutade": count(total["exited_total"]),
         }
     goals = _other_kind(association, "goals", start, end)
     if goals and goals[0].get("summary"):
@@ -234,7 +234,7 @@ def interim_report(association: Association, end: dt.date, version: ReportVersio
     interventions.paragraphs = (
         [_("Insatser som finansieras: %s.") % formatting.join_words(individual)] if individual else []
     )
-    participants = _other_kind(association, "participants", start, end)
+    participants = _other_kind(association, "participants-public", start, end)
     if participants:
         # The interim report shows the table per intervention and gender, as the associations report it.
         interventions.tables = participants[1].tables[:1]
@@ -350,7 +350,7 @@ def annual_report(association: Association, end: dt.date, version: ReportVersion
     figure = charts.yearly_result_figure([(y.year, y.result) for y in reversed(years)])
     result_chart = Chart(result_title, *charts.chart_pair(figure, result_title))
     goals = _other_kind(association, "goals", start, end)
-    participants = _other_kind(association, "participants", start, end)
+    participants = _other_kind(association, "participants-public", start, end)
     statement = annual.annual_income_statement(association, end)
     sheet = statements.balance_sheet(association, end)
     administration = [

@@ -16,6 +16,7 @@ from finsam.accounts.models import User
 from finsam.accounts.roles import Perm
 from finsam.core.audit import Actor
 from finsam.finance.models import StatementRow
+from finsam.participants import services as participant_services
 from finsam.reports import builders, exporters, services
 from finsam.reports.forms import ApproveForm, StartForm, TemplateForm, TextForm
 from finsam.reports.models import ReportVersion
@@ -45,6 +46,8 @@ def download(request: AssociationRequest, kind: str, fmt: str) -> HttpResponse:
         raise Http404
     if kind not in LISTS and Perm.VIEW_REPORTS not in request.perms:
         raise PermissionDenied
+    if kind == "participants" and participant_services.settings_of(request.association).suppress_own_tables:
+        kind = "participants-public"  # as the participant pages show them: the setting holds everywhere
     try:
         gathered = exporters.gather(kind, request.association, _period(request))
     except (ValueError, exporters.ReportUnavailable):

@@ -11,7 +11,7 @@ import pytest
 from finsam import testing
 from finsam.demo import ledger
 from finsam.demo.build import BUDGETS, DATA, LEDGERS
-from finsam.finance import annual, budget, sie_import, statements
+from finsam.finance import annual, budget, reports, sie_import, statements
 from finsam.organisation import orgfile
 from finsam.organisation.models import Association
 
@@ -64,6 +64,10 @@ def test_sodra_vatterbygden_2023_h1_is_seed_000() -> None:
     assert kr(sheet.equity.retained_earlier) == 2337024
     assert kr(sheet.equity.result_for_year) == 2888315
     assert kr(sheet.equity.retained) == 5225339
+    # Seed 000's opening equity: 2 272 710 from earlier years and 64 314, the result of 2022.
+    before = sheet.equity_previous
+    assert before is not None
+    assert (kr(before.retained_earlier), kr(before.result_for_year)) == (2272710, 64314)
     # The August export's July and August vouchers do not count per 30 June, but do per 31 August.
     assert (
         kr(statements.income_statement(sv, dt.date(2023, 8, 31)).totals["income"]["outcome_to_date"])
@@ -89,10 +93,21 @@ def test_finnveden_2023_is_seed_001() -> None:
     assert note3["NYA"] == [1000000, 0, 0]
     assert kr(totals["costs"]["outcome_previous_year"]) == 4646493
     assert kr(totals["costs"]["budget"]) == 6409000
+    # Positive is better than budget on both sides: income 207 544 above, costs 626 761 below, the result
+    # 834 305 better than the budgeted −1 339 000.
+    assert kr(totals["result"]["budget"]) == -1339000
+    deviation = {key: kr(totals[key]["deviation"]) for key in ("income", "costs", "result")}
+    assert deviation == {"income": 207544, "costs": 626761, "result": 834305}
 
     sheet = statements.balance_sheet(fv, end)
     assert kr(sheet.equity.retained) == 2608640
     assert kr(sheet.equity_previous_year_end) == 3113335
+    before = sheet.equity_previous
+    assert before is not None
+    assert (kr(before.retained_earlier), kr(before.result_for_year)) == (2661328, 452007)
+    [_, equity_table, _] = reports.balance_sheet_document(sheet).sections[0].tables
+    printed = [(kr(row["amount"]), kr(row["previous"])) for row in equity_table.rows]  # type: ignore[arg-type]
+    assert printed == [(3113335, 2661328), (-504695, 452007)]
     assert kr(sheet.total("assets")) == 3501495
     assert f"{sheet.equity_ratio:.2f}" == "0.75"
     assert {line.code: kr(line.amount) for line in sheet.lines} == {

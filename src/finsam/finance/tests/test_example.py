@@ -51,6 +51,8 @@ def test_the_balance_sheet_gives_the_expected_figures(exempel: Association) -> N
     assert data["totals"]["assets"] == expected["assets"]
     for key in ("retained_earlier", "result_for_year", "retained"):
         assert data["equity"][key] == expected[key]
+    # The example holds no ledger of 2024, so the opening equity is not split into an invented result.
+    assert data["equity_previous_year_end"] is None
     # Assets equal equity and liabilities, to the öre.
     assert (
         data["totals"]["assets"]
@@ -90,3 +92,47 @@ def test_unmapped_rows_are_counted_with_their_amount(exempel: Association, clien
     client.force_login(testing.user("erik", (exempel, Role.ECONOMIST)))
     page = client.get(f"/f/{exempel.slug}/ekonomi/rader/?datum=2025-06-30").content.decode()
     assert "konton 6990, 7010 (75\xa0600 kr, 2 bokförda rader i år)" in page
+
+
+def _example_variant(tmp_path: Path, change: str, to: str, added: str = "") -> Path:
+    text = (EXAMPLES / "exempel-2025.se").read_bytes().decode("cp437")
+    assert change in text
+    path = tmp_path / "variant.se"
+    path.write_bytes((text.replace(change, to) + added).encode("cp437"))
+    return path
+
+
+def test_a_closed_year_gives_the_same_result_as_an_open_one(tmp_path: Path) -> None:
+    # The exporter booked the year-end closing entry: the result moved from 8999 to equity on 2099.
+    association = orgfile.setup(EXAMPLES / "organisation.yaml", testing.SYSTEM)
+    closing = (
+        '#VER B 1 20250630 "Årets resultat"\r\n{\r\n'
+        "   #TRANS 8999 {} 447161.00\r\n   #TRANS 2099 {} -447161.00\r\n}\r\n"
+    )
+    sie_import.import_file(
+        _example_variant(tmp_path, "#GEN 20250820", "#GEN 20250821", closing), association, testing.SYSTEM
+    )
+    data = reports.balance_sheet_json(statements.balance_sheet(association, JUNE))
+    expected = EXPECTED["balance-sheet --date 2025-06-30"]
+    assert {key: data["equity"][key] for key in ("retained_earlier", "result_for_year", "retained")} == {
+        key: expected[key] for key in ("retained_earlier", "result_for_year", "retained")
+    }
+    totals = statements.income_statement(association, JUNE).totals
+    assert f"{totals['result']['outcome_to_date']:.2f}" == "447161.00"
+    assert not statements.unmapped_row_counts(association, dt.date(2025, 1, 1), JUNE)
+
+
+def test_five_digit_accounts_count_by_their_class(tmp_path: Path) -> None:
+    # The bank as 19301: a balance account by its first digit, shown as not mapped to a row but counted.
+    association = orgfile.setup(EXAMPLES / "organisation.yaml", testing.SYSTEM)
+    sie_import.import_file(
+        _example_variant(tmp_path, "#TRANS 1930 ", "#TRANS 19301 "), association, testing.SYSTEM
+    )
+    sheet = statements.balance_sheet(association, JUNE)
+    moved = {line.code: f"{line.amount - line.previous_year_end:.2f}" for line in sheet.lines}
+    assert moved["EJ_FORDELAT_TILLGANGAR"] == f"{Decimal('1484461.40') - Decimal('905300.40'):.2f}"
+    assert f"{sheet.equity.result_for_year:.2f}" == "447161.00"
+    assert (
+        f"{statements.income_statement(association, JUNE).totals['result']['outcome_to_date']:.2f}"
+        == "447161.00"
+    )

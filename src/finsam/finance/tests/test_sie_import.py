@@ -165,3 +165,61 @@ def test_an_unbalanced_voucher_the_exporters_own_books_hold_is_imported_with_a_w
     result = sie_import.import_file(CORPUS / "softone-xe-sie4.se", assoc, testing.SYSTEM)
     assert any("verifikation 1 1 (rad 1356) balanserar inte (2.00)" in line for line in result.details)
     assert LedgerImport.objects.get().changes["unbalanced_vouchers"] == ["1 1 (rad 1356): 2.00"]
+
+
+def _example_with(tmp_path: Path, old: str, new: str) -> Path:
+    text = (SHARED / "examples" / "exempel-2025.se").read_bytes().decode("cp437")
+    assert old in text
+    path = tmp_path / "andrad.se"
+    path.write_bytes(text.replace(old, new, 1).encode("cp437"))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "record", "words"),
+    [
+        # Another organisation's books: the file's #ORGNR is not the association's.
+        ("#ORGNR 222000-0000", "#ORGNR 556677-8899", 7, "#ORGNR", "222000-0000"),
+        # Opening balances of a year the file does not declare would be dropped.
+        ("#RAR 0 20250101 20251231\r\n", "", 28, "#IB", "#RAR 0"),
+        # An amount larger than öre in 64 bits hold.
+        (
+            "#TRANS 1930 {} 187500.00\r\n   #TRANS 3611 {} -187500.00",
+            "#TRANS 1930 {} 999999999999999999\r\n   #TRANS 3611 {} -999999999999999999",
+            34,
+            "#TRANS",
+            "92 233 720 368 547 758",
+        ),
+    ],
+)
+def test_a_file_that_cannot_be_the_associations_books_is_refused_naming_its_line(
+    tmp_path: Path, old: str, new: str, line: int, record: str, words: str
+) -> None:
+    assoc = Association.objects.create(slug="exempel", name="Exempeldalen", org_number="222000-0000")
+    sie_import.import_file(SHARED / "examples" / "exempel-2025.se", assoc, testing.SYSTEM)
+    rows = list(LedgerRow.objects.values_list("pk", "ore"))
+    with pytest.raises(ImportRejected) as raised:
+        sie_import.import_file(_example_with(tmp_path, old, new), assoc, testing.SYSTEM)
+    problems = [(p.line, p.column, f"{p.value} {p.expected} {p.message}") for p in raised.value.problems]
+    assert any(p[:2] == (line, record) and words in p[2] for p in problems), problems
+    assert list(LedgerRow.objects.values_list("pk", "ore")) == rows
+    assert LedgerImport.objects.filter(in_force=True).count() == 1
+
+
+def test_a_file_with_the_years_result_but_no_vouchers_does_not_empty_the_year(
+    assoc: Association, tmp_path: Path
+) -> None:
+    sie_import.import_file(SHARED / "examples" / "exempel-2025.se", assoc, testing.SYSTEM)
+    rows = LedgerRow.objects.count()
+    path = tmp_path / "typ1.se"
+    path.write_text(
+        "#FLAGGA 0\n#SIETYP 1\n#RAR 0 20250101 20251231\n#IB 0 1930 905300.40\n#IB 0 2010 -905300.40\n"
+        "#UB 0 1930 1494461.40\n#UB 0 2010 -1494461.40\n#RES 0 3611 -187500.00\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ImportRejected) as raised:
+        sie_import.import_file(path, assoc, testing.SYSTEM)
+    [problem] = raised.value.problems
+    assert (problem.line, problem.column) == (8, "#RES")
+    assert "varken verifikationer eller periodsaldon" in problem.message
+    assert LedgerRow.objects.count() == rows

@@ -85,6 +85,20 @@ def test_the_interim_report_holds_seed_000s_figures_in_every_format(
     assert [int(v) for v in values["Summa intäkter"]] == [8111394, 10891710, 6669629, 8893200]
 
 
+def test_the_board_documents_never_show_a_group_smaller_than_the_threshold(
+    demo: dict[str, Association], settings: Settings
+) -> None:
+    # Seed 000 printed IT-spåret's 2 men; a board document leaves the association, so it is suppressed.
+    gathered = exporters.gather("interim-report", demo["sodra-vatterbygden"], period(dt.date(2023, 6, 30)))
+    [table] = [
+        t for s in gathered.document.sections for t in s.tables if t.title == "Deltagare per insats och kön"
+    ]
+    counts = [value for row in table.rows for key, value in row.items() if key != "label"]
+    assert None in counts
+    assert all(value is None or value == 0 or value >= settings.SUPPRESSION_THRESHOLD for value in counts)
+    assert [row["total"] for row in table.rows[:4]] == [77, 89, 27, 31]
+
+
 def test_the_annual_report_holds_seed_001s_figures(demo: dict[str, Association], tmp_path: Path) -> None:
     gathered = exporters.gather("annual-report", demo["finnveden"], period(dt.date(2023, 12, 31)))
     text = pdf_text(exporters.render(gathered, "pdf"), tmp_path)
@@ -243,3 +257,16 @@ def test_the_associations_own_word_template_is_used(
     word = WordDocument(io.BytesIO(response.content))
     assert word.sections[0].header.paragraphs[0].text == "Samordningsförbundet Testdalen – vår egen mall"
     assert word.paragraphs[0].text == "Delårsrapport"
+
+
+def test_the_participant_report_follows_the_setting_to_suppress_own_tables(client: Client) -> None:
+    from finsam.participants import services as participant_services
+
+    assoc = testing.association()
+    client.force_login(testing.user("sara", (assoc, Role.BOARD_MEMBER)))
+    url = f"/f/{assoc.slug}/rapporter/participants.json?datum=2025-12-31"
+    assert "suppression" not in client.get(url).json()  # exact, the association's own table
+    chosen = participant_services.settings_of(assoc)
+    chosen.suppress_own_tables = True
+    participant_services.save_settings(testing.SYSTEM, chosen)
+    assert client.get(url).json()["suppression"] == {"threshold": 5}
