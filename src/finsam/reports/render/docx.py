@@ -8,12 +8,19 @@ from pathlib import Path
 import lxml.html
 from docx import Document as WordDocument
 from docx.document import Document as Word
+from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
+from docx.table import Table as WordTable
 from docx.text.paragraph import Paragraph
 
 from finsam.reports.document import Document, Table
+
+SIDE_MARGIN = Cm(2)  # as the PDF's @page
+TEXT_WIDTH = Cm(21 - 2 * 2)
 
 
 def _new(template: Path | None) -> Word:
@@ -26,7 +33,77 @@ def _new(template: Path | None) -> Word:
     if template is None:
         word.styles["Normal"].font.name = "Calibri"
         word.styles["Normal"].font.size = Pt(11)
+        _a4(word)
     return word
+
+
+def _a4(word: Word) -> None:
+    """A4 portrait with the PDF's margins (python-docx's own template is US Letter)."""
+    for section in word.sections:
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = Cm(21), Cm(29.7)
+        section.top_margin, section.bottom_margin = Cm(2.2), Cm(2)
+        section.left_margin, section.right_margin = SIDE_MARGIN, SIDE_MARGIN
+        section.header_distance, section.footer_distance = Cm(1), Cm(1)
+
+
+def _field(paragraph: Paragraph, instruction: str) -> None:
+    """A Word field (PAGE, NUMPAGES) that Word fills in when it lays out the pages."""
+    begin, separate, end = OxmlElement("w:fldChar"), OxmlElement("w:fldChar"), OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    separate.set(qn("w:fldCharType"), "separate")
+    end.set(qn("w:fldCharType"), "end")
+    code = OxmlElement("w:instrText")
+    code.set(qn("xml:space"), "preserve")
+    code.text = f" {instruction} "
+    shown = OxmlElement("w:t")  # what a reader shows until it updates the field
+    shown.text = "1"
+    for element in (begin, code, separate, shown, end):
+        paragraph.add_run()._r.append(element)
+
+
+def _footer(word: Word, association: str) -> None:
+    """As on the PDF's pages: the association to the left, "page (pages)" to the right."""
+    for section in word.sections:
+        paragraph = section.footer.paragraphs[0].clear()
+        # Only a right tab at the margin: the Footer style's own stops are placed for US Letter.
+        tabs = paragraph.paragraph_format.tab_stops
+        style = paragraph.style
+        for stop in style.paragraph_format.tab_stops if style is not None else []:
+            tabs.add_tab_stop(stop.position, WD_TAB_ALIGNMENT.CLEAR)
+        tabs.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
+        paragraph.add_run(f"{association}\t")
+        _field(paragraph, "PAGE")
+        paragraph.add_run(" (")
+        _field(paragraph, "NUMPAGES")
+        paragraph.add_run(")")
+        for run in paragraph.runs:
+            run.font.size = Pt(8)
+
+
+def _repeat_header(grid: WordTable) -> None:
+    """The header row is printed again at the top of every page the table runs onto."""
+    properties = grid.rows[0]._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    properties.append(header)
+
+
+def _keep_rows_whole(grid: WordTable) -> None:
+    """No row is split across two pages."""
+    for row in grid.rows:
+        properties = row._tr.get_or_add_trPr()
+        properties.append(OxmlElement("w:cantSplit"))
+
+
+def _caption(word: Word, text: str) -> Paragraph:
+    """Tables and charts are captioned alike: Word's Caption style where the template has it."""
+    if "Caption" in word.styles:
+        return word.add_paragraph(text, style="Caption")
+    paragraph = word.add_paragraph()
+    run = paragraph.add_run(text)
+    run.bold, run.font.size = True, Pt(9)
+    return paragraph
 
 
 def _runs(
@@ -68,7 +145,7 @@ def _narrative(word: Word, html: str) -> None:
 
 
 def _table(word: Word, table: Table) -> None:
-    word.add_paragraph(table.title, style="Caption" if "Caption" in word.styles else None).runs[0].bold = True
+    _caption(word, table.title).paragraph_format.keep_with_next = True
     grid = word.add_table(rows=1, cols=len(table.columns))
     grid.style = "Light Grid Accent 1" if "Light Grid Accent 1" in word.styles else grid.style
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -86,12 +163,16 @@ def _table(word: Word, table: Table) -> None:
             if table.total and index == len(rows) - 1:
                 for run in cell.paragraphs[0].runs:
                     run.bold = True
+    _keep_rows_whole(grid)  # before the header flag: Word wants w:cantSplit ahead of w:tblHeader
+    _repeat_header(grid)
     for note in table.notes:
         word.add_paragraph(note).runs[0].font.size = Pt(9)
 
 
 def render_docx(document: Document, template: Path | None = None) -> bytes:
     word = _new(template)
+    if template is None:  # an association's own template brings its own footer
+        _footer(word, document.association)
     word.core_properties.title = document.title
     word.core_properties.language = "sv-SE"
     word.add_heading(document.title, level=0)
@@ -105,8 +186,10 @@ def render_docx(document: Document, template: Path | None = None) -> bytes:
         for text in section.paragraphs:
             word.add_paragraph(text)
         for chart in section.charts:
-            word.add_picture(io.BytesIO(chart.png), width=Cm(15))
-            word.add_paragraph(chart.title).runs[0].font.size = Pt(9)
+            picture = word.add_paragraph()
+            picture.add_run().add_picture(io.BytesIO(chart.png), width=Cm(15))
+            picture.paragraph_format.keep_with_next = True  # the chart stays with its caption
+            _caption(word, chart.title)
         for table in section.tables:
             _table(word, table)
     for line in document.signature:

@@ -8,18 +8,56 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from finsam.reports.document import Document, Kind
+from finsam.reports.document import Cell, Document, Kind
 
 FORMATS = {Kind.MONEY: "#,##0", Kind.INTEGER: "#,##0", Kind.SHARE: "0.0%", Kind.DATE: "yyyy-mm-dd"}
+SHEET_NAME_LENGTH = 31  # Excel's limit
+
+# A number as finsam.core.formatting writes it: "45", "-1 092 600", "5,3", "41 %" (no-break spaces).
+# No leading zero, so that a code such as "0662" stays text.
+FORMATTED_NUMBER = re.compile(r"(-?(?:0|[1-9]\d{0,2}(?:\u00a0\d{3})*))(?:,(\d+))?(\u00a0?%)?")
+IDENTIFIER_KEYS = {"code"}  # text columns whose digits are names, never quantities
+# Words a clipped name should not end on ("Deltagare per hemkommun och").
+DANGLING_WORDS = {"av", "eller", "från", "för", "i", "med", "och", "om", "per", "på", "samt", "till", "under"}
+
+
+def _clip(text: str, limit: int) -> str:
+    """At most limit characters, cut between words, never leaving a parenthesis open."""
+    if len(text) <= limit:
+        return text
+    head = text[: limit + 1]
+    cut = head.rsplit(" ", 1)[0] if " " in head else text[:limit]
+    if cut.count("(") > cut.count(")"):
+        cut = cut[: cut.rindex("(")]
+    words = cut.rstrip(" ,;:–-").split(" ")
+    while len(words) > 1 and words[-1].casefold() in DANGLING_WORDS:
+        words.pop()
+    return " ".join(words).rstrip(" ,;:–-") or text[:limit]
 
 
 def _sheet_title(title: str, used: set[str]) -> str:
-    base = re.sub(r"[\[\]\*\?/\\:]", " ", title)[:28].strip() or "Tabell"
-    name, n = base, 2
-    while name in used:
-        name, n = f"{base[:25]} {n}", n + 1
-    used.add(name)
+    """A sheet name Excel accepts and no other sheet in the workbook has (Excel ignores case)."""
+    base = re.sub(r"[\[\]\*\?/\\:]", " ", title)
+    base = re.sub(r"\s+", " ", base).strip().strip("'") or "Tabell"
+    name, n = _clip(base, SHEET_NAME_LENGTH), 2
+    while name.casefold() in used:
+        suffix = f" {n}"
+        name, n = _clip(base, SHEET_NAME_LENGTH - len(suffix)) + suffix, n + 1
+    used.add(name.casefold())
     return name
+
+
+def _number(text: str) -> tuple[int | float, str] | None:
+    """A figure the builder gave only as text, with the display format it was written in."""
+    found = FORMATTED_NUMBER.fullmatch(text.strip())
+    if found is None:
+        return None
+    whole, fraction, percent = found.groups()
+    value = Decimal(whole.replace("\u00a0", "") + (f".{fraction}" if fraction else ""))
+    decimals = "." + "0" * len(fraction) if fraction else ""
+    if percent:
+        return float(value / 100), f"0{decimals}%"
+    return (float(value), f"#,##0{decimals}") if fraction else (int(value), "#,##0")
 
 
 def render_xlsx(document: Document) -> bytes:
@@ -39,16 +77,27 @@ def render_xlsx(document: Document) -> bytes:
             cell.font = bold
         rows = [*table.rows, *([table.total] if table.total else [])]
         for row in rows:
-            values = []
-            for column in table.columns:
-                value = row.get(column.key)
-                values.append(
-                    float(value) if isinstance(value, Decimal) and column.kind == Kind.SHARE else value
-                )
+            values: list[Cell | float] = []
+            formats: list[str | None] = []
+            for index, column in enumerate(table.columns):
+                value: Cell | float = row.get(column.key)
+                number_format = FORMATS.get(column.kind)
+                if isinstance(value, Decimal) and column.kind == Kind.SHARE:
+                    value = float(value)
+                elif (
+                    isinstance(value, str)
+                    and column.kind == Kind.TEXT
+                    and index > 0  # the row's label
+                    and column.key not in IDENTIFIER_KEYS
+                    and (typed := _number(value)) is not None
+                ):
+                    value, number_format = typed
+                values.append(value)
+                formats.append(number_format)
             sheet.append(values)
-            for cell, column in zip(sheet[sheet.max_row], table.columns, strict=True):
-                if column.kind in FORMATS:
-                    cell.number_format = FORMATS[column.kind]
+            for cell, number_format in zip(sheet[sheet.max_row], formats, strict=True):
+                if number_format:
+                    cell.number_format = number_format
         if table.total:
             for cell in sheet[sheet.max_row]:
                 cell.font = bold
