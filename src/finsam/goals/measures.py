@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from finsam.core import formatting
@@ -90,12 +91,20 @@ def outcome(commitment: Commitment, start: dt.date, end: dt.date) -> Outcome | N
         if result.share is None:
             return Outcome(None, result.answered, _("inga svar utom vet inte"))
         return Outcome(result.share, result.rated)
+    # Figures about participants are published like their tables: a group smaller than the threshold (and a
+    # share of one) is not shown, since the attainment goes to the board and into the annual report.
     figures = participant_figures(association, start, end, commitment.intervention)
+    threshold = settings.SUPPRESSION_THRESHOLD
+    few = _("färre än %d") % threshold
     if measure == Measure.PARTICIPANTS:
+        if figures.participating < threshold:
+            return Outcome(None, None, _("%s deltagare") % few)
         return Outcome(figures.participating)
     exit_share = statistics.share(figures.work_or_studies, figures.exited)
     if exit_share is None:
         return Outcome(None, 0, _("inga avslut under perioden"))
+    if figures.exited < threshold:
+        return Outcome(None, None, _("%s avslut") % few)
     return Outcome(exit_share, figures.exited)
 
 
