@@ -11,6 +11,7 @@ from finsam.organisation.models import Association, Intervention
 from finsam.participants.identity import (
     InvalidPersonalNumber,
     ParticipantKey,
+    looks_like_personal_number,
     participant_key,
     reason,
     sealed_copy,
@@ -77,6 +78,18 @@ class _KeyMixin:
         except InvalidPersonalNumber as error:
             raise forms.ValidationError(_("Inget giltigt personnummer: %s.") % reason(error)) from None
 
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        # A refused personnummer is not sent back in the re-rendered field either: the page would hold it.
+        form: Any = self
+        errors = form._errors or {}
+        refused = [n for n in ("participant", "municipality") if n in errors]
+        if any(looks_like_personal_number(str(form.data.get(n, ""))) for n in refused):
+            data = form.data.copy()
+            for name in refused:
+                data[name] = ""
+            form.data = data
+
 
 class EpisodeForm(_KeyMixin, forms.ModelForm):  # type: ignore[type-arg]
     """Enrolment of a participant in one of the registrar's interventions."""
@@ -117,6 +130,12 @@ class EpisodeForm(_KeyMixin, forms.ModelForm):  # type: ignore[type-arg]
         self.fields["legal_basis"].help_text = _(
             "Utan samtycke eller med skyddad identitet: välj anonym. Då sparas bara kön och datum."
         )
+
+    def clean_municipality(self) -> str:
+        text: str = self.cleaned_data.get("municipality", "")
+        if looks_like_personal_number(text):
+            raise forms.ValidationError(_("Skriv hemkommunens namn, inte ett personnummer."))
+        return text
 
     def save(self, commit: bool = True) -> Episode:
         episode: Episode = super().save(commit=False)

@@ -20,6 +20,7 @@ from finsam.privacy.identity import (
     Pseudonymiser,
     load_or_create_key,
     looks_like_personal_number,
+    mask_personal_numbers,
     parse_personal_number,
 )
 
@@ -51,7 +52,11 @@ class ParticipantKey:
 
 def participant_key(text: str, association: Association) -> ParticipantKey:
     """The pseudonym of a typed key: a personnummer is validated (InvalidPersonalNumber), any other text is
-    the association's own key (ValueError when empty)."""
+    the association's own key (ValueError when empty).
+
+    Any text that holds something like a personnummer ("19850101.1236", "85010112366", "pnr 850101-1236")
+    is validated as one and so refused unless it is exactly a valid number: it never becomes an own key,
+    which is stored as typed."""
     text = text.strip()
     if looks_like_personal_number(text):
         number = parse_personal_number(text)
@@ -116,21 +121,15 @@ def reason(error: InvalidPersonalNumber) -> str:
 
 
 def masked(text: str) -> str:
-    """A personnummer as it may appear in a message: the last four digits hidden."""
-    out = list(text)
-    hidden = 0
-    for index in range(len(out) - 1, -1, -1):
-        if hidden == 4:
-            break
-        if out[index].isdigit():
-            out[index] = "*"
-            hidden += 1
-    return "".join(out)
+    """A text as it may appear in a message: the digits of anything like a personnummer hidden."""
+    return mask_personal_numbers(text)
 
 
 __all__ = [
     "InvalidPersonalNumber",
     "ParticipantKey",
+    "looks_like_personal_number",
+    "mask_personal_numbers",
     "masked",
     "participant_key",
     "pseudonymiser",

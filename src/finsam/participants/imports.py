@@ -9,10 +9,12 @@ and then applied in one transaction. The same file twice changes nothing.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +23,13 @@ from finsam.core.audit import Actor, record, values
 from finsam.core.imports import ImportRejected, ImportResult, Problem
 from finsam.organisation.models import Association, Intervention
 from finsam.participants import services
-from finsam.participants.identity import InvalidPersonalNumber, masked, participant_key, sealed_copy
+from finsam.participants.identity import (
+    InvalidPersonalNumber,
+    looks_like_personal_number,
+    masked,
+    participant_key,
+    sealed_copy,
+)
 from finsam.participants.identity import reason as number_problem
 from finsam.participants.models import (
     Education,
@@ -133,7 +141,9 @@ class _Row:
         return self.cells.get(name, "")
 
     def fail(self, name: str, value: object, expected: str) -> None:
-        self.problems.append(Problem(self.line, self.headers.get(name, name), value, expected))
+        # A personnummer may sit in any column by mistake: no message shows one, whatever the column.
+        shown = masked(value) if isinstance(value, str) else value
+        self.problems.append(Problem(self.line, masked(self.headers.get(name, name)), shown, expected))
 
     def date(self, name: str, *, required: bool = False) -> dt.date | None:
         text = self.text(name)
@@ -241,6 +251,8 @@ def _parse_row(
         if not Decimal(0) <= years <= Decimal(60) or years != years.quantize(Decimal("0.1")):
             row.fail("years_on_support", row.text("years_on_support"), _("antal år 0–60, till exempel 3,5"))
             years = None
+    if looks_like_personal_number(row.text("municipality")):
+        row.fail("municipality", row.text("municipality"), _("ett kommunnamn, inte ett personnummer"))
     income_before = row.codes("income_before")
     income_after = row.codes("income_after")
     education = row.choice("education", EDUCATIONS)
@@ -334,7 +346,11 @@ def _merge(planned: Planned, existing: Episode) -> None:
 
 
 def plan(content: bytes, source: str, association: Association) -> Plan:
-    """Read and check the whole file: raise ImportRejected naming every problem, or say what would change."""
+    """Read and check the whole file: raise ImportRejected naming every problem, or say what would change.
+
+    The file's name is kept (in the plan, its messages and the audit entry) with anything like a personnummer
+    masked: people name files after whom they are about."""
+    source = masked(source)
     sheet = read_table(content, source)
     problems: list[Problem] = []
     columns = {**REQUIRED, **OPTIONAL}
@@ -344,12 +360,13 @@ def plan(content: bytes, source: str, association: Association) -> Plan:
         if not header:
             continue
         name = columns.get(header_key(header))
+        shown = masked(header)
         if name is None:
             problems.append(
-                Problem(1, header, header, _("en av kolumnerna %s") % ", ".join([*REQUIRED, *OPTIONAL]))
+                Problem(1, shown, shown, _("en av kolumnerna %s") % ", ".join([*REQUIRED, *OPTIONAL]))
             )
         elif name in positions:
-            problems.append(Problem(1, header, header, _("varje kolumn en gång")))
+            problems.append(Problem(1, shown, shown, _("varje kolumn en gång")))
         else:
             headers[name] = header
             positions[name] = index
@@ -444,6 +461,36 @@ def apply(import_plan: Plan, actor: Actor) -> ImportResult:
             },
         )
     return result
+
+
+UPLOAD_LIFETIME = 3600  # seconds an uploaded file waits in the data dir for its confirmation
+
+
+def upload_folder() -> Path:
+    """Where the web import keeps an uploaded file between its preview and its confirmation (0700)."""
+    folder = Path(settings.DATA_DIR) / "deltagarimport"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return folder
+
+
+def erase_stale_uploads(now: float | None = None) -> int:
+    """Delete uploaded files that were never confirmed within UPLOAD_LIFETIME; they may hold personnummer.
+
+    Run by the web import and by `finsam manage erase_expired`, so nothing lingers when no one imports again.
+    Returns how many files were deleted."""
+    folder = Path(settings.DATA_DIR) / "deltagarimport"
+    if not folder.is_dir():
+        return 0
+    cutoff = (time.time() if now is None else now) - UPLOAD_LIFETIME
+    erased = 0
+    for old in folder.iterdir():
+        try:
+            if old.is_file() and old.stat().st_mtime < cutoff:
+                old.unlink()
+                erased += 1
+        except FileNotFoundError:
+            continue  # confirmed or erased meanwhile
+    return erased
 
 
 def import_participants(path: Path, association: Association, actor: Actor) -> ImportResult:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import secrets
-import time
 from pathlib import Path
 from typing import Any
 
@@ -39,8 +38,6 @@ from finsam.participants.forms import (
 from finsam.participants.identity import InvalidPersonalNumber, participant_key, unseal
 from finsam.participants.models import AccessLogEntry, Area, Episode, Rating, Referral, VolumeCount
 from finsam.reports import exporters
-
-UPLOAD_LIFETIME = 3600  # seconds an uploaded file waits for its confirmation
 
 
 def _base(request: AssociationRequest) -> str:
@@ -86,9 +83,11 @@ def _search(request: AssociationRequest, episodes: QuerySet[Episode], query: str
 @association_view(Perm.VIEW_PERSONAL_DATA)
 def episode_list(request: AssociationRequest) -> HttpResponse:
     episodes = _episodes(request)
-    # The search is posted, so a personnummer typed into it never enters a URL, a history or a server log.
+    # The search is posted, so a personnummer typed into it never enters a URL, a history or a server log:
+    # a "q" in the query string is ignored. The filters and the page may come either way (the start page
+    # links to "lista/?status=skatta"); paging through a search posts the term again.
     form = request.POST if request.method == "POST" else request.GET
-    query = form.get("q", "").strip()
+    query = request.POST.get("q", "").strip() if request.method == "POST" else ""
     status = form.get("status", "pagaende")
     code = form.get("insats", "")
     if code:
@@ -103,7 +102,7 @@ def episode_list(request: AssociationRequest) -> HttpResponse:
         episodes = caseload.exits_due(episodes, timezone.localdate())
     if query:
         episodes = _search(request, episodes, query)
-    page = Paginator(episodes.order_by("-enrolled_on", "-pk"), 50).get_page(request.GET.get("sida"))
+    page = Paginator(episodes.order_by("-enrolled_on", "-pk"), 50).get_page(form.get("sida"))
     services.log_access(
         request,
         request.association,
@@ -198,6 +197,11 @@ def enrol(request: AssociationRequest) -> HttpResponse:
         else:
             messages.success(request, _("Deltagaren är inskriven."))
             return redirect(f"{_base(request)}/{episode.pk}/")
+    if referral is not None:
+        # The page shows the referral's source and date: a read of it.
+        services.log_access(
+            request, request.association, AccessLogEntry.Action.DETAIL, [referral.pk], record_type="referral"
+        )
     return _form(request, form, _("Ny inskrivning"), f"{_base(request)}/lista/", referral=referral)
 
 
@@ -221,6 +225,7 @@ def exit_episode(request: AssociationRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Avslutet är sparat."))
             return redirect(f"{_base(request)}/{episode.pk}/")
+    services.log_access(request, request.association, AccessLogEntry.Action.DETAIL, [episode.pk])
     return _form(request, form, _("Avsluta %s") % episode.shown_key, f"{_base(request)}/{episode.pk}/")
 
 
@@ -238,6 +243,7 @@ def rate(request: AssociationRequest, pk: int) -> HttpResponse:
         )
         messages.success(request, _("Skattningen är sparad."))
         return redirect(f"{_base(request)}/{episode.pk}/")
+    services.log_access(request, request.association, AccessLogEntry.Action.DETAIL, [episode.pk])
     return _form(request, form, _("Skattning för %s") % episode.shown_key, f"{_base(request)}/{episode.pk}/")
 
 
@@ -272,6 +278,11 @@ def _referral_form(request: AssociationRequest, referral: Referral, title: str) 
         else:
             messages.success(request, _("Remissen är sparad."))
             return redirect(f"{_base(request)}/remisser/")
+    if referral.pk:
+        # An existing referral's page shows its data: a read of it.
+        services.log_access(
+            request, request.association, AccessLogEntry.Action.DETAIL, [referral.pk], record_type="referral"
+        )
     return _form(request, form, title, f"{_base(request)}/remisser/")
 
 
@@ -338,12 +349,9 @@ def export(request: AssociationRequest) -> HttpResponse:
 
 
 def _uploads() -> Path:
-    folder = Path(settings.DATA_DIR) / "deltagarimport"
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    for old in folder.iterdir():
-        if old.stat().st_mtime < time.time() - UPLOAD_LIFETIME:
-            old.unlink(missing_ok=True)
-    return folder
+    # `finsam manage erase_expired` clears stale uploads too, so they do not wait for the next import.
+    imports.erase_stale_uploads()
+    return imports.upload_folder()
 
 
 def _check_interventions(request: AssociationRequest, plan: imports.Plan) -> None:
@@ -397,7 +405,8 @@ def import_file(request: AssociationRequest) -> HttpResponse:
                 path = _uploads() / f"{request.user.pk}-{token}"
                 path.write_bytes(content)
                 path.chmod(0o600)
-                context.update({"plan": plan, "token": token, "name": upload.name})
+                # The name as the plan keeps it: a personnummer in it is masked before it is echoed.
+                context.update({"plan": plan, "token": token, "name": plan.source})
                 # The preview shows the file's keys next to the stored episodes they change.
                 changed = [row.episode.pk for row in plan.rows if row.episode.pk and row.status == "changed"]
                 services.log_access(request, request.association, AccessLogEntry.Action.IMPORT, changed)

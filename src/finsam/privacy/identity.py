@@ -39,6 +39,7 @@ __all__ = [
     "Pseudonymiser",
     "load_or_create_key",
     "looks_like_personal_number",
+    "mask_personal_numbers",
     "parse_personal_number",
 ]
 
@@ -59,11 +60,15 @@ _BLANKS = re.compile(r"\s+")
 # optional separator, 4 digits (three serial digits and the check digit).
 _LAYOUT = re.compile(r"(?P<date>\d{6}|\d{8})(?P<sep>[-+]?)(?P<tail>\d{4})")
 
-# What counts as an attempt at a personnummer, to be validated rather than taken as a
-# free-text participant key: the accepted layouts, and the same with one digit too few
-# or too many on either side of a separator (a typo must be reported, not silently
-# turned into a new participant).
-_ATTEMPT = re.compile(r"\d{10}|\d{12}|\d{5,9}[-+]\d{3,5}")
+# What counts as an attempt at a personnummer, to be validated rather than taken as a free-text participant
+# key, and to be masked wherever a text is echoed: digits joined by at most a few characters that are neither
+# letters nor digits (blanks, . - / + and the like), so "19850101.1236", "850101/1236" and
+# "pnr 850101-1236" are all seen. A run of 10 to 12 digits is an attempt; so is a run of 9 or of 13 and more
+# (a digit missing or extra, or a number run together with another one) where one of its digit groups starts
+# with a plausible birth date. A typo must be reported, never silently turned into a new participant.
+_DIGIT_SPAN = re.compile(r"\d(?:[\W_]{0,4}\d)*")
+_DIGIT_GROUP = re.compile(r"\d+")
+_SERIAL_AFTER_DATE = 3  # digits that must follow a birth date for a run of 9 or 13+ to count
 
 
 class Problem(enum.Enum):
@@ -200,14 +205,57 @@ def parse_personal_number(text: str, *, today: date | None = None) -> PersonalNu
     )
 
 
-def looks_like_personal_number(text: str) -> bool:
-    """Whether a participant key is an attempt at a personnummer.
+def _plausible_date(digits: str) -> bool:
+    """YYYYMMDD or YYMMDD with a real month and a day of 1-31 (or 61-91 for a samordningsnummer)."""
+    if len(digits) == 8 and not 1800 <= int(digits[:4]) <= 2199:
+        return False
+    month, day = int(digits[-4:-2]), int(digits[-2:])
+    return 1 <= month <= 12 and (1 <= day <= 31 or 1 <= day - _COORDINATION_DAY_OFFSET <= 31)
 
-    True for 10 or 12 digits, optionally with a - or + before the last four, and for
-    the same with one digit missing or extra around a separator, so that an import
-    validates such a key (and reports a typo) instead of storing it as a free-text key.
+
+def _is_attempt(span: str) -> bool:
+    groups = _DIGIT_GROUP.findall(span)
+    # Python's \d also matches other scripts' digits (full-width ones, say): read them as 0-9.
+    digits = "".join(str(unicodedata.decimal(char)) for group in groups for char in group)
+    count = len(digits)
+    if 10 <= count <= 12:
+        return True
+    if count < 9:
+        return False
+    start = 0
+    for group in groups:
+        for width in (8, 6):
+            if count - start - width >= _SERIAL_AFTER_DATE and _plausible_date(digits[start : start + width]):
+                return True
+        start += len(group)
+    return False
+
+
+def looks_like_personal_number(text: str) -> bool:
+    """Whether a text holds an attempt at a personnummer anywhere in it.
+
+    True for 10 to 12 digits joined by blanks or other separators (". - / +"), wherever they stand in the
+    text ("pnr 850101-1236"), and for 9 or 13 and more such digits where a plausible birth date starts one
+    of their groups. A participant key for which this holds is validated as a personnummer (and refused
+    when it is not a valid one), never stored as a free-text key; other free text holding such a run is
+    refused or masked.
     """
-    return _ATTEMPT.fullmatch(_typed_form(text)) is not None
+    return any(_is_attempt(span[0]) for span in _DIGIT_SPAN.finditer(text))
+
+
+def mask_personal_numbers(text: str) -> str:
+    """The text with every digit of each personnummer-looking sequence replaced by "*".
+
+    The one way a text that may hold a personnummer (an import's cell, a file name) is echoed in a message,
+    a page or an audit entry: "Rad 2 pnr 850101-1236" becomes "Rad 2 pnr ******-****". Other digits
+    (dates, counts, short keys) are kept.
+    """
+    return _DIGIT_SPAN.sub(
+        lambda span: (
+            _DIGIT_GROUP.sub(lambda group: "*" * len(group[0]), span[0]) if _is_attempt(span[0]) else span[0]
+        ),
+        text,
+    )
 
 
 def _normalise_key(own_key: str) -> str:

@@ -45,4 +45,4 @@ def test_a_mistyped_personnummer_is_refused_in_swedish_and_masked() -> None:
     with pytest.raises(InvalidPersonalNumber) as caught:
         participant_key("19121312-1212", assoc)
     assert reason(caught.value) == "datumet 1912-13-12 finns inte"
-    assert masked("19121212-1213") == "19121212-****"
+    assert masked("19121212-1213") == "********-****"

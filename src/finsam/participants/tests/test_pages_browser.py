@@ -139,6 +139,26 @@ def test_a_registrar_searches_her_list_and_exports_it(page: Page, demo: str, tmp
     assert len(AccessLogEntry.objects.get(action="export").record_ids) == 76
 
 
+def test_paging_through_a_search_keeps_the_term_out_of_the_url(page: Page, demo: str) -> None:
+    log_in(page, demo, "registrator", build.PASSWORD)
+    page.goto(f"{demo}/f/finnveden/deltagare/lista/")
+    page.get_by_label("Visa").select_option(label="Alla")
+    page.get_by_label("Sök deltagare").fill("st-")
+    page.get_by_role("button", name="Sök").click()
+    table = page.locator("#deltagarlista")
+    expect(table).to_contain_text("Sida 1 av 2")
+    caption = table.locator("caption").inner_text()
+    assert "sökresultat" in caption
+    table.get_by_role("button", name="Nästa").click()
+    expect(table).to_contain_text("Sida 2 av 2")
+    expect(table.locator("caption")).to_have_text(caption)
+    expect(table.locator("tbody")).not_to_contain_text("IT-")
+    assert "st-" not in page.url.casefold() and "sida" not in page.url
+    table.get_by_role("button", name="Föregående").click()
+    expect(table).to_contain_text("Sida 1 av 2")
+    assert AccessLogEntry.objects.order_by("-id").values_list("action", flat=True)[0] == "search"
+
+
 def test_the_web_import_previews_then_applies(page: Page, demo: str, tmp_path: Path) -> None:
     log_in(page, demo, "registrator", build.PASSWORD)
     header = (

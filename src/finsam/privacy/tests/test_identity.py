@@ -18,6 +18,7 @@ from finsam.privacy.identity import (
     Pseudonymiser,
     load_or_create_key,
     looks_like_personal_number,
+    mask_personal_numbers,
     parse_personal_number,
 )
 
@@ -174,6 +175,15 @@ def test_the_short_form_round_trips(born: date, serial: int, today: date) -> Non
         "1212121-1212",
         "121212-12123",
         "20241341-1234",
+        # Other separators, a digit too many or too few, the number inside other text.
+        "19850101.1236",
+        "850101/1236",
+        "85010112366",
+        "850101123",
+        "pnr 850101-1236",
+        "uppfoljning 19850101-1236.csv",
+        "12345 19850101-1236",
+        "１９８５０１０１-１２３６",
     ],
 )
 def test_looks_like_a_personal_number(text: str) -> None:
@@ -181,10 +191,41 @@ def test_looks_like_a_personal_number(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["", "17", "P-0042", "2024-001", "ENTER-12", "Anna 12", "12345678", "1234567890123", "12-34-56"]
+    "text",
+    [
+        "",
+        "17",
+        "P-0042",
+        "2024-001",
+        "ENTER-12",
+        "Anna 12",
+        "12345678",
+        "1234567890123",
+        "12-34-56",
+        "ST-001",
+        "IT-12",
+        "2025-01-10",
+        "123456789",
+    ],
 )
 def test_free_text_keys_do_not_look_like_personal_numbers(text: str) -> None:
     assert not looks_like_personal_number(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("198501011236", "************"),
+        ("Rad 2 pnr 850101-1236 inskriven 2025-01-10", "Rad 2 pnr ******-**** inskriven 2025-01-10"),
+        ("uppfoljning 19850101-1236.csv", "uppfoljning ********-****.csv"),
+        ("19850101.1236", "********.****"),
+        ("ST-001", "ST-001"),
+        ("1990", "1990"),
+        ("", ""),
+    ],
+)
+def test_masking_hides_every_digit_of_a_personal_number_and_nothing_else(text: str, shown: str) -> None:
+    assert mask_personal_numbers(text) == shown
 
 
 def test_pseudonyms_are_stable() -> None:

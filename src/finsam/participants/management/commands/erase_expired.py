@@ -11,13 +11,14 @@ from django.utils import timezone
 
 from finsam.core.audit import Actor
 from finsam.organisation.models import Association
-from finsam.participants import services
+from finsam.participants import imports, services
 
 
 class Command(BaseCommand):
     help = (
         "Gallrar deltagarepisoder och remisser vars bevarandetid (år efter avslut, per förbund) har gått ut. "
-        "Raderna tas bort på riktigt; antalen i tabellerna finns kvar utan personuppgifter."
+        "Raderna tas bort på riktigt; antalen i tabellerna finns kvar utan personuppgifter. "
+        "Tar också bort uppladdade importfiler som inte bekräftats inom en timme."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -46,3 +47,7 @@ class Command(BaseCommand):
                 f"{association.slug}: gallrade {episodes} episoder och {referrals} remisser "
                 f"(avslutade före {cutoff.isoformat()})"
             )
+        # Uploaded import files that were never confirmed hold personnummer in clear; they belong to no
+        # association's retention, so they go on every run (by their age on disk, not by --date).
+        uploads = imports.erase_stale_uploads()
+        self.stdout.write(f"tog bort {uploads} obekräftade importfiler")
