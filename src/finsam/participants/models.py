@@ -487,7 +487,9 @@ class ParticipantSettings(models.Model):
         help_text=_("Episoder gallras så många år efter avslutsdatumet; antalen i tabellerna finns kvar."),
     )
     suppress_own_tables = models.BooleanField(
-        _("dölj små tal även i förbundets egna tabeller"), default=False
+        _("dölj små tal även i förbundets egna tabeller"),
+        default=True,
+        help_text=_("Av: kansliet, ekonomen och styrelsen ser exakta antal, också grupper om en eller två."),
     )
     keep_personal_numbers = models.BooleanField(
         _("spara personnummer krypterat så att registratorn kan se dem igen"),

@@ -6,6 +6,7 @@ hidden, with complementary suppression so that no hidden count can be recovered 
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
@@ -463,10 +464,20 @@ def as_document(tables: ParticipantTables, *, threshold: int | None = None) -> D
     )
 
 
+def whole_months(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
+    """The period widened to whole calendar months: suppressed tables are never given for a period of days,
+    since two periods a day apart would tell, by their difference, what one person did on that day."""
+    last = calendar.monthrange(end.year, end.month)[1]
+    return start.replace(day=1), end.replace(day=last)
+
+
 def gathered(association: Association, start: dt.date, end: dt.date, *, public: bool = False) -> Gathered:
-    """The report for `finsam report participants` (exact) and `participants-public` (suppressed)."""
+    """The report for `finsam report participants` (exact) and `participants-public` (suppressed, for whole
+    months)."""
     from finsam.reports.exporters import Gathered
 
+    if public:
+        start, end = whole_months(start, end)
     tables = gather(association, start, end)
     if public:
         threshold = settings.SUPPRESSION_THRESHOLD

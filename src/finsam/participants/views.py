@@ -446,8 +446,10 @@ def _bars(row: tables.MunicipalityRow) -> dict[str, Any]:
 @association_view(Perm.VIEW_AGGREGATES)
 def table_page(request: AssociationRequest) -> HttpResponse:
     start, end = _period(request)
-    gathered = tables.gather(request.association, start, end)
     suppressed = services.settings_of(request.association).suppress_own_tables
+    if suppressed:
+        start, end = report.whole_months(start, end)
+    gathered = tables.gather(request.association, start, end)
     threshold = settings.SUPPRESSION_THRESHOLD if suppressed else None
     document = report.as_document(gathered, threshold=threshold)
     names = {i.code: i.name for i, _c in gathered.interventions}

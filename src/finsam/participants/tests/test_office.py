@@ -19,7 +19,7 @@ from finsam.participants.tests.factories import episode
 pytestmark = pytest.mark.django_db
 
 
-def test_the_office_turns_on_suppression_of_its_own_tables() -> None:
+def test_small_counts_are_hidden_unless_the_office_chooses_exact_tables() -> None:
     assoc = testing.association("hemma")
     steg = testing.intervention(assoc, "STEG")
     for n in range(7):
@@ -27,25 +27,41 @@ def test_the_office_turns_on_suppression_of_its_own_tables() -> None:
     episode(steg, "S-man", gender="man")
     office = Client()
     office.force_login(testing.user("karin", (assoc, Role.OFFICE_ADMIN)))
-    exact = json.loads(office.get("/f/hemma/deltagare/tabeller.json?fran=2023-01-01&till=2023-12-31").content)
-    assert exact["interventions"][0]["participating"] == {"women": 7, "men": 1, "other": 0}
-    public = json.loads(
-        office.get("/f/hemma/deltagare/tabeller.json?fran=2023-01-01&till=2023-12-31&publik=1").content
-    )
-    assert public["interventions"][0]["participating"] == {"women": None, "men": None, "other": 0}
-    response = office.post(
-        "/f/hemma/deltagare/installningar/", {"retention_years": "3", "suppress_own_tables": "on"}
-    )
-    assert response.status_code == 302
-    stored = ParticipantSettings.objects.get(association=assoc)
-    assert (stored.retention_years, stored.suppress_own_tables) == (3, True)
-    assert AuditEntry.objects.filter(action="participantsettings.create").exists()
-    hidden = json.loads(
-        office.get("/f/hemma/deltagare/tabeller.json?fran=2023-01-01&till=2023-12-31").content
-    )
+    url = "/f/hemma/deltagare/tabeller.json?fran=2023-01-01&till=2023-12-31"
+    hidden = json.loads(office.get(url).content)  # by default, as every table that leaves the association
     assert hidden["interventions"][0]["participating"] == {"women": None, "men": None, "other": 0}
     page = office.get("/f/hemma/deltagare/tabeller/?fran=2023-01-01&till=2023-12-31").content.decode()
-    assert "Förbundet har valt att dölja små tal" in page
+    assert "Små tal döljs, även i förbundets egna tabeller" in page
+    response = office.post("/f/hemma/deltagare/installningar/", {"retention_years": "3"})
+    assert response.status_code == 302
+    stored = ParticipantSettings.objects.get(association=assoc)
+    assert (stored.retention_years, stored.suppress_own_tables) == (3, False)
+    assert AuditEntry.objects.filter(action="participantsettings.create").exists()
+    exact = json.loads(office.get(url).content)
+    assert exact["interventions"][0]["participating"] == {"women": 7, "men": 1, "other": 0}
+    public = json.loads(office.get(f"{url}&publik=1").content)
+    assert public["interventions"][0]["participating"] == {"women": None, "men": None, "other": 0}
+    page = office.get("/f/hemma/deltagare/tabeller/?fran=2023-01-01&till=2023-12-31").content.decode()
+    assert "Förbundet har valt exakta antal" in page
+
+
+def test_suppressed_tables_are_for_whole_months() -> None:
+    # Two periods a day apart would give away, by their difference, the one person who left on that day.
+    assoc = testing.association("hemma")
+    steg = testing.intervention(assoc, "STEG")
+    for n in range(6):
+        episode(steg, f"S-{n}", exited=dt.date(2023, 3, 1 + n), reason="arbete")
+    office = Client()
+    office.force_login(testing.user("karin", (assoc, Role.OFFICE_ADMIN)))
+    tables = [
+        json.loads(
+            office.get(f"/f/hemma/deltagare/tabeller.json?fran=2023-01-01&till=2023-03-0{day}").content
+        )
+        for day in (5, 6)
+    ]
+    assert [(t["from"], t["to"]) for t in tables] == [("2023-01-01", "2023-03-31")] * 2
+    assert tables[0] == tables[1]
+    assert tables[0]["interventions"][0]["exited_total"] == 6
 
 
 def test_volume_participants_are_recorded_and_reported() -> None:

@@ -264,9 +264,10 @@ def test_the_participant_report_follows_the_setting_to_suppress_own_tables(clien
 
     assoc = testing.association()
     client.force_login(testing.user("sara", (assoc, Role.BOARD_MEMBER)))
-    url = f"/f/{assoc.slug}/rapporter/participants.json?datum=2025-12-31"
-    assert "suppression" not in client.get(url).json()  # exact, the association's own table
+    url = f"/f/{assoc.slug}/rapporter/participants.json?fran=2025-03-10&datum=2025-12-31"
+    hidden = client.get(url).json()  # small counts hidden by default, for whole months
+    assert (hidden["suppression"], hidden["from"]) == ({"threshold": 5}, "2025-03-01")
     chosen = participant_services.settings_of(assoc)
-    chosen.suppress_own_tables = True
+    chosen.suppress_own_tables = False
     participant_services.save_settings(testing.SYSTEM, chosen)
-    assert client.get(url).json()["suppression"] == {"threshold": 5}
+    assert "suppression" not in client.get(url).json()  # the association chose exact tables for itself
