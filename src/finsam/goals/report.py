@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from finsam.core import formatting
 from finsam.goals import measures, results, sentence, statistics
-from finsam.goals.models import Answer, Question, Status
+from finsam.goals.models import Answer, Commitment, Question, Status
 from finsam.organisation.models import Association
 from finsam.reports.document import Column, Document, Kind, Section, Table
 
@@ -168,6 +168,64 @@ def _goals_table(assessments: list[measures.Assessment], year: int) -> Table:
         for a in assessments
     ]
     return Table(_("Måluppfyllelse av åtaganden i verksamhetsplan %(year)s") % {"year": year}, columns, rows)
+
+
+def _attainment(a: measures.Assessment) -> str:
+    """ "Delvis uppfyllt (mål 12, utfall 6)": the status with the figures it rests on, when there are any."""
+    figures = []
+    if a.target is not None:
+        figures.append(_("mål %s") % a.target_display())
+    if a.outcome and a.outcome.value is not None:
+        figures.append(_("utfall %s") % a.outcome.display())
+    status = _status_label(a.commitment.status)
+    if figures:
+        return f"{status} ({', '.join(figures)})".strip()
+    return status
+
+
+def _comment(a: measures.Assessment) -> str:
+    measure = _("Mått: %s.") % a.commitment.measure_text if a.commitment.measure_text else ""
+    return " ".join(part for part in (measure, a.commitment.comment) if part)
+
+
+def attainment_tables(association: Association, start: dt.date, end: dt.date) -> list[Table]:
+    """The commitments as the annual report shows them to the board (seed 001's appendix 1): the commitment,
+    its attainment with target and outcome, and the comment. None without commitments."""
+    assessments = measures.assess_year(association, start, end)
+    if not assessments:
+        return []
+    columns = [
+        Column("text", _("Åtagande")),
+        Column("status", _("Måluppfyllelse")),
+        Column("comment", _("Kommentar")),
+    ]
+    rows: list[dict[str, Any]] = [
+        {"text": a.commitment.text, "status": _attainment(a), "comment": _comment(a)} for a in assessments
+    ]
+    title = _("Måluppfyllelse av åtaganden i verksamhetsplan %(year)s") % {"year": end.year}
+    return [Table(title, columns, rows)]
+
+
+def plan_tables(association: Association, year: int) -> list[Table]:
+    """The commitments as the business plan states them: what, how it is followed up, and the target; no
+    outcome (the year has not happened). None without commitments."""
+    commitments = Commitment.objects.filter(association=association, year=year)
+    rows: list[dict[str, Any]] = [
+        {
+            "text": c.text,
+            "measure": c.measure_text,
+            "target": measures.Assessment(c, None, None).target_display(),
+        }
+        for c in commitments
+    ]
+    if not rows:
+        return []
+    columns = [Column("text", _("Åtagande"))]
+    if any(row["measure"] for row in rows):
+        columns.append(Column("measure", _("Mått")))
+    if any(row["target"] for row in rows):
+        columns.append(Column("target", _("Mål")))
+    return [Table(_("Åtaganden %(year)s") % {"year": year}, columns, rows)]
 
 
 def _share_rows(rows: list[statistics.Row]) -> list[dict[str, Any]]:

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import takewhile
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -28,8 +29,8 @@ from finsam.finance.reports import (
     notes_document,
     operating_statement_document,
 )
-from finsam.organisation.board import board_during
-from finsam.organisation.models import Association, Member
+from finsam.organisation.board import BoardRow, board_during
+from finsam.organisation.models import Association, BoardSeat, Member
 from finsam.reports import charts, narrative
 from finsam.reports.document import Cell, Chart, Column, Document, Kind, Section, Table
 from finsam.reports.models import ReportVersion
@@ -200,6 +201,27 @@ def _apply_letters(document: Document, names: dict[str, str]) -> None:
                 row["name"] = f"{name} ({names[name]})"
 
 
+def _printed(sections: list[Section], numbered: list[Section] | None = None) -> list[Section]:
+    """The sections a reader sees: a heading with nothing under it is left out, unless it is a chapter whose
+    parts have something. The chapters in numbered are numbered "1. …" in the order they are kept, so that
+    leaving one out leaves no gap; a page break before the first kept section is dropped (the title's page
+    would be empty)."""
+    kept: list[Section] = []
+    for index, section in enumerate(sections):
+        if section.has_content:
+            kept.append(section)
+        elif section.level <= 2:
+            parts = takewhile(lambda part: part.level > 2, sections[index + 1 :])
+            if any(part.has_content for part in parts):
+                kept.append(section)
+    chapters = [s for s in kept if any(s is n for n in numbered or [])]
+    for number, chapter in enumerate(chapters, 1):
+        chapter.heading = f"{number}. {chapter.heading}"
+    if kept:
+        kept[0].new_page = False
+    return kept
+
+
 INTERIM_DEFAULTS: dict[str, StrOrPromise] = {
     "summary": gettext_lazy(
         "{{ forbund }} arbetar med finansiell samordning inom rehabiliteringsområdet (Finsam). Denna "
@@ -259,21 +281,24 @@ def interim_report(association: Association, end: dt.date, version: ReportVersio
     }
     figure = charts.budget_vs_outcome_figure(cost_rows, _("Utfall"))
     economy.charts = [Chart(chart_title, *charts.chart_pair(figure, chart_title))]
+    chapters = [
+        Section(_("Sammanfattning"), html=texts.html("summary")),
+        Section(_("Inledning"), html=texts.html("introduction")),
+        Section(_("Verksamheter")),
+        economy,
+    ]
     sections = [
-        Section(_("1. Sammanfattning"), html=texts.html("summary")),
-        Section(_("2. Inledning"), html=texts.html("introduction")),
-        Section(_("3. Verksamheter")),
+        *chapters[:3],
         interventions,
         Section(_("Strukturinriktade insatser"), level=3, html=texts.html("structural")),
         economy,
     ]
-    economy.heading = _("4. Ekonomi")
     return Document(
         title=_("Delårsrapport"),
         association=association.name,
         period=_("%(start)s – %(end)s")
         % {"start": formatting.long_date(start), "end": formatting.long_date(end)},
-        sections=sections,
+        sections=_printed(sections, chapters),
         filename=filename("interim-report", association, end),
         signature=_signature(association, version, end),
         signatures=_approvals(version),
@@ -335,7 +360,7 @@ def annual_report(association: Association, end: dt.date, version: ReportVersion
             "deputies": "; ".join(_holder(h) for h in row.deputies),
             "member": row.member.name,
         }
-        for row in board_during(association, start, end)
+        for row in _chair_first(board_during(association, start, end))
     ]
     board_table = Table(
         _("Styrelsen %s") % end.year,
@@ -354,7 +379,7 @@ def annual_report(association: Association, end: dt.date, version: ReportVersion
     statement = annual.annual_income_statement(association, end)
     sheet = statements.balance_sheet(association, end)
     administration = [
-        Section(_("1. Förvaltningsberättelse"), html=texts.html("organisation"), new_page=True),
+        Section(_("Förvaltningsberättelse"), html=texts.html("organisation"), new_page=True),
         Section(_("Målgrupp och uppdrag"), level=3, html=texts.html("target_group")),
         Section(_("Finansiering"), level=3, html=texts.html("financing")),
         Section(
@@ -384,21 +409,21 @@ def annual_report(association: Association, end: dt.date, version: ReportVersion
     ]
     accounts = [
         Section(
-            _("2. Resultaträkning"), tables=annual_income_statement_document(statement).tables, new_page=True
+            _("Resultaträkning"), tables=annual_income_statement_document(statement).tables, new_page=True
         ),
-        Section(_("3. Balansräkning"), tables=balance_sheet_document(sheet).tables),
+        Section(_("Balansräkning"), tables=balance_sheet_document(sheet).tables),
         Section(
-            _("4. Kassaflödesanalys"),
+            _("Kassaflödesanalys"),
             tables=cash_flow_document(association, annual.cash_flow(association, end), end).tables,
         ),
         Section(
-            _("5. Driftsredovisning"),
+            _("Driftsredovisning"),
             tables=operating_statement_document(
                 association, annual.operating_statement(association, end), end
             ).tables,
         ),
         Section(
-            _("6. Noter"),
+            _("Noter"),
             html=narrative.render(
                 _("**Not 1. Redovisningsprinciper**\n\n")
                 + texts.own.get("accounting_principles", ANNUAL_DEFAULTS["accounting_principles"]),
@@ -407,13 +432,14 @@ def annual_report(association: Association, end: dt.date, version: ReportVersion
             tables=notes_document(association, end, statement, annual.balance_notes(association, end)).tables,
         ),
         Section(
-            _("7. Styrelsens underskrift"),
+            _("Styrelsens underskrift"),
             paragraphs=[
                 _(
                     "Vi intygar att årsredovisningen ger en rättvisande bild av verksamhetens resultat samt "
                     "kostnader, intäkter och förbundets ekonomiska ställning."
                 )
             ],
+            signed=True,  # as seed 001: the board signs here, before the appendices
         ),
     ]
     appendices = []
@@ -421,7 +447,9 @@ def annual_report(association: Association, end: dt.date, version: ReportVersion
         appendices.append(
             Section(
                 _("Bilaga 1. Måluppfyllelse"),
-                tables=goals[1].tables,
+                # The goals report's own table keeps its working columns; the structural-work and survey
+                # tables follow as they are.
+                tables=[*_goal_attainment_tables(association, start, end), *goals[1].tables[1:]],
                 html=narrative.render(values.get("malsammanfattning", ""), {}),
                 new_page=True,
             )
@@ -440,7 +468,7 @@ def annual_report(association: Association, end: dt.date, version: ReportVersion
         association=association.name,
         period=_("%(start)s – %(end)s")
         % {"start": formatting.long_date(start), "end": formatting.long_date(end)},
-        sections=[s for s in sections if s.html or s.tables or s.paragraphs or s.charts or s.level == 2],
+        sections=_printed(sections, [administration[0], *accounts]),
         filename=filename("annual-report", association, end),
         signature=_signature(association, version, end),
         signatures=[approvals.get(name, (name, role, "")) for name, role in signers],
@@ -457,6 +485,30 @@ def _holder(holder: object) -> str:
     if holder.since:  # type: ignore[attr-defined]
         text += _(" fr.o.m. %s") % holder.since.isoformat()  # type: ignore[attr-defined]
     return text
+
+
+def _chair_first(rows: list[BoardRow]) -> list[BoardRow]:
+    """As the annual reports list the board: the chair, the vice chair, then the rest in report order."""
+    rank: dict[str, int] = {BoardSeat.Office.CHAIR: 0, BoardSeat.Office.VICE_CHAIR: 1}
+
+    def office(row: BoardRow) -> int:
+        return min((rank.get(h.seat.office, 2) for h in row.members), default=2)
+
+    return sorted(rows, key=office)
+
+
+def _goal_attainment_tables(association: Association, start: dt.date, end: dt.date) -> list[Table]:
+    """The board's view of the year's commitments (seed 001's appendix 1): three columns that fit the page."""
+    from finsam.goals import report as goals_report
+
+    return goals_report.attainment_tables(association, start, end)
+
+
+def _plan_goal_tables(association: Association, year: int) -> list[Table]:
+    """The year's commitments with their measures and targets, as the business plan states them."""
+    from finsam.goals import report as goals_report
+
+    return goals_report.plan_tables(association, year)
 
 
 def _board_signers(association: Association, end: dt.date) -> list[tuple[str, str]]:
@@ -543,6 +595,8 @@ def business_plan(association: Association, end: dt.date, version: ReportVersion
                 **{str(y): budgets.get((r.pk, y), Decimal(0)) for y in (year, year + 1, year + 2)},
             }
             for r in chosen
+            # A row without a budget in any of the years (an intervention not yet started) is left out.
+            if any(budgets.get((r.pk, y)) for y in (year, year + 1, year + 2))
         ]
         total: dict[str, Cell] = {"name": total_label}
         for y in (year, year + 1, year + 2):
@@ -550,26 +604,31 @@ def business_plan(association: Association, end: dt.date, version: ReportVersion
         return Table(title, columns, table_rows, total)
 
     goals = _other_kind(association, "goals", dt.date(year, 1, 1), dt.date(year, 12, 31))
-    sections = [
-        Section(_("1. Samordningsförbundets uppgifter"), html=texts.html("tasks")),
-        Section(_("2. Målgrupp"), html=texts.html("target_group")),
-        Section(_("3. Organisation"), html=texts.html("organisation")),
-        Section(_("4. Verksamhet under %s") % year, html=texts.html("planned_work")),
-        Section(_("5. Mål"), tables=goals[1].tables if goals else []),
-        Section(_("6. Finansiella mål"), html=texts.html("financial_goals")),
+    chapters = [
+        Section(_("Samordningsförbundets uppgifter"), html=texts.html("tasks")),
+        Section(_("Målgrupp"), html=texts.html("target_group")),
+        Section(_("Organisation"), html=texts.html("organisation")),
+        Section(_("Verksamhet under %s") % year, html=texts.html("planned_work")),
+        # A plan states its goals: the commitments with their targets, never their follow-up (seed 004 §6).
+        Section(_("Mål"), tables=_plan_goal_tables(association, year) if goals else []),
         Section(
-            _("7. Budget %(a)s–%(b)s") % {"a": year, "b": year + 2},
+            _("Budget %(a)s–%(b)s") % {"a": year, "b": year + 2},
             tables=[
                 block(_("Intäkter"), True, _("Summa intäkter")),
                 block(_("Kostnader"), False, _("Summa kostnader")),
             ],
         ),
     ]
+    sections = [
+        *chapters[:5],
+        Section(_("Finansiella mål"), level=3, html=texts.html("financial_goals")),
+        chapters[5],
+    ]
     return Document(
         title=_("Verksamhetsplan %s") % year,
         association=association.name,
         period=str(year),
-        sections=sections,
+        sections=_printed(sections, chapters),
         filename=filename("business-plan", association, end),
         signature=_signature(association, version, end),
         signatures=_approvals(version),

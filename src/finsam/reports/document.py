@@ -76,6 +76,11 @@ class Section:
     html: str = ""  # narrative text written in the web app, as sanitised HTML
     charts: list[Chart] = field(default_factory=list)
     new_page: bool = False
+    signed: bool = False  # the document's place, date and signatures close this section, not the document
+
+    @property
+    def has_content(self) -> bool:
+        return bool(self.html or self.paragraphs or self.tables or self.charts or self.signed)
 
 
 @dataclass
@@ -87,6 +92,10 @@ class Document:
     filename: str  # without extension
     signature: list[str] = field(default_factory=list)  # closing lines: place and date, "Förbundsstyrelsen"
     signatures: list[tuple[str, str, str]] = field(default_factory=list)  # name, role, when approved
+
+    @property
+    def signed_in_section(self) -> bool:
+        return any(s.signed for s in self.sections)
 
     @property
     def tables(self) -> list[Table]:

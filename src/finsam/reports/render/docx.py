@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 
 import lxml.html
+from django.utils.translation import gettext as _
 from docx import Document as WordDocument
 from docx.document import Document as Word
 from docx.enum.section import WD_ORIENT
@@ -169,6 +170,19 @@ def _table(word: Word, table: Table) -> None:
         word.add_paragraph(note).runs[0].font.size = Pt(9)
 
 
+def _signatures(word: Word, document: Document) -> None:
+    """Place and date, "Förbundsstyrelsen", and a cell per signer, two to a row."""
+    for line in document.signature:
+        word.add_paragraph(line).paragraph_format.keep_with_next = True
+    if document.signatures:
+        grid = word.add_table(rows=0, cols=2)
+        for index in range(0, len(document.signatures), 2):
+            cells = grid.add_row().cells
+            for cell, (name, role, when) in zip(cells, document.signatures[index : index + 2], strict=False):
+                cell.text = f"{name}\n{role}" + (f"\n{_('Godkänd')} {when}" if when else "")
+        _keep_rows_whole(grid)
+
+
 def render_docx(document: Document, template: Path | None = None) -> bytes:
     word = _new(template)
     if template is None:  # an association's own template brings its own footer
@@ -192,14 +206,10 @@ def render_docx(document: Document, template: Path | None = None) -> bytes:
             _caption(word, chart.title)
         for table in section.tables:
             _table(word, table)
-    for line in document.signature:
-        word.add_paragraph(line)
-    if document.signatures:
-        grid = word.add_table(rows=0, cols=2)
-        for index in range(0, len(document.signatures), 2):
-            cells = grid.add_row().cells
-            for cell, (name, role, when) in zip(cells, document.signatures[index : index + 2], strict=False):
-                cell.text = f"{name}\n{role}" + (f"\nGodkänd {when}" if when else "")
+        if section.signed:
+            _signatures(word, document)
+    if not document.signed_in_section:
+        _signatures(word, document)
     out = io.BytesIO()
     word.save(out)
     return out.getvalue()
