@@ -35,20 +35,22 @@ def json_amount(value: Decimal) -> str:
     return f"{to_ore(value):.2f}"
 
 
-_GROUPING = re.compile(r"[\s\u00a0\u202f]")
-_AMOUNT = re.compile(r"^-?\d+(?:[.,]\d+)?$")
+_AMOUNT = re.compile(
+    r"^-?(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:[.,]\d+)?$"
+)  # a space (also no-break or narrow no-break) only between groups of three digits
 
 
 def parse_amount(text: str) -> Decimal:
     """An amount as people write it: "1 234 567,50", "1234567.50", "-504 695" (also with U+2212 minus).
 
-    Spaces (also no-break and narrow no-break) group thousands; a comma or a point separates the decimals.
-    Anything else raises ValueError, never a guess.
+    A space (also no-break and narrow no-break) separates thousands only between groups of three digits of
+    the whole kronor ("1 234", "160 000,00"); "12 34" is refused, not read as 1234. A comma or a point
+    separates the decimals. Anything else raises ValueError, never a guess.
     """
-    cleaned = _GROUPING.sub("", text.strip()).replace("\u2212", "-")
+    cleaned = text.strip().replace("\u2212", "-")
     if not _AMOUNT.match(cleaned):
         raise ValueError(f"{text!r} is not an amount")
     try:
-        return Decimal(cleaned.replace(",", "."))
+        return Decimal(re.sub(r"[ \u00a0\u202f]", "", cleaned).replace(",", "."))
     except InvalidOperation:
         raise ValueError(f"{text!r} is not an amount") from None

@@ -26,6 +26,8 @@ from finsam.organisation.models import Association
 
 KINDS = {"budget": BudgetLine.Kind.BUDGET, "prognos": BudgetLine.Kind.FORECAST}
 HEADERS = ("rad", "år", "typ", "belopp")
+# Plausible budget years: samordningsförbund exist since 2004 (the Finsam law); others are typing errors.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 class StaleEdit(Exception):
@@ -79,8 +81,11 @@ def read(path: Path, association: Association) -> list[Entry]:
         if row is None:
             problems.append(Problem(number, "rad", code, "en rad i resultaträkningen: " + ", ".join(rows)))
         year = int(year_text) if year_text.isdigit() and len(year_text) == 4 else None
-        if year is None:
-            problems.append(Problem(number, "år", year_text, "ett år som 2025"))
+        if year is None or not FIRST_YEAR <= year <= LAST_YEAR:
+            year = None
+            problems.append(
+                Problem(number, "år", year_text, f"ett år mellan {FIRST_YEAR} och {LAST_YEAR}, som 2025")
+            )
         kind = KINDS.get(_fold(kind_text))
         if kind is None:
             problems.append(Problem(number, "typ", kind_text, "budget eller prognos"))
@@ -88,7 +93,13 @@ def read(path: Path, association: Association) -> list[Entry]:
             amount = parse_amount(amount_text)
         except ValueError:
             problems.append(
-                Problem(number, "belopp", amount_text, "ett belopp som 1 234 567,50 eller 1234567.50")
+                Problem(
+                    number,
+                    "belopp",
+                    amount_text,
+                    "ett belopp som 1 234 567,50 eller 1234567.50 (mellanslag bara mellan grupper om tre "
+                    "siffror)",
+                )
             )
             continue
         if amount != amount.quantize(Decimal("0.01")):

@@ -2,10 +2,11 @@
 
 A full export (one with opening balances or period balances, as type 4E, 2 and 3 files are) replaces every
 earlier import of the same fiscal year in one transaction; an import file without balances (4I) adds its
-vouchers. The same file twice changes nothing. Every import is kept in the history with its file hash and a
-summary of what it changed. Vouchers define the outcome; a file without vouchers gives it through its period
-balances (#PSALDO), dated the last day of each month, so a ledger that exports only balances still gives
-statements.
+vouchers, but never one whose series and number are already in force for the year; a full export older (#GEN)
+than an import in force is refused. The same file twice, or a full export giving exactly the books in force,
+changes nothing. Every import is kept in the history with its file hash and a summary of what it changed.
+Vouchers define the outcome; a file without vouchers gives it through its period balances (#PSALDO), dated the
+last day of each month, so a ledger that exports only balances still gives statements.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Min, Sum
+from django.utils.translation import gettext as _
 
 from finsam.core.audit import Actor, record
 from finsam.core.imports import ImportRejected, ImportResult, Problem
@@ -46,6 +48,7 @@ from finsam.sie import (
 
 BATCH = 5000
 MAX_ORE = 2**63 - 1  # amounts are stored as öre in a 64-bit integer
+MAX_LISTED = 50  # problems of one kind named one by one (vouchers outside the year); the rest are counted
 Progress = Callable[[int, int], None]
 
 
@@ -59,15 +62,69 @@ def month_end(period: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
+def _sie_messages() -> dict[str, str]:
+    """The reader's messages (finsam.sie.model.MESSAGES, English and Django-free) as users read them."""
+    return {
+        "expected_label": _("förväntade en post som #VER, fann {value!r}"),
+        "unclosed_quote": _("texten {value!r} saknar avslutande citattecken"),
+        "nested_brace": _("en objektlista kan inte innehålla ännu en '{{'"),
+        "unclosed_object_list": _("objektlistan {value!r} saknar avslutande '}}'"),
+        "stray_brace": _("oväntat {value!r} här"),
+        "missing_field": _("{record} slutar här; förväntade {expected}"),
+        "bad_value": _("{value!r} är inte {expected}"),
+        "row_outside_voucher": _(
+            "{record} utanför en verifikation; rader hör hemma mellan '{{' och '}}' efter #VER"
+        ),
+        "missing_voucher_open": _("förväntade '{{' på raden efter #VER (rad {opened}), fann {value!r}"),
+        "voucher_not_closed": _("verifikationen som börjar på rad {opened} avslutas inte med '}}'"),
+        "record_in_voucher": _("{record} inuti verifikationen som börjar på rad {opened}; saknas dess '}}'?"),
+        "unbalanced": _(
+            "verifikation {series} {number} balanserar inte: raderna summerar till {value}, förväntade 0"
+        ),
+        "rtrans_without_trans": _(
+            "#RTRANS måste följas av en #TRANS med samma konto, objekt och belopp ({value})"
+        ),
+    }
+
+
+def _sie_expected() -> dict[str, str]:
+    """What the reader expected (finsam.sie.model.EXPECTED), in Swedish."""
+    return {
+        "amount": _("ett belopp som -1234.50 (högst två decimaler och 19 tecken)"),
+        "quantity": _("ett antal som 1.5"),
+        "date": _("ett datum ÅÅÅÅMMDD"),
+        "optional_date": _('ett datum ÅÅÅÅMMDD eller ""'),
+        "period": _("en period ÅÅÅÅMM"),
+        "year": _("ett årsindex: 0 för innevarande år, -1 för året före, …"),
+        "calendar_year": _("ett år som 2025"),
+        "integer": _("ett heltal"),
+        "account": _("ett kontonummer (siffror)"),
+        "dimension": _("ett dimensionsnummer (siffror)"),
+        "object_code": _("en objektkod (inte tom)"),
+        "object_list": _('en objektlista som {6 "P1"} eller {}'),
+        "text": _("en text"),
+        "flag": _("0 eller 1"),
+        "sie_type": _("1, 2, 3 eller 4"),
+        "account_type": _("T, S, K eller I"),
+    }
+
+
 def _problem(error: SieError) -> Problem:
-    column = error.record if error.column is None else f"{error.record or ''} fält {error.column}".strip()
-    return Problem(
-        line=error.line,
-        column=column,
-        value=error.value,
-        expected=error.expected or "",
-        message=error.message,
+    """A reader error as the import names it: its line, its column (characters, a tab counting one) and
+    record, its value, and the message in Swedish. A code without a Swedish text (a newer reader) keeps the
+    reader's own."""
+    expected = _sie_expected().get(error.expected_key or "", error.expected or "")
+    template = _sie_messages().get(error.code)
+    message = (
+        template.format(value=error.value, expected=expected, record=error.record, **error.params)
+        if template is not None
+        else error.message
     )
+    if error.column is None:
+        column = error.record
+    else:
+        column = f"{error.column} ({error.record})" if error.record else str(error.column)
+    return Problem(line=error.line, column=column, value=error.value, expected=expected, message=message)
 
 
 def _sha256(path: Path) -> tuple[str, int]:
@@ -87,6 +144,7 @@ class _Reading:
     years: dict[int, FiscalYear] = field(default_factory=dict)
     program: str = ""
     generated: dt.date | None = None
+    generated_line: int | None = None
     sie_type: int | None = None
     org_number: OrgNumber | None = None
     accounts: dict[int, str] = field(default_factory=dict)
@@ -97,6 +155,14 @@ class _Reading:
     rows: int = 0
     first_date: dt.date | None = None
     last_date: dt.date | None = None
+    first_line: int | None = None  # the #VER line of the voucher with the first date, and of the last
+    last_line: int | None = None
+    outside: list[tuple[int, str, dt.date]] = field(default_factory=list)  # line, voucher, date (capped)
+    outside_count: int = 0
+    late_year: bool = False  # #RAR 0 came after vouchers, which were therefore not checked one by one
+    # Numbered vouchers ("A 16") → their #VER line, kept while the file is not known to be a full export: a
+    # file that adds vouchers must not add one already in force.
+    numbered: dict[str, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     unbalanced: list[tuple[int, str, Decimal]] = field(default_factory=list)  # line, voucher, sum of rows
 
@@ -176,8 +242,20 @@ def import_file(
     except SieErrors as errors:
         problems = [_problem(e) for e in errors.errors]
         if errors.truncated:
-            problems.append(Problem(None, None, path.name, "läsningen avbröts efter för många fel"))
+            problems.append(
+                Problem(None, None, path.name, "", message=_("läsningen avbröts efter för många fel"))
+            )
         raise ImportRejected(str(path), problems) from None
+    except _Unchanged as same:
+        return same.result
+
+
+class _Unchanged(Exception):
+    """The file gives exactly the books in force: the import is rolled back and reported as unchanged."""
+
+    def __init__(self, result: ImportResult) -> None:
+        super().__init__()
+        self.result = result
 
 
 def _import(
@@ -217,6 +295,9 @@ def _import(
             elif kind is FiscalYear:
                 assert isinstance(item, FiscalYear)
                 reading.years[item.index] = item
+                if item.index == 0 and reading.vouchers:
+                    # #RAR after vouchers (the standard puts it first): the year is checked at the end.
+                    reading.late_year = True
             elif kind is Account:
                 assert isinstance(item, Account)
                 if item.number.isdigit():
@@ -227,6 +308,7 @@ def _import(
             elif kind is Generated:
                 assert isinstance(item, Generated)
                 reading.generated = item.date
+                reading.generated_line = item.line
             elif kind is SieType:
                 assert isinstance(item, SieType)
                 reading.sie_type = item.value
@@ -241,26 +323,12 @@ def _import(
 
     year = _fiscal_year(reading)
     if year is None:
-        raise ImportRejected(
-            str(path),
-            [Problem(None, "#RAR", None, "räkenskapsår 0 (#RAR 0) eller verifikationer inom ett kalenderår")],
-        )
+        raise ImportRejected(str(path), [_no_year(reading)])
     start, end = year
-    outside = [(d, "första") for d in [reading.first_date] if d and d < start] + [
-        (d, "sista") for d in [reading.last_date] if d and d > end
-    ]
-    for day, which in outside:
-        reading.problems.append(
-            Problem(None, "#VER", day.isoformat(), f"{which} verifikationen inom {start}–{end}")
-        )
+    reading.problems += _outside_year(reading, start, end)
     reading.problems += _wrong_file(reading, association)
     if reading.problems:
         raise ImportRejected(str(path), reading.problems)
-
-    if not reading.vouchers and reading.period_balances:
-        LedgerRow.objects.bulk_create(_period_rows(reading, source))
-    _store_balances(reading, source, start)
-    _store_accounts(association, reading.accounts)
 
     previous = list(
         LedgerImport.objects.filter(association=association, year_start=start, in_force=True).exclude(
@@ -268,6 +336,30 @@ def _import(
         )
     )
     replaced = reading.full_export
+    problems = (
+        _older_than_in_force(reading, previous) if replaced else _already_in_force(reading, source, start)
+    )
+    if problems:
+        raise ImportRejected(str(path), problems)
+
+    if not reading.vouchers and reading.period_balances:
+        LedgerRow.objects.bulk_create(_period_rows(reading, source))
+    _store_balances(reading, source, start)
+    if replaced and previous and _same_books(source, previous) and not _accounts_differ(association, reading):
+        names = ", ".join(f"{old.filename} från {old.imported_at:%Y-%m-%d %H:%M}" for old in previous)
+        raise _Unchanged(
+            ImportResult(
+                unchanged=1,
+                details=[
+                    _(
+                        "inga ändringar: filen ger samma verifikationsrader och saldon som den import "
+                        "som gäller för räkenskapsåret {start}–{end} ({names}); den ligger kvar"
+                    ).format(start=start, end=end, names=names)
+                ],
+            )
+        )
+    _store_accounts(association, reading.accounts)
+
     before: dict[str, str] = {}
     for old in previous:
         if replaced:
@@ -411,15 +503,22 @@ def _digits(text: str) -> str:
 
 def _voucher_rows(voucher: Voucher, source: LedgerImport, reading: _Reading, buffer: list[LedgerRow]) -> None:
     reading.vouchers += 1
+    name = f"{voucher.series} {voucher.number}".strip()
+    if voucher.number.strip() and not reading.full_export:
+        reading.numbered.setdefault(name[:60], voucher.line)
     total = sum((row.amount for row in voucher.counted()), Decimal(0))
     if total:
         reading.unbalanced.append((voucher.line, f"{voucher.series} {voucher.number}", total))
+    year = None if reading.late_year else reading.years.get(0)
+    outside: dt.date | None = None
     for row in voucher.counted():
         day = row.date or voucher.date
         if reading.first_date is None or day < reading.first_date:
-            reading.first_date = day
+            reading.first_date, reading.first_line = day, voucher.line
         if reading.last_date is None or day > reading.last_date:
-            reading.last_date = day
+            reading.last_date, reading.last_line = day, voucher.line
+        if year is not None and outside is None and not year.start <= day <= year.end:
+            outside = day
         if not row.account.isdigit():
             reading.problems.append(Problem(row.line, "#TRANS", row.account, "ett kontonummer"))
             continue
@@ -434,10 +533,171 @@ def _voucher_rows(voucher: Voucher, source: LedgerImport, reading: _Reading, buf
                 account=int(row.account),
                 object_key=objects_key(row.objects),
                 ore=ore,
-                voucher=f"{voucher.series} {voucher.number}".strip()[:60],
+                voucher=name[:60],
                 text=(row.text or voucher.text)[:200],
             )
         )
+    if outside is not None:
+        reading.outside_count += 1
+        if len(reading.outside) <= MAX_LISTED:  # one beyond the cap: the line the rest start from
+            reading.outside.append((voucher.line, name, outside))
+
+
+def _no_year(reading: _Reading) -> Problem:
+    """Why the file gives no fiscal year: no #RAR 0, and no vouchers or vouchers over several years."""
+    if reading.first_date is None or reading.last_date is None:
+        return Problem(
+            None,
+            None,
+            None,
+            "",
+            message=_(
+                "inget räkenskapsår (#RAR 0) och inga verifikationer att ta året från; förväntade #RAR 0 "
+                "eller verifikationer inom ett kalenderår"
+            ),
+        )
+    return Problem(
+        reading.first_line,
+        "#VER",
+        reading.first_date.isoformat(),
+        "",
+        message=_(
+            "filen anger inget räkenskapsår (#RAR 0) och verifikationerna spänner över flera kalenderår: den "
+            "första ({first}) på rad {first_line}, den sista ({last}) på rad {last_line}; förväntade #RAR 0 "
+            "eller verifikationer inom ett kalenderår"
+        ).format(
+            first=reading.first_date,
+            first_line=reading.first_line,
+            last=reading.last_date,
+            last_line=reading.last_line,
+        ),
+    )
+
+
+def _outside_year(reading: _Reading, start: dt.date, end: dt.date) -> list[Problem]:
+    """Each voucher dated outside the fiscal year, by its #VER line (the first MAX_LISTED, then a count)."""
+    expected = _("ett datum inom räkenskapsåret {start}–{end}").format(start=start, end=end)
+    if reading.late_year:  # the vouchers were read before the year: name the first and the last
+        found = [(reading.first_line, reading.first_date), (reading.last_line, reading.last_date)]
+        return [
+            Problem(line, "#VER", day.isoformat(), expected)
+            for line, day in dict.fromkeys(found)
+            if day is not None and not start <= day <= end
+        ]
+    problems = [
+        Problem(line, "#VER", day.isoformat(), f"{expected} (verifikation {name})" if name else expected)
+        for line, name, day in reading.outside[:MAX_LISTED]
+    ]
+    if reading.outside_count > MAX_LISTED:
+        line = reading.outside[MAX_LISTED][0]
+        problems.append(
+            Problem(
+                line,
+                "#VER",
+                None,
+                "",
+                message=_(
+                    "och {count} verifikationer till utanför räkenskapsåret {start}–{end}, från rad {line}"
+                ).format(count=reading.outside_count - MAX_LISTED, start=start, end=end, line=line),
+            )
+        )
+    return problems
+
+
+def _older_than_in_force(reading: _Reading, previous: list[LedgerImport]) -> list[Problem]:
+    """A full export made before one in force for its year would silently put older books back."""
+    if reading.generated is None:
+        return []
+    newer = [old for old in previous if old.generated is not None and old.generated > reading.generated]
+    return [
+        Problem(
+            reading.generated_line,
+            "#GEN",
+            reading.generated.isoformat(),
+            "",
+            message=_(
+                "filen exporterades {date}, men bokföringen som gäller för räkenskapsåret {start}–{end} "
+                "kommer från en senare export: {file}, exporterad {newer} och importerad {imported}. En "
+                "äldre export ersätter inte en nyare; den nyare gäller och inget har ändrats. Vill du gå "
+                "tillbaka, gör en ny export ur bokföringssystemet (den får dagens datum)"
+            ).format(
+                date=reading.generated,
+                start=old.year_start,
+                end=old.year_end,
+                file=old.filename,
+                newer=old.generated,
+                imported=f"{old.imported_at:%Y-%m-%d %H:%M}",
+            ),
+        )
+        for old in newer
+    ]
+
+
+def _already_in_force(reading: _Reading, source: LedgerImport, start: dt.date) -> list[Problem]:
+    """Numbered vouchers of a file that adds vouchers (no balances) that the year's books already hold."""
+    if not reading.numbered:
+        return []
+    held = (
+        LedgerRow.objects.filter(
+            association_id=source.association_id,
+            source__in_force=True,
+            source__year_start=start,
+            voucher__in=LedgerRow.objects.filter(source=source).exclude(voucher="").values("voucher"),
+        )
+        .exclude(source=source)
+        .values("voucher", "source__filename")
+        .annotate(day=Min("date"))
+        .order_by()
+    )
+    found: dict[str, tuple[str, dt.date]] = {}
+    for hit in held:
+        found.setdefault(hit["voucher"], (hit["source__filename"], hit["day"]))
+    return sorted(
+        (
+            Problem(
+                line,
+                "#VER",
+                name,
+                "",
+                message=_(
+                    "verifikation {name} finns redan i bokföringen som gäller för räkenskapsåret (från "
+                    "{file}, daterad {day}); en fil utan saldon lägger till sina verifikationer, så den "
+                    "skulle räknas två gånger. Importera verifikationer som inte redan finns, eller en "
+                    "fullständig export med saldon som ersätter året"
+                ).format(name=name, file=found[name][0], day=found[name][1]),
+            )
+            for name, line in reading.numbered.items()
+            if name in found
+        ),
+        key=lambda problem: problem.line or 0,
+    )
+
+
+ROW_FIELDS = ("date", "account", "object_key", "ore", "voucher", "text")
+BALANCE_FIELDS = ("year_start", "kind", "account", "ore", "own_year")
+
+
+def _same_books(source: LedgerImport, previous: list[LedgerImport]) -> bool:
+    """Does the new import hold exactly the ledger rows and balances of the imports in force?"""
+    for model, fields in ((LedgerRow, ROW_FIELDS), (LedgerBalance, BALANCE_FIELDS)):
+        new = model.objects.filter(source=source)
+        old = model.objects.filter(source__in=previous)
+        if new.count() != old.count():
+            return False
+        pairs = zip(
+            new.order_by(*fields).values_list(*fields).iterator(),
+            old.order_by(*fields).values_list(*fields).iterator(),
+            strict=True,
+        )
+        if any(a != b for a, b in pairs):
+            return False
+    return True
+
+
+def _accounts_differ(association: Association, reading: _Reading) -> bool:
+    """Would the file add an account or rename one?"""
+    known = dict(LedgerAccount.objects.filter(association=association).values_list("number", "name"))
+    return any(known.get(number) != name[:200] for number, name in reading.accounts.items())
 
 
 def _store_balances(reading: _Reading, source: LedgerImport, start: dt.date) -> None:

@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Min, Q, Sum
 
 from finsam.core.money import from_ore
 from finsam.finance.accounts_spec import (
@@ -278,13 +278,105 @@ class BalanceSheet:
         return self.equity.retained / assets if assets else None
 
 
+# BAS 2099 "Årets resultat": where a year's result not yet closed to equity is carried into the next year.
+RESULT_EQUITY_ACCOUNT = 2099
+
+
+def has_ledger(association: Association, start: dt.date) -> bool:
+    """Is the ledger of the fiscal year starting on the day here (an import of that year in force)?"""
+    return LedgerImport.objects.filter(association=association, year_start=start, in_force=True).exists()
+
+
+def _stored_balances(
+    association: Association, start: dt.date, kind: str
+) -> tuple[dict[int, int], dict[int, int]]:
+    """The balances of a kind that files gave of the year: its own file's, and what other years' files say."""
+    own: dict[int, int] = {}
+    other: dict[int, int] = {}
+    for b in LedgerBalance.objects.filter(
+        association=association, year_start=start, kind=kind, source__in_force=True
+    ):
+        (own if b.own_year else other)[b.account] = b.ore
+    return own, other
+
+
+def _with_result_closed(balances: dict[int, int]) -> dict[int, int]:
+    """Closing balances as the next year opens with them: a result not closed to equity (the balances do not
+    sum to zero) is carried on 2099."""
+    unclosed = sum(balances.values())
+    if not unclosed:
+        return balances
+    carried = dict(balances)
+    carried[RESULT_EQUITY_ACCOUNT] = carried.get(RESULT_EQUITY_ACCOUNT, 0) - unclosed
+    return carried
+
+
+def _year_closing(association: Association, start: dt.date, end: dt.date) -> dict[int, int] | None:
+    """A year's closing balances from what the data holds: its opening balances and movements when its ledger
+    is here, else the closing balances a file gave of it (#UB), else its own opening balances (a year without
+    vouchers); None when nothing of the year is here."""
+    if has_ledger(association, start):
+        balances = dict(opening_balances(association, start))
+        for (account, _), ore in ledger_sums(association, start, end, balance_accounts=True).items():
+            balances[account] = balances.get(account, 0) + ore
+        return balances
+    own, other = _stored_balances(association, start, LedgerBalance.Kind.CLOSING)
+    if own or other:
+        return own or other
+    own, other = _stored_balances(association, start, LedgerBalance.Kind.OPENING)
+    return own or other or None
+
+
+def _earliest_year(association: Association) -> dt.date | None:
+    imported = LedgerImport.objects.filter(association=association, in_force=True).aggregate(
+        first=Min("year_start")
+    )["first"]
+    balanced = LedgerBalance.objects.filter(association=association, source__in_force=True).aggregate(
+        first=Min("year_start")
+    )["first"]
+    return min((d for d in (imported, balanced) if d is not None), default=None)
+
+
 def opening_balances(association: Association, start: dt.date) -> dict[int, int]:
-    """Opening balances of the fiscal year: the year's own file first, else what the next year's file says."""
-    balances = LedgerBalance.objects.filter(
-        association=association, year_start=start, kind=LedgerBalance.Kind.OPENING, source__in_force=True
-    )
-    own = {b.account: b.ore for b in balances if b.own_year}
-    return own or {b.account: b.ore for b in balances}
+    """Opening balances of the fiscal year: the year's own file first; else the previous year's closing
+    balances when its ledger is here (its opening balances and movements); else what the next year's file says
+    (#IB -1); else the closing position of the latest earlier year the data knows, carried through the years
+    between (so a balance sheet of a year without a ledger of its own carries the last closing forward)."""
+    own, other = _stored_balances(association, start, LedgerBalance.Kind.OPENING)
+    if own:
+        return own
+    last_start, last_end = previous_year(start)
+    if has_ledger(association, last_start):
+        closing = _year_closing(association, last_start, last_end)
+        return _with_result_closed(closing or {})
+    if other:
+        return other
+    earliest = _earliest_year(association)
+    while earliest is not None and last_start >= earliest:
+        closing = _year_closing(association, last_start, last_end)
+        if closing is not None:
+            return _with_result_closed(closing)
+        last_start, last_end = previous_year(last_start)
+    return {}
+
+
+def balance_movements(
+    association: Association, start: dt.date, end: dt.date, date: dt.date, opening: dict[int, int]
+) -> tuple[dict[tuple[int, str], int], bool]:
+    """Movements of the balance accounts from the opening of the fiscal year start..end to the date, per
+    (account, objects): the ledger's; or, at the end of a year without a ledger of its own, the difference
+    between the opening balances and the closing balances a file gave of the year (#UB, also #UB -1 of the
+    next year's file). The flag says the closing balances were used."""
+    if date >= end and not has_ledger(association, start):
+        own, other = _stored_balances(association, start, LedgerBalance.Kind.CLOSING)
+        closing = own or other
+        if closing:
+            moved = {
+                (account, ""): closing.get(account, 0) - opening.get(account, 0)
+                for account in set(closing) | set(opening)
+            }
+            return {key: ore for key, ore in moved.items() if ore}, True
+    return ledger_sums(association, start, date, balance_accounts=True), False
 
 
 def _is_equity(account: int) -> bool:
@@ -292,9 +384,9 @@ def _is_equity(account: int) -> bool:
 
 
 def balance_sheet(association: Association, date: dt.date) -> BalanceSheet:
-    start, _ = fiscal_year(association, date)
+    start, end = fiscal_year(association, date)
     opening = opening_balances(association, start)
-    moved = ledger_sums(association, start, date, balance_accounts=True)
+    moved, from_closing = balance_movements(association, start, end, date, opening)
     now: dict[tuple[int, str], int] = defaultdict(int)
     for account, ore in opening.items():
         now[(account, "")] += ore
@@ -343,7 +435,11 @@ def balance_sheet(association: Association, date: dt.date) -> BalanceSheet:
         account=RESULT_CLOSING_ACCOUNT,
     ).aggregate(total=Sum("ore"))["total"]
     equity_moved = sum(o for (a, _), o in moved.items() if _is_equity(a)) + (closing or 0)
-    result = -sum(ledger_sums(association, start, date, balance_accounts=False).values())
+    if from_closing:
+        # No ledger of the year: its result is what the closing balances moved beyond the opening ones.
+        result = sum(moved.values())
+    else:
+        result = -sum(ledger_sums(association, start, date, balance_accounts=False).values())
     before_year = ledger_sums(association, *previous_year(start), balance_accounts=False)
     return BalanceSheet(
         association,

@@ -45,13 +45,22 @@ def test_money_rounding_is_half_up_and_exact() -> None:
         ("-504 695", "-504695"),
         ("\u2212504 695", "-504695"),
         ("160 000,00", "160000.00"),
+        ("1\u202f234,5", "1234.5"),
+        (" 12 345 ", "12345"),
     ],
 )
 def test_amounts_are_read_as_people_write_them(text: str, amount: str) -> None:
     assert parse_amount(text) == Decimal(amount)
 
 
-@pytest.mark.parametrize("text", ["", "12 tkr", "1.234,50", "1,2,3", "abc", "--5"])
+@pytest.mark.parametrize(
+    "text",
+    # A space is a thousands separator only between groups of three digits: "12 34" is not 1234.
+    [
+        *("", "12 tkr", "1.234,50", "1,2,3", "abc", "--5"),
+        *("12 34", "1 2345", "1234 567", "1  234", "1 234,5 0", "12\u00a034", "1\t234"),
+    ],
+)
 def test_anything_else_is_not_an_amount(text: str) -> None:
     with pytest.raises(ValueError, match="is not an amount"):
         parse_amount(text)

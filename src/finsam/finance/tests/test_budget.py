@@ -93,3 +93,30 @@ def test_of_two_simultaneous_edits_the_second_is_refused(exempel: Association) -
     line.refresh_from_db()
     assert (line.amount, line.adopted, line.version) == (Decimal("25000.00"), Decimal("22000.00"), 2)
     assert line.changes.first().note == "Styrelsebeslut 2025-03-14"  # type: ignore[union-attr]
+
+
+def test_an_implausible_year_or_a_space_that_is_no_thousands_separator_is_refused(
+    exempel: Association, tmp_path: Path
+) -> None:
+    text = (
+        "rad;år;typ;belopp\n"
+        "STEG;0000;budget;1\n"
+        "STEG;1999;budget;1\n"
+        "STEG;2101;budget;1\n"
+        "STEG;2025;budget;12 34\n"
+        "STEG;2025;prognos;1234 567\n"
+        "REV;2025;budget;160\u00a0000,00\n"
+    )
+    with pytest.raises(ImportRejected) as raised:
+        budget.import_file(write(tmp_path, text), exempel, testing.SYSTEM)
+    found = [(p.line, p.column, p.value) for p in raised.value.problems]
+    assert found == [
+        (2, "år", "0000"),
+        (3, "år", "1999"),
+        (4, "år", "2101"),
+        (5, "belopp", "12 34"),
+        (6, "belopp", "1234 567"),
+    ]
+    assert "rad 2, kolumn år: '0000' – förväntade ett år mellan 2000 och 2100" in str(raised.value)
+    assert "rad 5, kolumn belopp: '12 34' – förväntade ett belopp som 1 234 567,50" in str(raised.value)
+    assert not BudgetLine.objects.exists()

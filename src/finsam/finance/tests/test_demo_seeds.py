@@ -124,6 +124,26 @@ def test_finnveden_2023_is_seed_001() -> None:
     ]
     assert (kr(flow.cash_start), kr(flow.cash_end)) == (4224485, 3327228)
     assert flow.reconciles
+    # Seed 001's second column, 2022: the ledger of 2022 is here too.
+    last = flow.previous
+    assert last is not None and last.date == dt.date(2022, 12, 31)
+    assert [kr(v) for v in (last.result, last.receivables_change, last.liabilities_change, last.total)] == [
+        452007,
+        -36859,
+        316896,
+        732044,
+    ]
+    assert (kr(last.cash_start), kr(last.cash_end)) == (3492441, 4224485)
+    assert last.reconciles and last.previous is None
+    [table] = reports.cash_flow_document(fv, flow, end).sections[0].tables
+    assert [c.label for c in table.columns] == ["Belopp i kr", "2023-12-31", "2022-12-31"]
+    cash_rows = {row["name"]: (kr(row["amount"]), kr(row["previous"])) for row in table.rows}  # type: ignore[arg-type]
+    assert cash_rows["Årets kassaflöde"] == (-897258, 732044)
+    assert cash_rows["Likvida medel vid årets början"] == (4224485, 3492441)
+    assert (kr(table.total["amount"]), kr(table.total["previous"])) == (3327228, 4224485)  # type: ignore[arg-type,index]
+    data = reports.cash_flow_json(fv, flow, end)
+    assert (data["total"], data["previous_year"]["total"]) == ("-897257.50", "732044.00")
+    assert data["previous_year"]["date"] == "2022-12-31"
 
     operating = annual.operating_statement(fv, end)
     assert [kr(v) for v in operating.net_cost] == [5782239, 6409000, 4646493]

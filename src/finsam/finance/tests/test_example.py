@@ -12,7 +12,8 @@ from django.test import Client
 
 from finsam import testing
 from finsam.accounts.roles import Role
-from finsam.finance import budget, reports, sie_import, statements
+from finsam.finance import annual, budget, reports, sie_import, statements
+from finsam.finance.models import LedgerImport, LedgerRow
 from finsam.organisation import orgfile
 from finsam.organisation.models import Association
 
@@ -136,3 +137,152 @@ def test_five_digit_accounts_count_by_their_class(tmp_path: Path) -> None:
         f"{statements.income_statement(association, JUNE).totals['result']['outcome_to_date']:.2f}"
         == "447161.00"
     )
+
+
+def _imported(tmp_path: Path, change: str, to: str, added: str = "") -> Association:
+    association = orgfile.setup(EXAMPLES / "organisation.yaml", testing.SYSTEM)
+    sie_import.import_file(_example_variant(tmp_path, change, to, added), association, testing.SYSTEM)
+    return association
+
+
+CAPITAL_CONTRIBUTION = (
+    '#VER A 16 20250601 "Tillskott eget kapital" 20250820\r\n{\r\n'
+    "   #TRANS 1930 {} 10000.00\r\n   #TRANS 2010 {} -10000.00\r\n}\r\n"
+)
+
+
+def test_equity_moved_other_than_by_the_result_is_financing_and_the_cash_flow_reconciles(
+    tmp_path: Path,
+) -> None:
+    association = _imported(tmp_path, "#GEN 20250820", "#GEN 20250821", CAPITAL_CONTRIBUTION)
+    flow = annual.cash_flow(association, JUNE)
+    data = reports.cash_flow_json(association, flow, JUNE)
+    assert {key: data[key] for key in ("result", "operating", "financing", "total", "difference")} == {
+        "result": "447161.00",
+        "operating": "579161.00",
+        "financing": "10000.00",
+        "total": "589161.00",
+        "difference": "0.00",
+    }
+    assert (data["cash_start"], data["cash_end"]) == ("905300.40", "1494461.40")
+    assert flow.reconciles
+    assert data["previous_year"] is None  # no ledger of 2024 here
+    [table] = reports.cash_flow_document(association, flow, JUNE).sections[0].tables
+    printed = {row["name"]: row["amount"] for row in table.rows}
+    assert printed["Kassaflöde från finansieringsverksamheten"] == Decimal("10000.00")
+    assert printed["Årets kassaflöde"] == Decimal("589161.00")
+    assert "Ej avstämd skillnad i likvida medel" not in printed
+    assert table.notes  # what the financing row holds
+
+
+def test_cash_the_flows_do_not_explain_is_shown_in_a_row_of_its_own(exempel: Association) -> None:
+    # A bank row without a counterpart (as an unbalanced voucher the exporter's books held would give).
+    source = LedgerImport.objects.get(association=exempel, in_force=True)
+    LedgerRow.objects.create(
+        source=source, association=exempel, date=dt.date(2025, 3, 1), account=1930, ore=50_000
+    )
+    flow = annual.cash_flow(exempel, JUNE)
+    assert flow.difference == Decimal("500.00")
+    assert not flow.reconciles
+    assert reports.cash_flow_json(exempel, flow, JUNE)["difference"] == "500.00"
+    [table] = reports.cash_flow_document(exempel, flow, JUNE).sections[0].tables
+    printed = {row["name"]: row["amount"] for row in table.rows}
+    assert printed["Ej avstämd skillnad i likvida medel"] == Decimal("500.00")
+    assert (
+        printed["Likvida medel vid årets början"] + printed["Årets kassaflöde"] + Decimal("500.00")  # type: ignore[operator]
+        == table.total["amount"]  # type: ignore[index]
+    )
+
+
+def test_a_balance_sheet_after_the_last_ledger_carries_its_closing_position_forward(
+    exempel: Association,
+) -> None:
+    # The example's whole year 2025 (A 14 and A 15 after June included): its closing position opens 2026.
+    year_end = reports.balance_sheet_json(statements.balance_sheet(exempel, dt.date(2025, 12, 31)))
+    for day in (dt.date(2026, 1, 31), dt.date(2027, 5, 31)):
+        data = reports.balance_sheet_json(statements.balance_sheet(exempel, day))
+        assert {row["code"]: row["amount"] for row in data["rows"]} == {
+            "FORDRINGAR": "0.00",
+            "KASSA": "1720961.40",
+            "SKULDER": "218000.00",
+        }
+        assert [row["amount"] for row in data["rows"]] == [row["amount"] for row in year_end["rows"]]
+        assert data["totals"] == {"assets": "1720961.40", "equity": "1502961.40", "liabilities": "218000.00"}
+        assert data["equity"] == {
+            "retained_earlier": "1502961.40",
+            "result_for_year": "0.00",
+            "retained": "1502961.40",
+        }
+    data = reports.balance_sheet_json(statements.balance_sheet(exempel, dt.date(2026, 1, 31)))
+    assert data["totals_previous_year_end"]["equity"] == "1502961.40"
+    assert data["equity_previous_year_end"] == {
+        "retained_earlier": "819300.40",
+        "result_for_year": "683661.00",
+        "retained": "1502961.40",
+    }
+    flow = reports.cash_flow_json(
+        exempel, annual.cash_flow(exempel, dt.date(2026, 3, 31)), dt.date(2026, 3, 31)
+    )
+    assert (flow["cash_start"], flow["cash_end"], flow["total"]) == ("1720961.40", "1720961.40", "0.00")
+    assert flow["previous_year"]["total"] == "815661.00"
+    assert flow["previous_year"]["cash_start"] == "905300.40"
+
+
+PREVIOUS_YEAR = (
+    "#IB -1 1930 500000.00\r\n#IB -1 2010 -500000.00\r\n"
+    "#UB -1 1930 905300.40\r\n#UB -1 1510 12000.00\r\n#UB -1 2440 -98000.00\r\n#UB -1 2010 -500000.00\r\n"
+    "#RES -1 3611 -500000.00\r\n#RES -1 3630 -12000.00\r\n#RES -1 4610 94699.60\r\n#RES -1 6990 98000.00\r\n"
+)
+
+
+def test_the_previous_year_end_without_its_ledger_is_the_closing_balances_the_file_gives(
+    tmp_path: Path,
+) -> None:
+    association = _imported(tmp_path, "#IB 0 1510 12000.00", PREVIOUS_YEAR + "#IB 0 1510 12000.00")
+    data = reports.balance_sheet_json(statements.balance_sheet(association, dt.date(2024, 12, 31)))
+    assert {row["code"]: (row["amount"], row["previous_year_end"]) for row in data["rows"]} == {
+        "FORDRINGAR": ("12000.00", "0.00"),
+        "KASSA": ("905300.40", "500000.00"),
+        "SKULDER": ("98000.00", "0.00"),
+    }
+    # The year's result is what its closing balances hold beyond its opening ones: 319 300.40 as #RES -1 says.
+    assert data["equity"] == {
+        "retained_earlier": "500000.00",
+        "result_for_year": "319300.40",
+        "retained": "819300.40",
+    }
+    assert data["totals"] == {"assets": "917300.40", "equity": "819300.40", "liabilities": "98000.00"}
+    # Within 2024 nothing is known beyond its opening balances (#IB -1).
+    mid = reports.balance_sheet_json(statements.balance_sheet(association, dt.date(2024, 6, 30)))
+    assert {row["code"]: row["amount"] for row in mid["rows"]}["KASSA"] == "500000.00"
+    flow = annual.cash_flow(association, dt.date(2024, 12, 31))
+    assert flow.reconciles and flow.total == Decimal("405300.40")
+    notes = annual.balance_notes(association, dt.date(2024, 12, 31))
+    assert [(n.account, n.amount, n.previous) for n in notes["receivables"]] == [
+        (1510, Decimal("12000.00"), Decimal("0.00"))
+    ]
+    # 2025 itself is as without the previous year's lines.
+    data = reports.balance_sheet_json(statements.balance_sheet(association, JUNE))
+    expected = EXPECTED["balance-sheet --date 2025-06-30"]
+    assert {row["code"]: row["amount"] for row in data["rows"]} == {
+        code: expected[code] for code in ("FORDRINGAR", "KASSA", "SKULDER")
+    }
+    assert data["equity"]["retained"] == expected["retained"]
+
+
+def test_a_class_9_account_counts_with_the_costs_in_both_statements(tmp_path: Path) -> None:
+    association = _imported(tmp_path, '#TRANS 7010 {6 "KANSLI"} 30000.00', "#TRANS 9010 {} 30000.00")
+    statement = statements.income_statement(association, JUNE)
+    [line] = [ln for ln in statement.lines if ln.accounts]
+    assert (line.code, line.accounts, line.values["outcome_to_date"]) == (
+        "EJ_FORDELAT_KOSTNADER",
+        [9010],
+        Decimal("30000.00"),
+    )
+    assert statement.totals["result"]["outcome_to_date"] == Decimal("447161.00")
+    sheet = statements.balance_sheet(association, JUNE)
+    assert sheet.equity.result_for_year == Decimal("447161.00")
+    assert sheet.total("assets") == sheet.equity.retained + sheet.total("liabilities")
+    assert annual.cash_flow(association, JUNE).reconciles
+    [unmapped] = statements.unmapped(association, JUNE)
+    assert (unmapped.accounts, unmapped.amount, unmapped.rows) == ([9010], Decimal("30000.00"), 1)

@@ -132,7 +132,7 @@ def test_a_later_export_of_the_year_replaces_the_earlier_and_keeps_the_history(
     ("broken", "words"),
     [
         ("#TRANS 1930 {} 187500.00\r\n   #TRANS 3611 {} -187000.00", "balanserar inte"),
-        ('#VER A 1 20250115 "Medlemsbidrag Askeby 20250820', "closing quote"),
+        ('#VER A 1 20250115 "Medlemsbidrag Askeby 20250820', "saknar avslutande citattecken"),
         ("#VER A 1 20241341", "20241341"),
     ],
 )
@@ -142,7 +142,7 @@ def test_a_broken_file_is_refused_whole_with_its_line(
     text = (SHARED / "examples" / "exempel-2025.se").read_bytes().decode("cp437")
     original = {
         "balanserar inte": "#TRANS 1930 {} 187500.00\r\n   #TRANS 3611 {} -187500.00",
-        "closing quote": '#VER A 1 20250115 "Medlemsbidrag Askeby"',
+        "saknar avslutande citattecken": '#VER A 1 20250115 "Medlemsbidrag Askeby"',
         "20241341": "#VER A 1 20250115",
     }[words]
     assert original in text
@@ -223,3 +223,153 @@ def test_a_file_with_the_years_result_but_no_vouchers_does_not_empty_the_year(
     assert (problem.line, problem.column) == (8, "#RES")
     assert "varken verifikationer eller periodsaldon" in problem.message
     assert LedgerRow.objects.count() == rows
+
+
+EXEMPEL = SHARED / "examples" / "exempel-2025.se"
+
+
+def _line_of(path: Path, needle: str) -> int:
+    text = path.read_bytes().decode("cp437")
+    return text[: text.index(needle)].count("\n") + 1
+
+
+def _addition(tmp_path: Path, name: str, generated: str, vouchers: str) -> Path:
+    """An SIE 4I file without balances: it adds its vouchers to the year."""
+    path = tmp_path / name
+    path.write_text(
+        f"#FLAGGA 0\n#FORMAT PC8\n#GEN {generated}\n#SIETYP 4\n#RAR 0 20250101 20251231\n{vouchers}",
+        encoding="cp437",
+    )
+    return path
+
+
+EXTRA = '#VER A 16 20250301 "Extra"\n{\n#TRANS 4610 {6 "STEG"} 1000.00\n#TRANS 1930 {} -1000.00\n}\n'
+UNNUMBERED = '#VER "" "" 20250302 "Utan nummer"\n{\n#TRANS 4610 {} 50.00\n#TRANS 1930 {} -50.00\n}\n'
+
+
+def test_a_voucher_already_in_force_is_refused_from_a_file_that_adds_vouchers(
+    assoc: Association, tmp_path: Path
+) -> None:
+    first = _addition(tmp_path, "i20250901.si", "20250901", EXTRA + UNNUMBERED)
+    sie_import.import_file(first, assoc, testing.SYSTEM)
+    # The same voucher A 16 (series, number, date) in an export of the next day: it must not count twice.
+    second = _addition(tmp_path, "i20250902.si", "20250902", UNNUMBERED + EXTRA)
+    with pytest.raises(ImportRejected) as raised:
+        sie_import.import_file(second, assoc, testing.SYSTEM)
+    [problem] = raised.value.problems
+    assert (problem.line, problem.column, problem.value) == (11, "#VER", "A 16")
+    assert "verifikation A 16 finns redan" in str(problem) and "i20250901.si" in str(problem)
+    assert LedgerRow.objects.filter(account=4610).aggregate(total=Sum("ore"))["total"] == 100000 + 5000
+    assert LedgerImport.objects.count() == 1
+    # Vouchers without series and number cannot be recognised and are added as before.
+    third = _addition(tmp_path, "i20250903.si", "20250903", UNNUMBERED)
+    sie_import.import_file(third, assoc, testing.SYSTEM)
+    assert LedgerRow.objects.filter(account=4610).aggregate(total=Sum("ore"))["total"] == 100000 + 2 * 5000
+    # A full export of the year still replaces everything, A 16 included.
+    # (one exported after the additions: an older one is refused, see the next test)
+    sie_import.import_file(_example_with(tmp_path, "#GEN 20250820", "#GEN 20251020"), assoc, testing.SYSTEM)
+    assert LedgerImport.objects.filter(in_force=True).get().filename == "andrad.se"
+
+
+def test_an_export_older_than_the_one_in_force_is_refused_naming_both_dates(
+    assoc: Association, tmp_path: Path
+) -> None:
+    october = _example_with(tmp_path, "#GEN 20250820", "#GEN 20251020")
+    sie_import.import_file(october, assoc, testing.SYSTEM)
+    rows = list(LedgerRow.objects.values_list("pk", flat=True))
+    with pytest.raises(ImportRejected) as raised:
+        sie_import.import_file(EXEMPEL, assoc, testing.SYSTEM)
+    [problem] = raised.value.problems
+    assert (problem.line, problem.column, problem.value) == (_line_of(EXEMPEL, "#GEN"), "#GEN", "2025-08-20")
+    assert "exporterades 2025-08-20" in problem.message and "exporterad 2025-10-20" in problem.message
+    assert list(LedgerRow.objects.values_list("pk", flat=True)) == rows
+    assert [i.filename for i in LedgerImport.objects.all()] == ["andrad.se"]
+
+
+def test_each_voucher_outside_the_year_is_named_by_its_line(assoc: Association, tmp_path: Path) -> None:
+    outside = _example_with(tmp_path, "#VER A 15 20250815", "#VER A 15 20260115")
+    with pytest.raises(ImportRejected) as raised:
+        sie_import.import_file(outside, assoc, testing.SYSTEM)
+    [problem] = raised.value.problems
+    assert (problem.line, problem.column, problem.value) == (
+        _line_of(EXEMPEL, "#VER A 15"),
+        "#VER",
+        "2026-01-15",
+    )
+    assert str(problem).startswith(
+        f"rad {problem.line}, kolumn #VER: '2026-01-15' – förväntade ett datum inom"
+    )
+    assert not LedgerRow.objects.exists()
+
+
+def test_many_vouchers_outside_the_year_are_listed_up_to_a_cap(assoc: Association, tmp_path: Path) -> None:
+    vouchers = "".join(
+        f'#VER B {n} 20240{1 + n % 9}01 "Fel år"\n{{\n#TRANS 4610 {{}} 1.00\n#TRANS 1930 {{}} -1.00\n}}\n'
+        for n in range(1, 61)
+    )
+    path = _addition(tmp_path, "fel-ar.si", "20250901", vouchers)
+    with pytest.raises(ImportRejected) as raised:
+        sie_import.import_file(path, assoc, testing.SYSTEM)
+    problems = raised.value.problems
+    assert len(problems) == sie_import.MAX_LISTED + 1
+    assert [p.line for p in problems[:3]] == [6, 11, 16]
+    assert all(p.line is not None for p in problems)
+    assert "och 10 verifikationer till utanför räkenskapsåret" in problems[-1].message
+    assert problems[-1].line == 6 + 5 * sie_import.MAX_LISTED
+
+
+def test_a_file_without_year_or_vouchers_says_so_in_words(assoc: Association, tmp_path: Path) -> None:
+    path = tmp_path / "tom.se"
+    path.write_bytes(b"")
+    with pytest.raises(ImportRejected) as raised:
+        sie_import.import_file(path, assoc, testing.SYSTEM)
+    [problem] = raised.value.problems
+    assert problem.line is None
+    assert "inget räkenskapsår (#RAR 0)" in str(problem) and "None" not in str(raised.value)
+
+
+def test_vouchers_over_two_years_without_rar_name_their_lines(assoc: Association, tmp_path: Path) -> None:
+    path = tmp_path / "utan-rar.si"
+    path.write_text(
+        "#FLAGGA 0\n#SIETYP 4\n"
+        '#VER A 1 20241231 ""\n{\n#TRANS 4610 {} 1.00\n#TRANS 1930 {} -1.00\n}\n'
+        '#VER A 2 20250102 ""\n{\n#TRANS 4610 {} 1.00\n#TRANS 1930 {} -1.00\n}\n',
+        encoding="cp437",
+    )
+    with pytest.raises(ImportRejected) as raised:
+        sie_import.import_file(path, assoc, testing.SYSTEM)
+    [problem] = raised.value.problems
+    assert problem.line == 3
+    assert "den första (2024-12-31) på rad 3, den sista (2025-01-02) på rad 8" in problem.message
+
+
+def test_reader_errors_are_told_in_swedish_with_their_line_column_and_value(
+    assoc: Association, tmp_path: Path
+) -> None:
+    path = _example_with(tmp_path, "#VER A 2 20250115", "#VER A 2 20250231")
+    with pytest.raises(ImportRejected) as raised:
+        sie_import.import_file(path, assoc, testing.SYSTEM)
+    [problem] = raised.value.problems
+    assert (problem.line, problem.value) == (_line_of(EXEMPEL, "#VER A 2 "), "20250231")
+    assert str(problem) == f"rad {problem.line}, kolumn 10 (#VER): '20250231' är inte ett datum ÅÅÅÅMMDD"
+
+
+def test_every_reader_message_has_a_swedish_text() -> None:
+    from finsam.sie.model import EXPECTED, MESSAGES
+
+    assert set(sie_import._sie_messages()) == set(MESSAGES)
+    assert set(sie_import._sie_expected()) == set(EXPECTED)
+
+
+def test_the_same_books_again_as_utf8_with_bom_change_nothing(assoc: Association, tmp_path: Path) -> None:
+    sie_import.import_file(EXEMPEL, assoc, testing.SYSTEM)
+    rows = list(LedgerRow.objects.values_list("pk", flat=True))
+    balances = list(LedgerBalance.objects.values_list("pk", flat=True))
+    bom = tmp_path / "bom.se"
+    bom.write_bytes(b"\xef\xbb\xbf" + EXEMPEL.read_bytes().decode("cp437").encode("utf-8"))
+    result = sie_import.import_file(bom, assoc, testing.SYSTEM)
+    assert not result.changed and result.unchanged == 1
+    assert result.details[0].startswith("inga ändringar")
+    assert list(LedgerRow.objects.values_list("pk", flat=True)) == rows
+    assert list(LedgerBalance.objects.values_list("pk", flat=True)) == balances
+    assert [(i.filename, i.in_force) for i in LedgerImport.objects.all()] == [("exempel-2025.se", True)]
