@@ -19,6 +19,7 @@ from finsam.demo import build
 from finsam.organisation.models import Association
 from finsam.reports import exporters
 from finsam.reports.document import Document
+from finsam.reports.tests.pdf import pdf_pages
 
 pytestmark = pytest.mark.django_db
 PAGE_WIDTH = 595.28  # A4 in points
@@ -32,20 +33,6 @@ def demo() -> dict[str, Association]:
 
 def gather(kind: str, association: Association, end: dt.date) -> exporters.Gathered:
     return exporters.gather(kind, association, exporters.Period(end.replace(month=1, day=1), end))
-
-
-def pdf_pages(content: bytes, tmp_path: Path) -> list[list[str]]:
-    """Each page's non-empty lines, spaces collapsed, without the footer line."""
-    path = tmp_path / "r.pdf"
-    path.write_bytes(content)
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True
-    ).stdout
-    pages = []
-    for page in text.split("\f")[:-1]:
-        lines = [" ".join(line.split()) for line in page.splitlines()]
-        pages.append([line for line in lines if line][:-1])
-    return pages
 
 
 def words_past_the_margin(content: bytes, tmp_path: Path) -> list[tuple[int, str]]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import subprocess
 from decimal import Decimal
 from pathlib import Path
 
@@ -21,21 +20,7 @@ from finsam.reports import exporters
 from finsam.reports.document import Chart, Column, Document, Kind, Section, Table
 from finsam.reports.render.docx import render_docx
 from finsam.reports.render.xlsx import render_xlsx
-
-
-def pdf_pages(content: bytes, tmp_path: Path) -> list[list[str]]:
-    """Each page's non-empty lines, spaces collapsed, without the footer (association and "n (N)")."""
-    path = tmp_path / "r.pdf"
-    path.write_bytes(content)
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True
-    ).stdout
-    pages = []
-    for page in text.split("\f")[:-1]:
-        lines = [" ".join(line.split()) for line in page.splitlines()]
-        lines = [line for line in lines if line]
-        pages.append(lines[:-1])  # the last line is the page's footer
-    return pages
+from finsam.reports.tests.pdf import pdf_pages
 
 
 def headings_with_content(document: Document) -> set[str]:
