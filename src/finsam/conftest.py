@@ -1,13 +1,25 @@
-"""Fixtures shared by the apps' tests: a real Chromium (Debian's) driven by Playwright."""
+"""Fixtures shared by the apps' tests: settings for the whole run, the demo built once, and a real Chromium
+(Debian's) driven by Playwright. docs/testing.md says how they fit together."""
 
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+from django.db import connection, transaction
+from django.test.utils import override_settings
 from playwright.sync_api import Browser, Page, sync_playwright
+from pytest_django import DjangoDbBlocker
+from pytest_django.fixtures import Settings
+from pytest_django.live_server_helper import LiveServer
+
+if TYPE_CHECKING:
+    from finsam.organisation.models import Association
 
 CHROMIUM = os.environ.get("FINSAM_CHROMIUM", "/usr/bin/chromium")
 SCREENS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screens"
@@ -21,6 +33,116 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Settings for every test of the run.
+
+    - A fast password hasher: Argon2 takes 0.6–0.8 s a hash on a small machine and the demo hashes five
+      (accounts/tests/test_settings.py proves that production hashes with Argon2).
+    - Imports started on the web run inside the request, so a test reads the finished job.
+    - One pair of keys for pseudonyms and sealed personnummer for the run, outside the database and the data
+      dir, so that the demo built once and the tests that read it use the same keys.
+    """
+    keys = tmp_path_factory.mktemp("keys")
+    with override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        IMPORT_JOBS_INLINE=True,
+        PSEUDONYM_KEY_FILE=keys / "pseudonym-key",
+        IDENTITY_KEY_FILE=keys / "identity-key",
+    ):
+        yield
+
+
+_demo_open = {"open": False}  # whether the demo's transaction is open
+
+
+@pytest.fixture(scope="session")
+def _demo_built(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[list[str]]:
+    """Builds the demo once for the test run and yields the slugs of its associations.
+
+    The demo is built inside a transaction that stays open until the run ends and is then rolled back; each
+    test runs inside it in a savepoint of its own (its `db` fixture), so what one test changes is gone for the
+    next. The tests that use the demo run after all others (`pytest_collection_modifyitems`), so that no
+    other test sees it and the browser tests, which commit, never run inside it.
+    """
+    from finsam.demo import build
+
+    outer = ExitStack()
+    with django_db_blocker.unblock():
+        outer.enter_context(transaction.atomic())
+        try:
+            slugs = [a.slug for a in build.load().associations]
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.close()
+            raise
+    _demo_open["open"] = True
+    yield slugs
+    _demo_open["open"] = False
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.close()
+
+
+@pytest.fixture
+def demo(_demo_built: list[str], db: None) -> dict[str, Association]:
+    """The demo associations by slug, fresh from the database for each test."""
+    from finsam.organisation.models import Association
+
+    return {a.slug: a for a in Association.objects.filter(slug__in=_demo_built)}
+
+
+@pytest.fixture(autouse=True)
+def _no_demo_left_open(request: pytest.FixtureRequest) -> None:
+    """A test that did not ask for the demo must not see it (the ordering below keeps it so)."""
+    if _demo_open["open"] and "_demo_built" not in request.fixturenames:
+        pytest.fail("the demo is still in the database: the tests that use it must run last")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests that use the demo built once run last, each group in its collected order."""
+    items.sort(key=lambda item: "_demo_built" in getattr(item, "fixturenames", ()))
+
+
+@pytest.fixture(scope="session")
+def _demo_snapshot() -> Iterator[list[sqlite3.Connection]]:
+    snapshots: list[sqlite3.Connection] = []
+    yield snapshots
+    for snapshot in snapshots:
+        snapshot.close()
+
+
+@pytest.fixture
+def demo_site(
+    live_server: LiveServer,
+    settings: Settings,
+    transactional_db: None,
+    _demo_snapshot: list[sqlite3.Connection],
+) -> str:
+    """The demo served by a live server for browser tests; returns its base URL.
+
+    The browser tests run on SQLite (scripts/test runs them there only): the demo is built once, copied
+    into a second in-memory database with SQLite's backup API, and copied back before every later test, which
+    takes milliseconds instead of a build. On another database the demo is built for each test.
+    """
+    from finsam.demo import build
+
+    settings.DEMO = True
+    if connection.vendor != "sqlite":
+        build.load()
+    elif not _demo_snapshot:
+        build.load()
+        connection.ensure_connection()
+        snapshot = sqlite3.connect(":memory:", check_same_thread=False)
+        connection.connection.backup(snapshot)
+        _demo_snapshot.append(snapshot)
+    else:
+        connection.ensure_connection()
+        _demo_snapshot[0].backup(connection.connection)
+    return live_server.url
 
 
 @pytest.fixture(scope="session")

@@ -65,6 +65,8 @@ BASE_DIR = Path(__file__).resolve().parent
 PSEUDONYM_KEY_FILE = Path(os.environ.get("FINSAM_PSEUDONYM_KEY_FILE") or DATA_DIR / "pseudonym-key").resolve()
 IDENTITY_KEY_FILE = Path(os.environ.get("FINSAM_IDENTITY_KEY_FILE") or DATA_DIR / "identity-key").resolve()
 SUPPRESSION_THRESHOLD = _env_int("FINSAM_SUPPRESSION_THRESHOLD", 5)
+# Imports started on the web run in a thread of their own; the tests run them inside the request instead.
+IMPORT_JOBS_INLINE = False
 
 if os.environ.get("SECRET_KEY"):
     SECRET_KEY = os.environ["SECRET_KEY"]

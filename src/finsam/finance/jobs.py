@@ -1,5 +1,8 @@
 """Imports started from the web app run in a thread beside the request; the page polls their progress.
 
+With the setting `IMPORT_JOBS_INLINE` (the tests set it) the import runs inside the request instead, so that
+a test reads the finished job without a thread to wait for.
+
 The uploaded file is kept in the data dir while the import runs and removed afterwards. The import itself is
 the same all-or-nothing function the command line uses; the job only records how far it has come and how it
 ended.
@@ -39,6 +42,8 @@ def start(actor: Actor, association: Association, kind: str, name: str, chunks: 
         actor=actor.label,
         total=path.stat().st_size,
     )
+    if settings.IMPORT_JOBS_INLINE:
+        return run(job.pk, path, actor)
     worker = threading.Thread(target=_run_in_thread, args=(job.pk, path, actor), daemon=True)
     worker.start()
     return job

@@ -6,6 +6,7 @@ import pytest
 from django.test import Client, override_settings
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from pytest_django.fixtures import Settings
 
 from finsam import testing
 from finsam.accounts.roles import Role
@@ -107,6 +108,13 @@ def test_login_is_throttled_after_five_failures(client: Client) -> None:
     assert "_auth_user_id" not in client.session
 
 
-def test_passwords_are_hashed_with_argon2() -> None:
+def test_passwords_are_hashed_with_argon2(settings: Settings) -> None:
+    """The tests hash with a fast hasher (finsam/conftest.py); the project's settings, which every
+    installation runs, hash with Argon2 and still read the older PBKDF2 hashes."""
+    from finsam import settings as project
+
+    assert settings.PASSWORD_HASHERS != project.PASSWORD_HASHERS
+    settings.PASSWORD_HASHERS = project.PASSWORD_HASHERS
     user = testing.user("karin")
-    assert user.password.startswith("argon2")
+    assert user.password.startswith("argon2$argon2id$")
+    assert user.check_password(testing.PASSWORD)

@@ -2,24 +2,19 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Browser, expect
-from pytest_django.fixtures import Settings
-from pytest_django.live_server_helper import LiveServer
 
 from finsam.conftest import assert_accessible, screenshot
-from finsam.demo import build
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.mark.parametrize(("width", "height", "name"), [(1280, 900, "dator"), (390, 844, "telefon")])
 def test_the_public_catalogue_on_a_computer_and_a_phone(
-    browser: Browser, live_server: LiveServer, settings: Settings, width: int, height: int, name: str
+    browser: Browser, demo_site: str, width: int, height: int, name: str
 ) -> None:
-    settings.DEMO = True
-    build.load()
     context = browser.new_context(locale="sv-SE", viewport={"width": width, "height": height})
     page = context.new_page()
-    page.goto(f"{live_server.url}/katalog/")
+    page.goto(f"{demo_site}/katalog/")
     assert_accessible(page)
     page.get_by_role("link", name="Samordningsförbundet Södra Vätterbygden").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(

@@ -13,8 +13,6 @@ from collections.abc import Iterator
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, BrowserContext, Page, expect
-from pytest_django.fixtures import Settings
-from pytest_django.live_server_helper import LiveServer
 
 from finsam.conftest import assert_accessible, log_in, screenshot
 from finsam.core.audit import Actor
@@ -52,13 +50,6 @@ FOCUSED = """() => {
 
 
 @pytest.fixture
-def demo(live_server: LiveServer, settings: Settings) -> str:
-    settings.DEMO = True
-    build.load()
-    return live_server.url
-
-
-@pytest.fixture
 def contexts(browser: Browser) -> Iterator[dict[str, BrowserContext]]:
     made = {name: browser.new_context(locale="sv-SE", **options) for name, options in SIZES.items()}  # type: ignore[arg-type]
     yield made
@@ -83,8 +74,10 @@ def tab_to(page: Page, name: str, tag: str | None = None, limit: int = 80) -> No
     raise AssertionError(f"{name!r} cannot be reached with Tab")
 
 
-def test_a_registrar_logs_in_and_registers_a_referral_with_the_keyboard_only(page: Page, demo: str) -> None:
-    page.goto(f"{demo}/konto/logga-in/")
+def test_a_registrar_logs_in_and_registers_a_referral_with_the_keyboard_only(
+    page: Page, demo_site: str
+) -> None:
+    page.goto(f"{demo_site}/konto/logga-in/")
     assert focused(page)["name"] == "Användarnamn"  # the form starts there
     page.keyboard.type("registrator")
     tab_to(page, "Lösenord", "input")
@@ -118,9 +111,9 @@ def test_a_registrar_logs_in_and_registers_a_referral_with_the_keyboard_only(pag
     assert_accessible(page)
 
 
-def test_the_office_corrects_an_intervention_with_the_keyboard_only(page: Page, demo: str) -> None:
-    log_in(page, demo, "kansli", build.PASSWORD)
-    page.goto(f"{demo}/f/finnveden/")
+def test_the_office_corrects_an_intervention_with_the_keyboard_only(page: Page, demo_site: str) -> None:
+    log_in(page, demo_site, "kansli", build.PASSWORD)
+    page.goto(f"{demo_site}/f/finnveden/")
     tab_to(page, "Insatser", "a")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Insatser")
@@ -150,23 +143,23 @@ def test_the_office_corrects_an_intervention_with_the_keyboard_only(page: Page, 
     assert (saved.name, saved.places) == ("IT-spåret", 12)
 
 
-def prepare(demo: str, page: Page) -> None:
+def prepare(demo_site: str, page: Page) -> None:
     """What each role's start page shows beyond the demo: a draft report, a read and an erasure run."""
     finnveden = Association.objects.get(slug="finnveden")
     reports.start_version(Actor.command("demo"), finnveden, "annual-report", dt.date(2023, 12, 31))
-    log_in(page, demo, "registrator", build.PASSWORD)  # her start page shows keys: one read in the log
+    log_in(page, demo_site, "registrator", build.PASSWORD)  # her start page shows keys: one read in the log
     participants.erase_expired(Actor.command("manage erase_expired"), finnveden, dt.date(2029, 1, 1))
 
 
 @pytest.mark.parametrize("username", USERS)
 def test_each_roles_start_page_reflows_at_200_percent_and_on_a_phone(
-    page: Page, demo: str, contexts: dict[str, BrowserContext], username: str
+    page: Page, demo_site: str, contexts: dict[str, BrowserContext], username: str
 ) -> None:
-    prepare(demo, page)
+    prepare(demo_site, page)
     for size, context in contexts.items():
         tab = context.new_page()
-        log_in(tab, demo, username, build.PASSWORD)
-        tab.goto(f"{demo}/f/finnveden/")
+        log_in(tab, demo_site, username, build.PASSWORD)
+        tab.goto(f"{demo_site}/f/finnveden/")
         expect(tab.get_by_role("heading", level=1)).to_have_text("Finnvedens Samordningsförbund")
         widths = tab.evaluate(WIDTHS)
         assert widths[0] <= widths[1], f"{username} scrolls sideways at {size}: {widths}"

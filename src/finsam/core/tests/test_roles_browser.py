@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Page, ViewportSize, expect
-from pytest_django.fixtures import Settings
-from pytest_django.live_server_helper import LiveServer
 
 from finsam.conftest import assert_accessible, log_in
 from finsam.demo import build
@@ -18,13 +16,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 WIDE: ViewportSize = {"width": 1280, "height": 900}
 NARROW: ViewportSize = {"width": 320, "height": 640}
 WIDTHS = "() => document.documentElement.scrollWidth"
-
-
-@pytest.fixture
-def demo(live_server: LiveServer, settings: Settings) -> str:
-    settings.DEMO = True
-    build.load()
-    return live_server.url
 
 
 def association_homes(page: Page, base: str) -> list[str]:
@@ -38,16 +29,18 @@ def association_homes(page: Page, base: str) -> list[str]:
 
 
 @pytest.mark.parametrize("username", [login for login, _ in build.LOGINS])
-def test_every_page_in_the_navigation_loads_and_is_accessible(page: Page, demo: str, username: str) -> None:
-    log_in(page, demo, username, build.PASSWORD)
+def test_every_page_in_the_navigation_loads_and_is_accessible(
+    page: Page, demo_site: str, username: str
+) -> None:
+    log_in(page, demo_site, username, build.PASSWORD)
     assert_accessible(page)
     visited = 0
-    for home in association_homes(page, demo):
+    for home in association_homes(page, demo_site):
         page.goto(home)
         links = page.get_by_role("navigation", name="Huvudmeny").get_by_role("link")
         targets = links.evaluate_all("els => els.map(e => e.getAttribute('href'))")
         for target in targets:
-            response = page.goto(demo + target)
+            response = page.goto(demo_site + target)
             assert response is not None and response.status == 200, (
                 f"{username}: {target} {response and response.status}"
             )
@@ -62,11 +55,11 @@ def test_every_page_in_the_navigation_loads_and_is_accessible(page: Page, demo: 
     assert visited >= 4
 
 
-def test_the_registrar_reaches_her_participants_but_not_the_money(page: Page, demo: str) -> None:
-    log_in(page, demo, "registrator", build.PASSWORD)
+def test_the_registrar_reaches_her_participants_but_not_the_money(page: Page, demo_site: str) -> None:
+    log_in(page, demo_site, "registrator", build.PASSWORD)
     page.get_by_role("link", name="Mina deltagare").click()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
-    response = page.goto(f"{demo}/f/finnveden/ekonomi/")
+    response = page.goto(f"{demo_site}/f/finnveden/ekonomi/")
     assert response is not None and response.status == 403
-    response = page.goto(f"{demo}/f/sodra-vatterbygden/")
+    response = page.goto(f"{demo_site}/f/sodra-vatterbygden/")
     assert response is not None and response.status == 404

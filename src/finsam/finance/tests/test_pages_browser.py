@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Page, expect
-from pytest_django.fixtures import Settings
-from pytest_django.live_server_helper import LiveServer
 
 from finsam.conftest import assert_accessible, log_in, screenshot
 from finsam.demo import build
@@ -13,15 +11,8 @@ from finsam.demo import build
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def demo(live_server: LiveServer, settings: Settings) -> str:
-    settings.DEMO = True
-    build.load()
-    return live_server.url
-
-
-def test_every_finance_page_loads_and_is_accessible(page: Page, demo: str) -> None:
-    log_in(page, demo, "ekonom", build.PASSWORD)
+def test_every_finance_page_loads_and_is_accessible(page: Page, demo_site: str) -> None:
+    log_in(page, demo_site, "ekonom", build.PASSWORD)
     pages = {
         "ekonomi": ("", "Ekonomi"),
         "resultatrakning": ("resultatrakning/", "Resultaträkning per 2023-12-31"),
@@ -38,16 +29,16 @@ def test_every_finance_page_loads_and_is_accessible(page: Page, demo: str) -> No
     }
     for name, (path, heading) in pages.items():
         separator = "&" if "?" in path else "?"
-        response = page.goto(f"{demo}/f/finnveden/ekonomi/{path}{separator}datum=2023-12-31")
+        response = page.goto(f"{demo_site}/f/finnveden/ekonomi/{path}{separator}datum=2023-12-31")
         assert response is not None and response.status == 200, path
         expect(page.get_by_role("heading", level=1)).to_have_text(heading)
         assert_accessible(page)
         screenshot(page, f"ekonomi-{name}")
 
 
-def test_the_interim_income_statement_reads_like_seed_000(page: Page, demo: str) -> None:
-    log_in(page, demo, "kansli", build.PASSWORD)
-    page.goto(f"{demo}/f/sodra-vatterbygden/ekonomi/resultatrakning/?datum=2023-06-30")
+def test_the_interim_income_statement_reads_like_seed_000(page: Page, demo_site: str) -> None:
+    log_in(page, demo_site, "kansli", build.PASSWORD)
+    page.goto(f"{demo_site}/f/sodra-vatterbygden/ekonomi/resultatrakning/?datum=2023-06-30")
     costs = page.get_by_role("table", name="Kostnader")
     expect(costs.get_by_role("row").filter(has_text="Enter")).to_contain_text("2\u00a0879\u00a0738")
     expect(costs.get_by_role("row").filter(has_text="Summa kostnader")).to_contain_text("3\u00a0781\u00a0314")
@@ -57,9 +48,9 @@ def test_the_interim_income_statement_reads_like_seed_000(page: Page, demo: str)
     screenshot(page, "ekonomi-delarsrapport-sodra-vatterbygden")
 
 
-def test_an_export_uploaded_again_changes_nothing(page: Page, demo: str) -> None:
-    log_in(page, demo, "ekonom", build.PASSWORD)
-    page.goto(f"{demo}/f/finnveden/ekonomi/import/")
+def test_an_export_uploaded_again_changes_nothing(page: Page, demo_site: str) -> None:
+    log_in(page, demo_site, "ekonom", build.PASSWORD)
+    page.goto(f"{demo_site}/f/finnveden/ekonomi/import/")
     page.get_by_label("Slag av fil").select_option("sie")
     page.get_by_label("Fil:", exact=True).set_input_files(str(build.LEDGERS / "finnveden-2023.se"))
     page.get_by_role("button", name="Importera").click()
@@ -70,9 +61,9 @@ def test_an_export_uploaded_again_changes_nothing(page: Page, demo: str) -> None
     assert_accessible(page)
 
 
-def test_the_board_reads_but_cannot_import(page: Page, demo: str) -> None:
-    log_in(page, demo, "styrelse", build.PASSWORD)
-    page.goto(f"{demo}/f/finnveden/ekonomi/")
+def test_the_board_reads_but_cannot_import(page: Page, demo_site: str) -> None:
+    log_in(page, demo_site, "styrelse", build.PASSWORD)
+    page.goto(f"{demo_site}/f/finnveden/ekonomi/")
     expect(page.get_by_role("link", name="Importera SIE- eller budgetfil")).to_have_count(0)
-    response = page.goto(f"{demo}/f/finnveden/ekonomi/import/")
+    response = page.goto(f"{demo_site}/f/finnveden/ekonomi/import/")
     assert response is not None and response.status == 403

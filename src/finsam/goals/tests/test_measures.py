@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
-from pytest_django.fixtures import Settings
 
 from finsam import testing
 from finsam.goals import measures, services, statistics
@@ -126,13 +124,6 @@ def test_a_survey_share_needs_the_minimum_of_answers(assoc: Association) -> None
     assert later.suggested == Status.NOT_ASSESSABLE
 
 
-@pytest.fixture
-def pseudonym_key(settings: Settings, tmp_path: Path) -> Path:
-    settings.PSEUDONYM_KEY_FILE = tmp_path / "pseudonym-key"
-    return settings.PSEUDONYM_KEY_FILE
-
-
-@pytest.mark.usefixtures("pseudonym_key")
 def test_participant_counts_and_the_exit_share_come_from_the_participants_table(assoc: Association) -> None:
     from finsam.participants.tests import factories as pf
 

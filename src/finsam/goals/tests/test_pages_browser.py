@@ -7,8 +7,6 @@ import re
 
 import pytest
 from playwright.sync_api import Browser, Page, ViewportSize, expect
-from pytest_django.fixtures import Settings
-from pytest_django.live_server_helper import LiveServer
 
 from finsam import testing
 from finsam.conftest import assert_accessible, log_in, screenshot
@@ -20,15 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
-@pytest.fixture
-def demo(live_server: LiveServer, settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> str:
-    settings.DEMO = True
-    settings.PSEUDONYM_KEY_FILE = tmp_path_factory.mktemp("keys") / "pseudonym-key"
-    build.load()
-    return live_server.url
-
-
-def test_a_survey_is_answered_anonymously_on_a_phone(browser: Browser, demo: str) -> None:
+def test_a_survey_is_answered_anonymously_on_a_phone(browser: Browser, demo_site: str) -> None:
     survey = Survey.objects.get(name="Pågående deltagare hösten 2023")
     (link,) = services.create_links(testing.SYSTEM, survey, 1, single_use=True)
     before = Response.objects.filter(survey=survey).count()
@@ -36,7 +26,7 @@ def test_a_survey_is_answered_anonymously_on_a_phone(browser: Browser, demo: str
     page = context.new_page()
     page.set_default_timeout(15000)
     try:
-        page.goto(f"{demo}/enkat/{link.token}/")
+        page.goto(f"{demo_site}/enkat/{link.token}/")
         expect(page.get_by_role("heading", level=1)).to_have_text("Deltagare under insatsen")
         expect(page.get_by_role("link", name="Logga ut")).to_have_count(0)  # nobody is logged in
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
@@ -60,15 +50,15 @@ def test_a_survey_is_answered_anonymously_on_a_phone(browser: Browser, demo: str
         values = {a.question.position: a.value for a in response.answers.select_related("question")}
         assert values == {1: 6, 2: 5, 3: 0, 4: 4}  # question 5 left empty
         # The link was for one answer: following it again says so.
-        page.goto(f"{demo}/enkat/{link.token}/")
+        page.goto(f"{demo_site}/enkat/{link.token}/")
         expect(page.get_by_role("heading", level=1)).to_have_text("Enkäten går inte att besvara")
         assert_accessible(page)
     finally:
         context.close()
 
 
-def test_every_goals_page_loads_and_is_accessible(page: Page, demo: str) -> None:
-    log_in(page, demo, "kansli", build.PASSWORD)
+def test_every_goals_page_loads_and_is_accessible(page: Page, demo_site: str) -> None:
+    log_in(page, demo_site, "kansli", build.PASSWORD)
     goal = Commitment.objects.get(association__slug="finnveden", year=2023, position=8)
     case = CooperationCase.objects.filter(association__slug="finnveden").first()
     survey = Survey.objects.get(name="Pågående deltagare hösten 2023")
@@ -89,20 +79,20 @@ def test_every_goals_page_loads_and_is_accessible(page: Page, demo: str) -> None
         "formular": (f"enkater/formular/{questionnaire.pk}/", "Deltagare vid avslut"),
     }
     for name, (path, heading) in pages.items():
-        response = page.goto(f"{demo}/f/finnveden/mal/{path}")
+        response = page.goto(f"{demo_site}/f/finnveden/mal/{path}")
         assert response is not None and response.status == 200, path
         expect(page.get_by_role("heading", level=1)).to_have_text(heading)
         expect(page.get_by_role("link", name="Mål", exact=True)).to_have_attribute("aria-current", "page")
         assert_accessible(page)
         screenshot(page, f"goals-{name}")
-    page.goto(f"{demo}/f/finnveden/mal/?ar=2023")
+    page.goto(f"{demo_site}/f/finnveden/mal/?ar=2023")
     expect(page.locator(".summary")).to_have_text(
         "Tre av de tio målen i verksamhetsplanen för 2023 bedöms vara helt uppfyllda under året, tre mål är "
         "inte uppfyllda, två är delvis uppfyllda och två har inte varit möjliga att få svar på."
     )
     lex_heller = page.get_by_role("row").filter(has_text="Lex Heller")
     expect(lex_heller).to_contain_text(re.compile(r"12\s*6\s*Delvis uppfyllt\s*som föreslaget"))
-    page.goto(f"{demo}/f/finnveden/mal/enkater/{survey.pk}/")
+    page.goto(f"{demo_site}/f/finnveden/mal/enkater/{survey.pk}/")
     results = page.get_by_role("table", name="Resultat per fråga")
     expect(results.get_by_role("row").filter(has_text="Stödet jag får gör skillnad")).to_contain_text(
         "för få svar"
@@ -110,9 +100,9 @@ def test_every_goals_page_loads_and_is_accessible(page: Page, demo: str) -> None
     expect(results.get_by_role("row").filter(has_text="Jag blir lyssnad på")).to_contain_text("83\u00a0%")
 
 
-def test_the_board_reads_the_goals_without_edit_controls(page: Page, demo: str) -> None:
-    log_in(page, demo, "styrelse", build.PASSWORD)
-    page.goto(f"{demo}/f/finnveden/")
+def test_the_board_reads_the_goals_without_edit_controls(page: Page, demo_site: str) -> None:
+    log_in(page, demo_site, "styrelse", build.PASSWORD)
+    page.goto(f"{demo_site}/f/finnveden/")
     page.get_by_role("link", name="Mål", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Måluppfyllelse 2023")
     expect(page.get_by_role("link", name="Nytt åtagande")).to_have_count(0)
@@ -120,9 +110,9 @@ def test_the_board_reads_the_goals_without_edit_controls(page: Page, demo: str) 
     with page.expect_download() as download:
         page.get_by_role("link", name="Excel").click()
     assert download.value.suggested_filename == "maluppfyllelse-finnveden-2023-01-01-2023-12-31.xlsx"
-    response = page.goto(f"{demo}/f/finnveden/mal/atagande/ny/")
+    response = page.goto(f"{demo_site}/f/finnveden/mal/atagande/ny/")
     assert response is not None and response.status == 403
-    page.goto(f"{demo}/f/finnveden/mal/struktur/?ar=2023")
+    page.goto(f"{demo_site}/f/finnveden/mal/struktur/?ar=2023")
     expect(page.get_by_role("table", name=re.compile("Ärenden per remittent"))).to_contain_text(
         re.compile(r"Kommunens försörjningsstöd\s*22\s*55\u00a0%")
     )

@@ -6,11 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from pytest_django.fixtures import Settings
 
 from finsam.demo import build
 from finsam.goals.models import Commitment, CooperationCase, Response
@@ -41,10 +39,8 @@ SEED_STATUSES = [
 
 
 @pytest.fixture
-def finnveden(settings: Settings, tmp_path: Path) -> Association:
-    settings.PSEUDONYM_KEY_FILE = tmp_path / "pseudonym-key"
-    build.load()
-    return Association.objects.get(slug="finnveden")
+def finnveden(demo: dict[str, Association]) -> Association:
+    return demo["finnveden"]
 
 
 def test_the_json_lists_the_ten_commitments_of_seed_001(finnveden: Association) -> None:

@@ -17,7 +17,6 @@ from finsam.accounts.models import User
 from finsam.accounts.roles import Role
 from finsam.core import services as core
 from finsam.core.audit import Actor
-from finsam.demo import build
 from finsam.organisation.models import Association
 from finsam.participants import services as participants
 from finsam.participants.models import AccessLogEntry, Episode
@@ -29,9 +28,8 @@ HOME = "/f/finnveden/"
 
 
 @pytest.fixture
-def finnveden() -> Association:
-    build.load()
-    return Association.objects.get(slug="finnveden")
+def finnveden(demo: dict[str, Association]) -> Association:
+    return demo["finnveden"]
 
 
 def home(username: str) -> str:

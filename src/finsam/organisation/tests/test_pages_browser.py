@@ -6,8 +6,6 @@ import re
 
 import pytest
 from playwright.sync_api import Page, expect
-from pytest_django.fixtures import Settings
-from pytest_django.live_server_helper import LiveServer
 
 from finsam.conftest import assert_accessible, log_in, screenshot
 from finsam.demo import build
@@ -16,15 +14,8 @@ from finsam.organisation.models import Association, BoardSeat, Member
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def demo(live_server: LiveServer, settings: Settings) -> str:
-    settings.DEMO = True
-    build.load()
-    return live_server.url
-
-
-def test_every_organisation_page_loads_and_is_accessible(page: Page, demo: str) -> None:
-    log_in(page, demo, "kansli", build.PASSWORD)
+def test_every_organisation_page_loads_and_is_accessible(page: Page, demo_site: str) -> None:
+    log_in(page, demo_site, "kansli", build.PASSWORD)
     expect(page.get_by_role("heading", name="Välj förbund")).to_be_visible()
     finnveden = Association.objects.get(slug="finnveden")
     member = Member.objects.get(association=finnveden, code="GISLAVED")
@@ -46,7 +37,7 @@ def test_every_organisation_page_loads_and_is_accessible(page: Page, demo: str) 
         "anvandare": ("anvandare/", "Användare och roller"),
     }
     for name, (path, heading) in pages.items():
-        response = page.goto(f"{demo}/f/finnveden/{path}")
+        response = page.goto(f"{demo_site}/f/finnveden/{path}")
         assert response is not None and response.status == 200, path
         expect(page.get_by_role("heading", level=1)).to_have_text(heading)
         expect(page.locator("html")).to_have_attribute("lang", "sv")
@@ -55,9 +46,9 @@ def test_every_organisation_page_loads_and_is_accessible(page: Page, demo: str) 
         screenshot(page, f"organisation-{name}")
 
 
-def test_the_board_table_shows_the_seed_board(page: Page, demo: str) -> None:
-    log_in(page, demo, "styrelse", build.PASSWORD)
-    page.goto(f"{demo}/f/finnveden/styrelse/?ar=2023")
+def test_the_board_table_shows_the_seed_board(page: Page, demo_site: str) -> None:
+    log_in(page, demo_site, "styrelse", build.PASSWORD)
+    page.goto(f"{demo_site}/f/finnveden/styrelse/?ar=2023")
     rows = page.get_by_role("table", name="Styrelsen under").get_by_role("row")
     gnosjo = rows.filter(has_text="Gnosjö kommun")
     expect(gnosjo).to_have_text(re.compile(r"Stefan Lundell, ordförande\s*Senada Sacic"))
@@ -65,14 +56,14 @@ def test_the_board_table_shows_the_seed_board(page: Page, demo: str) -> None:
     expect(rows.filter(has_text="Staten gm Försäkringskassan")).to_contain_text("Klas Rydell")
     # The board member may read the board but not change it: no edit links, and the form is refused.
     expect(page.get_by_role("link", name="Ny styrelseplats")).to_have_count(0)
-    response = page.goto(f"{demo}/f/finnveden/styrelse/ny/")
+    response = page.goto(f"{demo_site}/f/finnveden/styrelse/ny/")
     assert response is not None and response.status == 403
     expect(page.get_by_role("heading", level=1)).to_have_text("Ingen behörighet")
 
 
-def test_the_contribution_split_reproduces_the_annual_report(page: Page, demo: str) -> None:
-    log_in(page, demo, "kansli", build.PASSWORD)
-    page.goto(f"{demo}/f/finnveden/medlemsbidrag/?ar=2023")
+def test_the_contribution_split_reproduces_the_annual_report(page: Page, demo_site: str) -> None:
+    log_in(page, demo_site, "kansli", build.PASSWORD)
+    page.goto(f"{demo_site}/f/finnveden/medlemsbidrag/?ar=2023")
     table = page.get_by_role("table")
     for name, amount in (
         ("Gislaveds kommun", "507\u00a0900"),
@@ -86,9 +77,11 @@ def test_the_contribution_split_reproduces_the_annual_report(page: Page, demo: s
     assert download.value.suggested_filename == "medlemsbidrag-finnveden-2023.xlsx"
 
 
-def test_a_new_member_is_created_with_the_keyboard_and_errors_are_explained(page: Page, demo: str) -> None:
-    log_in(page, demo, "kansli", build.PASSWORD)
-    page.goto(f"{demo}/f/finnveden/medlemmar/ny/")
+def test_a_new_member_is_created_with_the_keyboard_and_errors_are_explained(
+    page: Page, demo_site: str
+) -> None:
+    log_in(page, demo_site, "kansli", build.PASSWORD)
+    page.goto(f"{demo_site}/f/finnveden/medlemmar/ny/")
     page.get_by_label("Kod").fill("GNOSJO")  # already taken
     page.get_by_label("Namn").fill("Gnosjö kommun igen")
     page.get_by_label("Slag").select_option("municipality")
@@ -104,10 +97,10 @@ def test_a_new_member_is_created_with_the_keyboard_and_errors_are_explained(page
     assert Member.objects.filter(association__slug="finnveden", code="VAGGERYD").exists()
 
 
-def test_a_population_is_added_in_place(page: Page, demo: str) -> None:
-    log_in(page, demo, "kansli", build.PASSWORD)
+def test_a_population_is_added_in_place(page: Page, demo_site: str) -> None:
+    log_in(page, demo_site, "kansli", build.PASSWORD)
     member = Member.objects.get(association__slug="finnveden", code="VARNAMO")
-    page.goto(f"{demo}/f/finnveden/medlemmar/{member.pk}/")
+    page.goto(f"{demo_site}/f/finnveden/medlemmar/{member.pk}/")
     page.get_by_label("Folkmängd").fill("34000")
     page.get_by_label("Referensdatum").fill("2023-11-01")
     url = page.url
@@ -119,11 +112,11 @@ def test_a_population_is_added_in_place(page: Page, demo: str) -> None:
     assert member.populations.count() == 3
 
 
-def test_a_registrar_of_finnveden_sees_nothing_of_sodra_vatterbygden(page: Page, demo: str) -> None:
-    log_in(page, demo, "registrator", build.PASSWORD)
+def test_a_registrar_of_finnveden_sees_nothing_of_sodra_vatterbygden(page: Page, demo_site: str) -> None:
+    log_in(page, demo_site, "registrator", build.PASSWORD)
     expect(page.get_by_role("heading", level=1)).to_have_text("Finnvedens Samordningsförbund")
-    response = page.goto(f"{demo}/f/sodra-vatterbygden/")
+    response = page.goto(f"{demo_site}/f/sodra-vatterbygden/")
     assert response is not None and response.status == 404
     expect(page.get_by_role("heading", level=1)).to_have_text("Sidan finns inte")
-    response = page.goto(f"{demo}/f/finnveden/medlemsbidrag/")
+    response = page.goto(f"{demo_site}/f/finnveden/medlemsbidrag/")
     assert response is not None and response.status == 403

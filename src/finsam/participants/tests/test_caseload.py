@@ -11,7 +11,6 @@ from finsam import testing
 from finsam.accounts.models import User
 from finsam.accounts.roles import Role
 from finsam.core import services as core
-from finsam.demo import build
 from finsam.organisation.models import Association
 from finsam.participants import caseload, services
 from finsam.participants.caseload import Caseload
@@ -22,9 +21,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def finnveden() -> Association:
-    build.load()
-    return Association.objects.get(slug="finnveden")
+def finnveden(demo: dict[str, Association]) -> Association:
+    return demo["finnveden"]
 
 
 def registrar() -> User:

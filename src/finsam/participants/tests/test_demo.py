@@ -19,8 +19,8 @@ def _data(slug: str, start: dt.date, end: dt.date) -> dict[str, Any]:
     return report.gathered(Association.objects.get(slug=slug), start, end).data
 
 
+@pytest.mark.usefixtures("demo")
 def test_sodra_vatterbygden_2023_h1_is_seed_000s_table() -> None:
-    build.load()
     data = _data("sodra-vatterbygden", dt.date(2023, 1, 1), dt.date(2023, 6, 30))
     table = {
         e["code"]: (
@@ -50,8 +50,8 @@ def test_sodra_vatterbygden_2023_h1_is_seed_000s_table() -> None:
     assert fia["exit_reasons_detail"]["arbete"] == 2
 
 
+@pytest.mark.usefixtures("demo")
 def test_finnveden_2023_is_seed_001s_figures() -> None:
-    build.load()
     data = _data("finnveden", dt.date(2023, 1, 1), dt.date(2023, 12, 31))
     total = data["total"]
     assert total["participating"] == {"women": 51, "men": 26, "other": 0}
@@ -96,8 +96,8 @@ def test_finnveden_2023_is_seed_001s_figures() -> None:
     assert data["ratings"]["SAMVERKANSTEAM"]
 
 
+@pytest.mark.usefixtures("demo")
 def test_loading_the_demo_twice_changes_nothing() -> None:
-    build.load()
     counts = (Episode.objects.count(), Referral.objects.count(), Rating.objects.count())
     before = list(Episode.objects.order_by("pk").values())
     build.load()

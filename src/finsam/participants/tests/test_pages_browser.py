@@ -7,8 +7,6 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
-from pytest_django.fixtures import Settings
-from pytest_django.live_server_helper import LiveServer
 
 from finsam.conftest import assert_accessible, log_in, screenshot
 from finsam.demo import build
@@ -17,15 +15,8 @@ from finsam.participants.models import AccessLogEntry, Episode, Rating, Referral
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def demo(live_server: LiveServer, settings: Settings) -> str:
-    settings.DEMO = True
-    build.load()
-    return live_server.url
-
-
-def test_a_registrar_registers_a_referral_and_enrols_from_it(page: Page, demo: str) -> None:
-    log_in(page, demo, "registrator", build.PASSWORD)
+def test_a_registrar_registers_a_referral_and_enrols_from_it(page: Page, demo_site: str) -> None:
+    log_in(page, demo_site, "registrator", build.PASSWORD)
     page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Deltagare").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Mina deltagare")
     page.get_by_role("link", name="Remisser").click()
@@ -69,15 +60,15 @@ def test_a_registrar_registers_a_referral_and_enrols_from_it(page: Page, demo: s
     assert "19121212" not in page.content()
 
 
-def test_a_registrar_rates_and_exits_a_participant(page: Page, demo: str) -> None:
-    log_in(page, demo, "registrator", build.PASSWORD)
+def test_a_registrar_rates_and_exits_a_participant(page: Page, demo_site: str) -> None:
+    log_in(page, demo_site, "registrator", build.PASSWORD)
     episode = (
         Episode.objects.filter(intervention__code="SAMVERKANSTEAM", exited_on__isnull=True)
         .order_by("pk")
         .first()
     )
     assert episode is not None
-    page.goto(f"{demo}/f/finnveden/deltagare/{episode.pk}/")
+    page.goto(f"{demo_site}/f/finnveden/deltagare/{episode.pk}/")
     page.get_by_role("link", name="Ny skattning").click()
     page.get_by_label("Datum").fill("2026-04-01")
     page.get_by_label("Skattad av").select_option(label="Deltagaren")
@@ -116,9 +107,9 @@ def test_a_registrar_rates_and_exits_a_participant(page: Page, demo: str) -> Non
     expect(page.get_by_role("link", name="Avsluta")).to_have_count(0)
 
 
-def test_a_registrar_searches_her_list_and_exports_it(page: Page, demo: str, tmp_path: Path) -> None:
-    log_in(page, demo, "registrator", build.PASSWORD)
-    page.goto(f"{demo}/f/finnveden/deltagare/lista/")
+def test_a_registrar_searches_her_list_and_exports_it(page: Page, demo_site: str, tmp_path: Path) -> None:
+    log_in(page, demo_site, "registrator", build.PASSWORD)
+    page.goto(f"{demo_site}/f/finnveden/deltagare/lista/")
     expect(page.get_by_role("table")).to_contain_text("ST-1")
     page.get_by_label("Visa").select_option(label="Alla")
     page.get_by_label("Sök deltagare").fill("st-105")
@@ -139,9 +130,9 @@ def test_a_registrar_searches_her_list_and_exports_it(page: Page, demo: str, tmp
     assert len(AccessLogEntry.objects.get(action="export").record_ids) == 76
 
 
-def test_paging_through_a_search_keeps_the_term_out_of_the_url(page: Page, demo: str) -> None:
-    log_in(page, demo, "registrator", build.PASSWORD)
-    page.goto(f"{demo}/f/finnveden/deltagare/lista/")
+def test_paging_through_a_search_keeps_the_term_out_of_the_url(page: Page, demo_site: str) -> None:
+    log_in(page, demo_site, "registrator", build.PASSWORD)
+    page.goto(f"{demo_site}/f/finnveden/deltagare/lista/")
     page.get_by_label("Visa").select_option(label="Alla")
     page.get_by_label("Sök deltagare").fill("st-")
     page.get_by_role("button", name="Sök").click()
@@ -159,8 +150,8 @@ def test_paging_through_a_search_keeps_the_term_out_of_the_url(page: Page, demo:
     assert AccessLogEntry.objects.order_by("-id").values_list("action", flat=True)[0] == "search"
 
 
-def test_the_web_import_previews_then_applies(page: Page, demo: str, tmp_path: Path) -> None:
-    log_in(page, demo, "registrator", build.PASSWORD)
+def test_the_web_import_previews_then_applies(page: Page, demo_site: str, tmp_path: Path) -> None:
+    log_in(page, demo_site, "registrator", build.PASSWORD)
     header = (
         "insats;deltagare;kön;födelseår;kommun;remittent;remissdatum;inskrivningsdatum;avslutsdatum;"
         "avslutsorsak;försörjning_före;försörjning_efter;år_med_offentlig_försörjning\n"
@@ -173,7 +164,7 @@ def test_the_web_import_previews_then_applies(page: Page, demo: str, tmp_path: P
     good.write_text(
         header + "SAMVERKANSTEAM;NY-1;kvinna;1990;Gnosjö;region;2026-01-02;2026-01-10;;;;;\n", "utf-8"
     )
-    page.goto(f"{demo}/f/finnveden/deltagare/import/")
+    page.goto(f"{demo_site}/f/finnveden/deltagare/import/")
     page.get_by_label("Fil").set_input_files(str(bad))
     page.get_by_role("button", name="Förhandsgranska").click()
     alert = page.get_by_role("alert")
@@ -193,10 +184,10 @@ def test_the_web_import_previews_then_applies(page: Page, demo: str, tmp_path: P
     assert Episode.objects.filter(own_key="NY-1").count() == 1
 
 
-def test_the_office_sees_the_seed_tables(page: Page, demo: str) -> None:
-    log_in(page, demo, "kansli", build.PASSWORD)
+def test_the_office_sees_the_seed_tables(page: Page, demo_site: str) -> None:
+    log_in(page, demo_site, "kansli", build.PASSWORD)
     # By default small counts are hidden in the office's tables too: Södra Vätterbygden's IT-spåret had 2 men.
-    page.goto(f"{demo}/f/sodra-vatterbygden/deltagare/tabeller/?fran=2023-01-01&till=2023-06-30")
+    page.goto(f"{demo_site}/f/sodra-vatterbygden/deltagare/tabeller/?fran=2023-01-01&till=2023-06-30")
     expect(page.get_by_text("Små tal döljs, även i förbundets egna tabeller")).to_be_visible()
     table = page.get_by_role("table", name="Deltagare per insats och kön")
     men = table.get_by_role("row").filter(has_text="Deltagande män")
@@ -208,15 +199,15 @@ def test_the_office_sees_the_seed_tables(page: Page, demo: str) -> None:
         ("volym/", "Volymdeltagare"),
         ("installningar/", "Inställningar för deltagaruppgifter"),
     ):
-        page.goto(f"{demo}/f/sodra-vatterbygden/deltagare/{path}")
+        page.goto(f"{demo_site}/f/sodra-vatterbygden/deltagare/{path}")
         expect(page.get_by_role("heading", level=1)).to_have_text(heading)
         assert_accessible(page)
     expect(page.get_by_label("Gallring (år efter avslut)")).to_have_value("5")
     # Finnveden's office chooses exact counts for its own use, and sees the seed's tables.
-    page.goto(f"{demo}/f/finnveden/deltagare/installningar/")
+    page.goto(f"{demo_site}/f/finnveden/deltagare/installningar/")
     page.get_by_label("dölj små tal även i förbundets egna tabeller").uncheck()
     page.get_by_role("button", name="Spara").click()
-    page.goto(f"{demo}/f/finnveden/")
+    page.goto(f"{demo_site}/f/finnveden/")
     page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Deltagare").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Deltagartabeller")
     page.get_by_label("Från").fill("2023-01-01")
@@ -241,17 +232,17 @@ def test_the_office_sees_the_seed_tables(page: Page, demo: str) -> None:
     assert_accessible(page)
     screenshot(page, "deltagare-tabeller-finnveden-2023")
     # The office sees no personal data, and reading aggregates is not logged.
-    response = page.goto(f"{demo}/f/finnveden/deltagare/lista/")
+    response = page.goto(f"{demo_site}/f/finnveden/deltagare/lista/")
     assert response is not None and response.status == 403
     assert not AccessLogEntry.objects.exists()
 
 
-def test_the_data_protection_officer_reads_the_access_log(page: Page, demo: str) -> None:
-    log_in(page, demo, "registrator", build.PASSWORD)
-    page.goto(f"{demo}/f/finnveden/deltagare/lista/")
+def test_the_data_protection_officer_reads_the_access_log(page: Page, demo_site: str) -> None:
+    log_in(page, demo_site, "registrator", build.PASSWORD)
+    page.goto(f"{demo_site}/f/finnveden/deltagare/lista/")
     page.context.clear_cookies()
-    log_in(page, demo, "dataskydd", build.PASSWORD)
-    page.goto(f"{demo}/f/finnveden/")
+    log_in(page, demo_site, "dataskydd", build.PASSWORD)
+    page.goto(f"{demo_site}/f/finnveden/")
     page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Deltagare").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Åtkomstlogg")
     row = page.get_by_role("table").get_by_role("row").nth(1)

@@ -15,7 +15,6 @@ from docx import Document as WordDocument
 from docx.table import Table as WordTable
 from docx.text.paragraph import Paragraph
 
-from finsam.demo import build
 from finsam.organisation.models import Association
 from finsam.reports import exporters
 from finsam.reports.document import Document
@@ -24,11 +23,6 @@ from finsam.reports.tests.pdf import pdf_pages
 pytestmark = pytest.mark.django_db
 PAGE_WIDTH = 595.28  # A4 in points
 SIDE_MARGIN = 56.69  # 20 mm, as the @page rule
-
-
-@pytest.fixture
-def demo() -> dict[str, Association]:
-    return {a.slug: a for a in build.load().associations}
 
 
 def gather(kind: str, association: Association, end: dt.date) -> exporters.Gathered:

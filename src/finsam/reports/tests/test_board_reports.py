@@ -19,7 +19,6 @@ from pytest_django.fixtures import Settings
 from finsam import testing
 from finsam.accounts.models import User
 from finsam.accounts.roles import Role
-from finsam.demo import build
 from finsam.finance.models import BudgetLine
 from finsam.organisation.models import Association
 from finsam.reports import exporters, services
@@ -27,12 +26,6 @@ from finsam.reports.models import ReportVersion
 
 pytestmark = pytest.mark.django_db
 NBSP = "\u00a0"
-
-
-@pytest.fixture
-def demo() -> dict[str, Association]:
-    loaded = build.load()
-    return {a.slug: a for a in loaded.associations}
 
 
 def pdf_text(content: bytes, tmp_path: Path) -> str:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Page, expect
-from pytest_django.fixtures import Settings
-from pytest_django.live_server_helper import LiveServer
 
 from finsam.conftest import assert_accessible, log_in, screenshot
 from finsam.demo import build
@@ -13,16 +11,9 @@ from finsam.demo import build
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def demo(live_server: LiveServer, settings: Settings) -> str:
-    settings.DEMO = True
-    build.load()
-    return live_server.url
-
-
-def test_the_office_starts_an_annual_report_and_writes_the_foreword(page: Page, demo: str) -> None:
-    log_in(page, demo, "kansli", build.PASSWORD)
-    page.goto(f"{demo}/f/finnveden/rapporter/")
+def test_the_office_starts_an_annual_report_and_writes_the_foreword(page: Page, demo_site: str) -> None:
+    log_in(page, demo_site, "kansli", build.PASSWORD)
+    page.goto(f"{demo_site}/f/finnveden/rapporter/")
     assert_accessible(page)
     page.get_by_label("Rapport").select_option("annual-report")
     page.get_by_label("Period till och med").fill("2023-12-31")
@@ -39,15 +30,15 @@ def test_the_office_starts_an_annual_report_and_writes_the_foreword(page: Page, 
     assert download.value.suggested_filename == "arsredovisning-finnveden-2023.docx"
 
 
-def test_a_board_member_without_an_authenticator_is_asked_to_set_one_up(page: Page, demo: str) -> None:
-    log_in(page, demo, "kansli", build.PASSWORD)
-    page.goto(f"{demo}/f/finnveden/rapporter/")
+def test_a_board_member_without_an_authenticator_is_asked_to_set_one_up(page: Page, demo_site: str) -> None:
+    log_in(page, demo_site, "kansli", build.PASSWORD)
+    page.goto(f"{demo_site}/f/finnveden/rapporter/")
     page.get_by_label("Rapport").select_option("annual-report")
     page.get_by_label("Period till och med").fill("2023-12-31")
     page.get_by_role("button", name="Påbörja").click()
     url = page.url
     page.get_by_role("button", name="Logga ut").click()
-    log_in(page, demo, "styrelse", build.PASSWORD)
+    log_in(page, demo_site, "styrelse", build.PASSWORD)
     page.goto(url)
     expect(page.get_by_text("För att godkänna behöver du tvåstegsinloggning.")).to_be_visible()
     expect(page.get_by_role("button", name="Spara texten")).to_have_count(0)

@@ -15,7 +15,7 @@ from docx.shared import Length
 from openpyxl import load_workbook
 from PIL import Image
 
-from finsam.demo import build
+from finsam.organisation.models import Association
 from finsam.reports import exporters
 from finsam.reports.document import Chart, Column, Document, Kind, Section, Table
 from finsam.reports.render.docx import render_docx
@@ -32,9 +32,9 @@ def headings_with_content(document: Document) -> set[str]:
     return found
 
 
-@pytest.mark.django_db
-def test_pdf_totals_print_once_and_captions_stay_with_their_tables(tmp_path: Path) -> None:
-    demo = {a.slug: a for a in build.load().associations}
+def test_pdf_totals_print_once_and_captions_stay_with_their_tables(
+    demo: dict[str, Association], tmp_path: Path
+) -> None:
     reports = [
         ("interim-report", "sodra-vatterbygden", dt.date(2023, 6, 30), ["Summa intäkter", "Summa kostnader"]),
         ("business-plan", "sodra-vatterbygden", dt.date(2012, 12, 31), ["Summa intäkter", "Summa kostnader"]),
@@ -140,9 +140,7 @@ def test_xlsx_sheet_names_are_cut_between_words_and_unique() -> None:
     ]
 
 
-@pytest.mark.django_db
-def test_xlsx_counts_and_shares_are_numbers_in_the_demos_annual_report() -> None:
-    demo = {a.slug: a for a in build.load().associations}
+def test_xlsx_counts_and_shares_are_numbers_in_the_demos_annual_report(demo: dict[str, Association]) -> None:
     period = exporters.Period(dt.date(2023, 1, 1), dt.date(2023, 12, 31))
     gathered = exporters.gather("annual-report", demo["finnveden"], period)
     book = load_workbook(io.BytesIO(exporters.render(gathered, "xlsx")))
