@@ -9,10 +9,10 @@ associations with four to seven individual interventions each and about 600 000 
 years (2015–2024), the largest association about 48 000, and runs ANALYZE. It times (medians of ``--runs``):
 
 * ``finsam.participants.tables.counts`` for the year 2024, for the largest association and for all 80: the
-  counts of INTERFACES.md (participating and exited per intervention and gender, exit reasons, years on
-  support), live episodes plus erased tallies;
+  counts of the participants report (docs/participants.md: participating and exited per intervention and
+  gender, exit reasons, years on support), live episodes plus erased tallies;
 * the same counts (participating and exited per intervention × gender, voided episodes excluded) by one
-  hand-written SQL query on the same database, the query of ../shared/BENCHMARKS.md;
+  hand-written SQL query on the same database, as the reference figures of bench/README.md count;
 * the whole report for the largest association (every table of the web page), for information.
 
 With ``DATABASE_URL=postgres://…`` it uses that database instead (it must be empty: the script migrates it).
@@ -36,7 +36,7 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 sys.path.insert(0, str(SRC))
 
 REFERENCE = (
-    "Reference (BENCHMARKS.md, 600 000 episodes, another machine like this one, hand-written SQL):\n"
+    "Reference (bench/README.md, 600 000 episodes, another machine like this one, hand-written SQL):\n"
     "  the largest association (48 k)   SQLite 46 ms (4.5 ms with a covering index)   PostgreSQL 4.8 ms\n"
     "  all 80 associations              SQLite 593 ms (a full scan would be 26 ms)    PostgreSQL 40 ms"
 )

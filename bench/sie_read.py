@@ -35,7 +35,7 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 PYSIE_PYTHON = Path("/tmp/sievenv/bin/python")
 
 REFERENCE = (
-    "Reference (BENCHMARKS.md, 1 000 000 rows, 48 MB, another machine like this one):\n"
+    "Reference (bench/README.md, 1 000 000 rows, 48 MB, another machine like this one):\n"
     "  pysie-accounting 0.0.2            365 000 rows/s   575 MB (loads the whole file)\n"
     "  strict streaming pure-Python      431 000 rows/s    11 MB\n"
     "  reading and decoding lines only  4 500 000 rows/s     9 MB"

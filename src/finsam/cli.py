@@ -1,4 +1,4 @@
-"""The `finsam` command (see docs/cli.md and ../shared/INTERFACES.md)."""
+"""The `finsam` command (see docs/cli.md)."""
 
 from __future__ import annotations
 

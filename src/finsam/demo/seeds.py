@@ -1,4 +1,4 @@
-"""The demo's ledger years, figure for figure from the seed reports (../shared/seeds).
+"""The demo's ledger years, figure for figure from the seed reports (docs/seeds.md).
 
 Södra Vätterbygden: seed 000, the interim report 2023 H1 (columns "Utfall 2022-12-31" and "Utfall
 2023-06-30", the balance sheet at both dates). Finnveden: seed 001, the annual report 2023 (notes 2–5, the

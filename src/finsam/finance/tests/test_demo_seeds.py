@@ -1,4 +1,4 @@
-"""The demo's statements, imported from its SIE files, print as the seed reports do (../shared/seeds)."""
+"""The demo's statements, imported from its SIE files, print as the seed reports do (docs/seeds.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The worked example of ../shared/examples: organisation, SIE export, budget → the expected statements."""
+"""The worked example (testdata/examples): organisation, SIE export, budget → the expected statements."""
 
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ from finsam.finance import annual, budget, reports, sie_import, statements
 from finsam.finance.models import LedgerImport, LedgerRow
 from finsam.organisation import orgfile
 from finsam.organisation.models import Association
+from finsam.testdata import EXAMPLES
 
 pytestmark = pytest.mark.django_db
-EXAMPLES = Path(__file__).resolve().parents[5] / "shared" / "examples"
 EXPECTED = json.loads((EXAMPLES / "expected.json").read_text(encoding="utf-8"))
 JUNE = dt.date(2025, 6, 30)
 

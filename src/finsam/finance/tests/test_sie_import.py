@@ -1,4 +1,4 @@
-"""`finsam import sie` on the real files of ../shared/sie-corpus and on broken ones."""
+"""`finsam import sie` on the real files of testdata/sie-corpus and on broken ones."""
 
 from __future__ import annotations
 
@@ -14,10 +14,9 @@ from finsam.core.models import AuditEntry
 from finsam.finance import sie_import
 from finsam.finance.models import LedgerBalance, LedgerImport, LedgerRow
 from finsam.organisation.models import Association
+from finsam.testdata import EXAMPLES, SIE_CORPUS
 
 pytestmark = pytest.mark.django_db
-SHARED = Path(__file__).resolve().parents[5] / "shared"
-CORPUS = SHARED / "sie-corpus"
 FULL_EXPORTS = [
     "avendo-transaktioner-sie4.se",
     "visma-administration-underdim-sie4.se",
@@ -51,7 +50,7 @@ def closing_balances_agree(source: LedgerImport) -> dict[int, tuple[int, int]]:
 def test_a_4e_export_reproduces_its_closing_balances_account_by_account(
     assoc: Association, name: str
 ) -> None:
-    result = sie_import.import_file(CORPUS / name, assoc, testing.SYSTEM)
+    result = sie_import.import_file(SIE_CORPUS / name, assoc, testing.SYSTEM)
     source = LedgerImport.objects.get(in_force=True)
     assert source.rows == result.created > 0
     assert source.balances.filter(kind="UB").count() > 0
@@ -69,14 +68,14 @@ def test_a_4e_export_reproduces_its_closing_balances_account_by_account(
     ],
 )
 def test_every_other_file_of_the_corpus_imports(assoc: Association, name: str) -> None:
-    sie_import.import_file(CORPUS / name, assoc, testing.SYSTEM)
+    sie_import.import_file(SIE_CORPUS / name, assoc, testing.SYSTEM)
     assert LedgerRow.objects.filter(association=assoc).exists()
 
 
 def test_period_balances_give_the_same_year_as_the_vouchers(assoc: Association) -> None:
     totals = {}
     for name in ("avendo-transaktioner-sie4.se", "avendo-periodsaldo-sie2.se", "avendo-objektsaldo-sie3.se"):
-        sie_import.import_file(CORPUS / name, assoc, testing.SYSTEM)
+        sie_import.import_file(SIE_CORPUS / name, assoc, testing.SYSTEM)
         rows = LedgerRow.objects.filter(association=assoc, source__in_force=True)
         sums = rows.values_list("account").annotate(Sum("ore")).order_by()
         totals[name] = {account: ore for account, ore in sums if ore}
@@ -89,7 +88,7 @@ def test_period_balances_give_the_same_year_as_the_vouchers(assoc: Association) 
 
 def test_the_unbalanced_file_is_refused_naming_its_line_and_nothing_changes(assoc: Association) -> None:
     with pytest.raises(ImportRejected) as raised:
-        sie_import.import_file(CORPUS / "avendo-transaktioner-unbalanced-sie4.se", assoc, testing.SYSTEM)
+        sie_import.import_file(SIE_CORPUS / "avendo-transaktioner-unbalanced-sie4.se", assoc, testing.SYSTEM)
     (problem,) = raised.value.problems
     assert problem.line == 3905
     assert "verifikation B 1 balanserar inte: raderna summerar till -12771.00" in problem.message
@@ -99,9 +98,9 @@ def test_the_unbalanced_file_is_refused_naming_its_line_and_nothing_changes(asso
 
 
 def test_importing_the_same_file_twice_changes_nothing(assoc: Association) -> None:
-    sie_import.import_file(CORPUS / "magenta-sie4e.se", assoc, testing.SYSTEM)
+    sie_import.import_file(SIE_CORPUS / "magenta-sie4e.se", assoc, testing.SYSTEM)
     rows = list(LedgerRow.objects.values_list("pk", flat=True))
-    again = sie_import.import_file(CORPUS / "magenta-sie4e.se", assoc, testing.SYSTEM)
+    again = sie_import.import_file(SIE_CORPUS / "magenta-sie4e.se", assoc, testing.SYSTEM)
     assert not again.changed
     assert list(LedgerRow.objects.values_list("pk", flat=True)) == rows
     assert LedgerImport.objects.count() == 1
@@ -111,7 +110,7 @@ def test_a_later_export_of_the_year_replaces_the_earlier_and_keeps_the_history(
     assoc: Association, tmp_path: Path
 ) -> None:
     june = tmp_path / "juni.se"
-    august = SHARED / "examples" / "exempel-2025.se"
+    august = EXAMPLES / "exempel-2025.se"
     # The June export: the same file cut after the last voucher of June (A 13, dated 2025-06-30).
     text = august.read_bytes().decode("cp437")
     june.write_bytes(text[: text.index("#VER A 14")].encode("cp437"))
@@ -139,7 +138,7 @@ def test_a_later_export_of_the_year_replaces_the_earlier_and_keeps_the_history(
 def test_a_broken_file_is_refused_whole_with_its_line(
     assoc: Association, tmp_path: Path, broken: str, words: str
 ) -> None:
-    text = (SHARED / "examples" / "exempel-2025.se").read_bytes().decode("cp437")
+    text = (EXAMPLES / "exempel-2025.se").read_bytes().decode("cp437")
     original = {
         "balanserar inte": "#TRANS 1930 {} 187500.00\r\n   #TRANS 3611 {} -187500.00",
         "saknar avslutande citattecken": '#VER A 1 20250115 "Medlemsbidrag Askeby"',
@@ -162,13 +161,13 @@ def test_an_unbalanced_voucher_the_exporters_own_books_hold_is_imported_with_a_w
     assoc: Association,
 ) -> None:
     # SoftOne's voucher 1 1 books +12.00 against -10.00, and the file's closing balances include it.
-    result = sie_import.import_file(CORPUS / "softone-xe-sie4.se", assoc, testing.SYSTEM)
+    result = sie_import.import_file(SIE_CORPUS / "softone-xe-sie4.se", assoc, testing.SYSTEM)
     assert any("verifikation 1 1 (rad 1356) balanserar inte (2.00)" in line for line in result.details)
     assert LedgerImport.objects.get().changes["unbalanced_vouchers"] == ["1 1 (rad 1356): 2.00"]
 
 
 def _example_with(tmp_path: Path, old: str, new: str) -> Path:
-    text = (SHARED / "examples" / "exempel-2025.se").read_bytes().decode("cp437")
+    text = (EXAMPLES / "exempel-2025.se").read_bytes().decode("cp437")
     assert old in text
     path = tmp_path / "andrad.se"
     path.write_bytes(text.replace(old, new, 1).encode("cp437"))
@@ -196,7 +195,7 @@ def test_a_file_that_cannot_be_the_associations_books_is_refused_naming_its_line
     tmp_path: Path, old: str, new: str, line: int, record: str, words: str
 ) -> None:
     assoc = Association.objects.create(slug="exempel", name="Exempeldalen", org_number="222000-0000")
-    sie_import.import_file(SHARED / "examples" / "exempel-2025.se", assoc, testing.SYSTEM)
+    sie_import.import_file(EXAMPLES / "exempel-2025.se", assoc, testing.SYSTEM)
     rows = list(LedgerRow.objects.values_list("pk", "ore"))
     with pytest.raises(ImportRejected) as raised:
         sie_import.import_file(_example_with(tmp_path, old, new), assoc, testing.SYSTEM)
@@ -209,7 +208,7 @@ def test_a_file_that_cannot_be_the_associations_books_is_refused_naming_its_line
 def test_a_file_with_the_years_result_but_no_vouchers_does_not_empty_the_year(
     assoc: Association, tmp_path: Path
 ) -> None:
-    sie_import.import_file(SHARED / "examples" / "exempel-2025.se", assoc, testing.SYSTEM)
+    sie_import.import_file(EXAMPLES / "exempel-2025.se", assoc, testing.SYSTEM)
     rows = LedgerRow.objects.count()
     path = tmp_path / "typ1.se"
     path.write_text(
@@ -225,7 +224,7 @@ def test_a_file_with_the_years_result_but_no_vouchers_does_not_empty_the_year(
     assert LedgerRow.objects.count() == rows
 
 
-EXEMPEL = SHARED / "examples" / "exempel-2025.se"
+EXEMPEL = EXAMPLES / "exempel-2025.se"
 
 
 def _line_of(path: Path, needle: str) -> int:

@@ -14,9 +14,9 @@ from finsam.finance import budget
 from finsam.finance.models import BudgetLine, ImportJob, LedgerImport
 from finsam.organisation import orgfile
 from finsam.organisation.models import Association
+from finsam.testdata import EXAMPLES
 
 pytestmark = pytest.mark.django_db
-EXAMPLES = Path(__file__).resolve().parents[5] / "shared" / "examples"
 PAGES = [
     "",
     "resultatrakning/",

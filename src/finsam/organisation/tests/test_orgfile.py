@@ -11,10 +11,11 @@ from finsam.core.models import AuditEntry
 from finsam.finance.models import StatementRow
 from finsam.organisation import orgfile
 from finsam.organisation.models import Association, Intervention, Member
+from finsam.testdata import EXAMPLES
 
 pytestmark = pytest.mark.django_db
 
-# The organisation file exactly as ../shared/INTERFACES.md shows it.
+# The smallest organisation file of the public format: only its stable keys (docs/organisation-file.md).
 # ruff: noqa: E501
 INTERFACES_EXAMPLE = """\
 association: {slug: sodra-vatterbygden, name: Samordningsförbundet Södra Vätterbygden}
@@ -67,7 +68,7 @@ def test_it_creates_the_association_of_the_interfaces_example(tmp_path: Path) ->
 
 
 def test_the_shared_example_file_sets_up_exempeldalen() -> None:
-    path = Path(__file__).resolve().parents[5] / "shared" / "examples" / "organisation.yaml"
+    path = EXAMPLES / "organisation.yaml"
     association = orgfile.setup(path, testing.SYSTEM)
     assert association.slug == "exempel"
     assert association.members.count() == 5

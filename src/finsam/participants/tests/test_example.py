@@ -1,4 +1,4 @@
-"""The worked example of ../shared/examples: organisation file and participant file give expected.json."""
+"""The worked example (testdata/examples): organisation file and participant file give expected.json."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from finsam.organisation import orgfile
 from finsam.participants import report
 from finsam.participants.imports import import_participants
 from finsam.participants.models import Episode, KeyKind
+from finsam.testdata import EXAMPLES
 
-EXAMPLES = Path(__file__).resolve().parents[5] / "shared" / "examples"
 PERIOD = "participants --date 2025-06-30 (from 2025-01-01)"
 
 

@@ -21,9 +21,7 @@ from finsam.sie import (
     read_sie,
 )
 from finsam.sie import reader as sie_reader
-
-# The shared reference data lies beside the repository: <repo>/../shared.
-SHARED = Path(__file__).resolve().parents[4].parent / "shared"
+from finsam.testdata import EXAMPLES, SIE_CORPUS
 
 UNBALANCED = {
     # Deliberately altered: voucher B 1 sums to -12 771.
@@ -34,15 +32,9 @@ UNBALANCED = {
 }
 
 
-def shared(*parts: str) -> Path:
-    path = SHARED.joinpath(*parts)
-    assert path.exists(), f"{path} is missing: these tests read the shared reference data in {SHARED}"
-    return path
-
-
 def corpus() -> list[Path]:
-    files = sorted(path for path in shared("sie-corpus").iterdir() if path.suffix.lower() in (".se", ".si"))
-    assert len(files) == 11, f"expected the eleven SIE files of {SHARED / 'sie-corpus'}, found {len(files)}"
+    files = sorted(path for path in SIE_CORPUS.iterdir() if path.suffix.lower() in (".se", ".si"))
+    assert len(files) == 11, f"expected the eleven SIE files of {SIE_CORPUS}, found {len(files)}"
     return files
 
 
@@ -106,19 +98,19 @@ EXPORTS_4E = [
 
 def test_the_4e_files_are_the_type_4_exports_of_the_corpus() -> None:
     exports = {path.name for path in corpus() if path.suffix == ".se" and path.name not in UNBALANCED}
-    type_4 = {name for name in exports if read_sie(shared("sie-corpus", name)).sie_type == 4}
+    type_4 = {name for name in exports if read_sie(SIE_CORPUS / name).sie_type == 4}
     assert type_4 == set(EXPORTS_4E)
 
 
 @pytest.mark.parametrize("name", EXPORTS_4E)
 def test_opening_balance_plus_vouchers_is_the_closing_balance_in_4e_files(name: str) -> None:
-    sie = read_sie(shared("sie-corpus", name))
+    sie = read_sie(SIE_CORPUS / name)
     assert sie.vouchers
     assert balance_check(sie) == []
 
 
 def test_softone_reads_whole_once_its_unbalanced_voucher_is_made_to_balance(tmp_path: Path) -> None:
-    data = shared("sie-corpus", "softone-xe-sie4.se").read_bytes()
+    data = (SIE_CORPUS / "softone-xe-sie4.se").read_bytes()
     row = b'\t#TRANS\t3520 { } -10.00 20150912 "" ""'
     assert data.count(row) == 1
     fixed = tmp_path / "softone.se"
@@ -133,26 +125,26 @@ def test_softone_reads_whole_once_its_unbalanced_voucher_is_made_to_balance(tmp_
 
 
 def test_fortnox_4i_has_vouchers_whose_sum_is_not_its_closing_balance() -> None:
-    sie = read_sie(shared("sie-corpus", "fortnox-sie4i.si"))
+    sie = read_sie(SIE_CORPUS / "fortnox-sie4i.si")
     assert (sie.voucher_count, sie.row_count) == (165, 869)
     assert balance_check(sie) != []  # an import file covers part of the year only
 
 
 def test_undeclared_accounts_and_objects_are_accepted_and_reported() -> None:
-    kontek = read_sie(shared("sie-corpus", "kontek-lon-sie4i.si"))
+    kontek = read_sie(SIE_CORPUS / "kontek-lon-sie4i.si")
     assert not kontek.accounts
     assert {"1940", "7010", "7510"} <= kontek.undeclared_accounts
     assert (20, "ABC500") in kontek.undeclared_objects
-    visma = read_sie(shared("sie-corpus", "visma-administration-underdim-sie4.se"))
+    visma = read_sie(SIE_CORPUS / "visma-administration-underdim-sie4.se")
     assert visma.undeclared_objects == {(6, "0037")}
     assert visma.dimensions[61].parent == 6
-    bl = read_sie(shared("sie-corpus", "bl-administration-sie4.se"))
+    bl = read_sie(SIE_CORPUS / "bl-administration-sie4.se")
     assert (1, "1010") in bl.undeclared_objects
     assert not bl.undeclared_accounts
 
 
 def test_added_and_removed_rows_count_once_and_never() -> None:
-    sie = read_sie(shared("sie-corpus", "bl-administration-sie4.se"))
+    sie = read_sie(SIE_CORPUS / "bl-administration-sie4.se")
     voucher = next(voucher for voucher in sie.vouchers if voucher.line == 612)
     kinds = [row.kind for row in voucher.transactions]
     assert kinds.count(RowKind.BTRANS) == 3
@@ -166,13 +158,13 @@ def test_added_and_removed_rows_count_once_and_never() -> None:
 
 
 def test_period_and_object_balances_of_types_2_and_3() -> None:
-    sie2 = read_sie(shared("sie-corpus", "avendo-periodsaldo-sie2.se"))
+    sie2 = read_sie(SIE_CORPUS / "avendo-periodsaldo-sie2.se")
     psaldo = [balance for balance in sie2.balances if balance.kind is BalanceKind.PSALDO]
     assert len(psaldo) == 705
     first = psaldo[0]
     assert (first.year, first.period, first.account, first.objects) == (0, 201102, "1221", ())
     assert first.amount == Decimal("13960.00")
-    sie3 = read_sie(shared("sie-corpus", "avendo-objektsaldo-sie3.se"))
+    sie3 = read_sie(SIE_CORPUS / "avendo-objektsaldo-sie3.se")
     psaldo = [balance for balance in sie3.balances if balance.kind is BalanceKind.PSALDO]
     per_object = [balance for balance in psaldo if balance.objects]
     assert (len(psaldo), len(per_object)) == (975, 583)
@@ -181,28 +173,28 @@ def test_period_and_object_balances_of_types_2_and_3() -> None:
 
 
 def test_tabs_utf8_and_exporter_quirks() -> None:
-    avendo = read_sie(shared("sie-corpus", "avendo-transaktioner-sie4.se"))
+    avendo = read_sie(SIE_CORPUS / "avendo-transaktioner-sie4.se")
     assert avendo.encoding == "cp437"
     assert avendo.company_name == "Övningsbolaget AB (Ekonomi 60)"
     assert avendo.vouchers[0].text == "Övriga personalkostnader"
-    visma = read_sie(shared("sie-corpus", "visma-administration-underdim-sie4.se"))
+    visma = read_sie(SIE_CORPUS / "visma-administration-underdim-sie4.se")
     assert visma.encoding == "utf-8"  # declares PC8, writes UTF-8
     assert visma.vouchers[0].text == "Kaffebr\ufffdd"  # Visma had already lost the letter
-    bl = read_sie(shared("sie-corpus", "bl-administration-sie4.se"))
+    bl = read_sie(SIE_CORPUS / "bl-administration-sie4.se")
     assert bl.vouchers[0].series == "#"
     assert bl.vouchers[0].transactions[0].text == "1820\\A012 Cykel"  # a backslash kept as written
-    kontek = read_sie(shared("sie-corpus", "kontek-lon-sie4i.si"))
+    kontek = read_sie(SIE_CORPUS / "kontek-lon-sie4i.si")
     [voucher] = kontek.vouchers
     assert (voucher.series, voucher.number, voucher.registered) == ("", "", dt.date(2011, 3, 1))
     assert voucher.transactions[7].quantity == Decimal("1.00")
     assert voucher.transactions[7].date is None
-    fortnox = read_sie(shared("sie-corpus", "fortnox-sie4i.si"))
+    fortnox = read_sie(SIE_CORPUS / "fortnox-sie4i.si")
     assert fortnox.org_number == ""
     assert (fortnox.vouchers[0].series, fortnox.vouchers[0].number) == ("A", "1")
 
 
 def test_the_worked_example() -> None:
-    sie = read_sie(shared("examples", "exempel-2025.se"))
+    sie = read_sie(EXAMPLES / "exempel-2025.se")
     assert sie.encoding == "cp437"
     assert sie.company_name == "Samordningsförbundet Exempeldalen"
     assert sie.org_number == "222000-0000"
@@ -259,7 +251,7 @@ def read_or_refuse(path: Path) -> tuple[SieFile | None, list[str], list[int]]:
     return sie, [], [*lines, *(voucher.line for voucher in sie.vouchers)]
 
 
-@pytest.mark.parametrize("path", [*corpus(), shared("examples", "exempel-2025.se")], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [*corpus(), EXAMPLES / "exempel-2025.se"], ids=lambda p: p.name)
 def test_the_fast_paths_change_nothing(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     fast = read_or_refuse(path)
     monkeypatch.setattr(sie_reader, "_FAST_HEAD", lambda text: None)
@@ -271,7 +263,7 @@ def test_the_fast_paths_change_nothing(path: Path, monkeypatch: pytest.MonkeyPat
 def test_an_unbalanced_voucher_can_be_handed_over_for_the_caller_to_judge() -> None:
     vouchers = [
         r
-        for r in iter_records(shared("sie-corpus", "softone-xe-sie4.se"), keep_unbalanced=True)
+        for r in iter_records(SIE_CORPUS / "softone-xe-sie4.se", keep_unbalanced=True)
         if isinstance(r, Voucher)
     ]
     sums = {(v.series, v.number): sum((t.amount for t in v.counted()), Decimal(0)) for v in vouchers}
