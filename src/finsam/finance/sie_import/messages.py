@@ -93,6 +93,7 @@ def reader_rejected(path: Path, errors: SieErrors) -> ImportRejected:
 
 
 def already_imported() -> ImportResult:
+    """The same file is in force already."""
     return ImportResult(unchanged=1, details=["filen är redan importerad; inget ändrades"])
 
 
