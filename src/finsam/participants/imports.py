@@ -25,6 +25,7 @@ from finsam.organisation.models import Association, Intervention
 from finsam.participants import services
 from finsam.participants.identity import (
     InvalidPersonalNumber,
+    ParticipantKey,
     looks_like_personal_number,
     masked,
     participant_key,
@@ -42,7 +43,7 @@ from finsam.participants.models import (
     Referral,
     ReferralSource,
 )
-from finsam.participants.reading import header_key, read_table, value_key
+from finsam.participants.reading import Sheet, header_key, read_table, value_key
 
 # Column key (as compared) -> field; the required columns of INTERFACES.md, then the optional ones.
 REQUIRED = {
@@ -187,20 +188,69 @@ class _Row:
 def _parse_row(
     row: _Row, association: Association, interventions: dict[str, Intervention], keep_numbers: bool
 ) -> Planned | None:
+    """The episode (and referral) of one line, or None when the line has problems (added to the row's)."""
     count_before = len(row.problems)
+    intervention = _intervention(row, interventions)
+    legal_basis = _legal_basis(row)
+    key = _participant_key(row, association)
+    person = _person(row)
+    course = _course(row)
+    support = _support(row)
+    if len(row.problems) > count_before or intervention is None or key is None or course.enrolled_on is None:
+        return None
+    anonymous = legal_basis == LegalBasis.ANONYMOUS
+    episode = Episode(
+        association=association,
+        intervention=intervention,
+        participant_key=key.pseudonym,
+        key_kind=key.kind,
+        own_key="" if anonymous else key.own_key,
+        sealed_number="" if anonymous else sealed_copy(key, association, keep_numbers),
+        legal_basis=legal_basis,
+        enrolled_on=course.enrolled_on,
+        exited_on=course.exited_on,
+        exit_reason=course.reason,
+        **person,
+        **support,
+    )
+    if anonymous:
+        for name in ANONYMOUS_CLEARED:
+            setattr(episode, name, None if name in ("birth_year", "years_on_support") else "")
+    referral = None
+    if course.source and course.referral_date:
+        referral = Referral(
+            association=association,
+            intervention=intervention,
+            source=course.source,
+            received_on=course.referral_date,
+            outcome=Referral.Outcome.ENROLLED,
+            participant_key=key.pseudonym,
+        )
+    return Planned(row.line, episode, referral, "new")
+
+
+def _intervention(row: _Row, interventions: dict[str, Intervention]) -> Intervention | None:
     code = row.text("intervention")
     intervention = interventions.get(code.casefold())
     if intervention is None:
         known = ", ".join(i.code for i in interventions.values()) or _("inga")
         row.fail("intervention", code, _("en individinriktad insats i förbundet (%s)") % known)
+    return intervention
 
+
+def _legal_basis(row: _Row) -> str:
+    """The legal basis the line gives; an anonymous participant's is always LegalBasis.ANONYMOUS."""
     anonymous_text = value_key(row.text("anonymous"))
     if anonymous_text not in YES | NO:
         row.fail("anonymous", row.text("anonymous"), _("ja eller nej"))
     legal_basis = row.choice("legal_basis", LEGAL_BASES) or LegalBasis.CONSENT
     if anonymous_text in YES:
         legal_basis = LegalBasis.ANONYMOUS
+    return legal_basis
 
+
+def _participant_key(row: _Row, association: Association) -> ParticipantKey | None:
+    """The participant's key from the association's own key or a personnummer; None when there is none."""
     key_text = row.text("participant")
     key = None
     if not key_text:
@@ -214,7 +264,11 @@ def _parse_row(
             )
         if key is not None and len(key.own_key) > 60:
             row.fail("participant", key_text[:20] + "…", _("en nyckel på högst 60 tecken"))
+    return key
 
+
+def _person(row: _Row) -> dict[str, object]:
+    """Gender and birth year, as episode fields."""
     gender = row.choice("gender", GENDERS, required=True)
     birth_year = None
     if row.text("birth_year"):
@@ -225,6 +279,21 @@ def _parse_row(
         if not 1900 <= birth_year <= timezone.localdate().year:
             row.fail("birth_year", row.text("birth_year"), _("ett årtal, till exempel 1994"))
             birth_year = None
+    return {"gender": gender, "birth_year": birth_year}
+
+
+@dataclass
+class _Course:
+    """The referral and the enrolment of a line, their dates checked against each other."""
+
+    source: str
+    referral_date: dt.date | None
+    enrolled_on: dt.date | None
+    exited_on: dt.date | None
+    reason: str
+
+
+def _course(row: _Row) -> _Course:
     source = row.choice("referral_source", SOURCES)
     referral_date = row.date("referral_date")
     enrolled_on = row.date("enrolled_on", required=True)
@@ -242,6 +311,11 @@ def _parse_row(
         row.fail("referral_date", "", _("ett remissdatum när remittent är ifylld"))
     if row.text("referral_date") and not row.text("referral_source"):
         row.fail("referral_source", "", _("en remittent när remissdatum är ifyllt"))
+    return _Course(source, referral_date, enrolled_on, exited_on, reason)
+
+
+def _support(row: _Row) -> dict[str, object]:
+    """Years on public support, municipality, income support, education and occupation, as episode fields."""
     years = None
     if row.text("years_on_support"):
         try:
@@ -253,51 +327,15 @@ def _parse_row(
             years = None
     if looks_like_personal_number(row.text("municipality")):
         row.fail("municipality", row.text("municipality"), _("ett kommunnamn, inte ett personnummer"))
-    income_before = row.codes("income_before")
-    income_after = row.codes("income_after")
-    education = row.choice("education", EDUCATIONS)
-    occupation_before = row.choice("occupation_before", OCCUPATIONS)
-    occupation_after = row.choice("occupation_after", OCCUPATIONS)
-
-    if len(row.problems) > count_before or intervention is None or key is None or enrolled_on is None:
-        return None
-    episode = Episode(
-        association=association,
-        intervention=intervention,
-        participant_key=key.pseudonym,
-        key_kind=key.kind,
-        own_key="" if legal_basis == LegalBasis.ANONYMOUS else key.own_key,
-        sealed_number=""
-        if legal_basis == LegalBasis.ANONYMOUS
-        else sealed_copy(key, association, keep_numbers),
-        legal_basis=legal_basis,
-        gender=gender,
-        birth_year=birth_year,
-        municipality=" ".join(row.text("municipality").split()),
-        education=education,
-        income_before=income_before,
-        years_on_support=years,
-        occupation_before=occupation_before,
-        enrolled_on=enrolled_on,
-        exited_on=exited_on,
-        exit_reason=reason,
-        income_after=income_after,
-        occupation_after=occupation_after,
-    )
-    if legal_basis == LegalBasis.ANONYMOUS:
-        for name in ANONYMOUS_CLEARED:
-            setattr(episode, name, None if name in ("birth_year", "years_on_support") else "")
-    referral = None
-    if source and referral_date:
-        referral = Referral(
-            association=association,
-            intervention=intervention,
-            source=source,
-            received_on=referral_date,
-            outcome=Referral.Outcome.ENROLLED,
-            participant_key=key.pseudonym,
-        )
-    return Planned(row.line, episode, referral, "new")
+    return {
+        "years_on_support": years,
+        "municipality": " ".join(row.text("municipality").split()),
+        "income_before": row.codes("income_before"),
+        "income_after": row.codes("income_after"),
+        "education": row.choice("education", EDUCATIONS),
+        "occupation_before": row.choice("occupation_before", OCCUPATIONS),
+        "occupation_after": row.choice("occupation_after", OCCUPATIONS),
+    }
 
 
 EPISODE_FIELDS = (
@@ -352,6 +390,17 @@ def plan(content: bytes, source: str, association: Association) -> Plan:
     masked: people name files after whom they are about."""
     source = masked(source)
     sheet = read_table(content, source)
+    headers, positions = _columns(sheet, source)
+    if not sheet.rows:
+        raise ImportRejected(source, [Problem(None, None, source, _("minst en rad med en deltagarepisod"))])
+    planned = _planned_rows(sheet, headers, positions, source, association)
+    _compare_with_stored(planned, association)
+    return Plan(association, source, planned)
+
+
+def _columns(sheet: Sheet, source: str) -> tuple[dict[str, str], dict[str, int]]:
+    """The file's columns by field: (field → header as written, field → position); raise ImportRejected for a
+    column unknown, repeated or missing."""
     problems: list[Problem] = []
     columns = {**REQUIRED, **OPTIONAL}
     headers: dict[str, str] = {}
@@ -375,14 +424,20 @@ def plan(content: bytes, source: str, association: Association) -> Plan:
             problems.append(Problem(1, key, None, _("kolumnen %s") % key))
     if problems:
         raise ImportRejected(source, problems)
-    if not sheet.rows:
-        raise ImportRejected(source, [Problem(None, None, source, _("minst en rad med en deltagarepisod"))])
+    return headers, positions
 
+
+def _planned_rows(
+    sheet: Sheet, headers: dict[str, str], positions: dict[str, int], source: str, association: Association
+) -> list[Planned]:
+    """Every line's episode, one per intervention, participant and enrolment date; raise ImportRejected
+    naming every problem of every line."""
     interventions = {
         i.code.casefold(): i
         for i in association.interventions.filter(kind=Intervention.Kind.INDIVIDUAL).order_by("code")
     }
     keep_numbers = services.settings_of(association).keep_personal_numbers
+    problems: list[Problem] = []
     planned: list[Planned] = []
     seen: dict[tuple[int, str, dt.date], int] = {}
     for line, cells in sheet.rows:
@@ -410,7 +465,12 @@ def plan(content: bytes, source: str, association: Association) -> Plan:
         planned.append(result)
     if problems:
         raise ImportRejected(source, problems)
+    return planned
 
+
+def _compare_with_stored(planned: list[Planned], association: Association) -> None:
+    """Mark each planned episode new, changed (with the fields that change) or unchanged against the stored
+    episode of the same intervention, participant and enrolment date."""
     keys = {p.episode.participant_key for p in planned}
     existing = {
         (e.intervention_id, e.participant_key, e.enrolled_on): e
@@ -426,7 +486,6 @@ def plan(content: bytes, source: str, association: Association) -> Plan:
             _merge(item, found)
         else:
             item.fields = [n for n in EPISODE_FIELDS if getattr(item.episode, n) not in ("", None)]
-    return Plan(association, source, planned)
 
 
 @transaction.atomic

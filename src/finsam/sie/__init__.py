@@ -5,6 +5,7 @@ for flat memory); :func:`iter_records` streams its records; :func:`write_sie` wr
 CRLF. A bad file raises :class:`SieErrors`, listing every bad line as a :class:`SieError`.
 """
 
+from .decoding import Source
 from .model import (
     Account,
     AccountKind,
@@ -48,7 +49,7 @@ from .model import (
     UnknownRecord,
     Voucher,
 )
-from .reader import MAX_ERRORS, ProgressCallback, Source, iter_records, read_sie
+from .reader import MAX_ERRORS, ProgressCallback, iter_records, read_sie
 from .writer import format_record, write_sie
 
 __all__ = [

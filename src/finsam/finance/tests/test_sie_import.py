@@ -13,6 +13,7 @@ from finsam.core.imports import ImportRejected
 from finsam.core.models import AuditEntry
 from finsam.finance import sie_import
 from finsam.finance.models import LedgerBalance, LedgerImport, LedgerRow
+from finsam.finance.sie_import.reading import MAX_LISTED
 from finsam.organisation.models import Association
 from finsam.testdata import EXAMPLES, SIE_CORPUS
 
@@ -310,11 +311,11 @@ def test_many_vouchers_outside_the_year_are_listed_up_to_a_cap(assoc: Associatio
     with pytest.raises(ImportRejected) as raised:
         sie_import.import_file(path, assoc, testing.SYSTEM)
     problems = raised.value.problems
-    assert len(problems) == sie_import.MAX_LISTED + 1
+    assert len(problems) == MAX_LISTED + 1
     assert [p.line for p in problems[:3]] == [6, 11, 16]
     assert all(p.line is not None for p in problems)
     assert "och 10 verifikationer till utanför räkenskapsåret" in problems[-1].message
-    assert problems[-1].line == 6 + 5 * sie_import.MAX_LISTED
+    assert problems[-1].line == 6 + 5 * MAX_LISTED
 
 
 def test_a_file_without_year_or_vouchers_says_so_in_words(assoc: Association, tmp_path: Path) -> None:
@@ -354,10 +355,11 @@ def test_reader_errors_are_told_in_swedish_with_their_line_column_and_value(
 
 
 def test_every_reader_message_has_a_swedish_text() -> None:
+    from finsam.finance.sie_import import messages
     from finsam.sie.model import EXPECTED, MESSAGES
 
-    assert set(sie_import._sie_messages()) == set(MESSAGES)
-    assert set(sie_import._sie_expected()) == set(EXPECTED)
+    assert set(messages.sie_messages()) == set(MESSAGES)
+    assert set(messages.sie_expected()) == set(EXPECTED)
 
 
 def test_the_same_books_again_as_utf8_with_bom_change_nothing(assoc: Association, tmp_path: Path) -> None:

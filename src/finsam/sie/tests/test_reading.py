@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from finsam.sie import Balance, BalanceKind, RowKind, UnknownRecord, Voucher, iter_records, read_sie
+from finsam.sie import Balance, BalanceKind, RowKind, UnknownRecord, Voucher, decoding, iter_records, read_sie
 from finsam.sie import reader as sie_reader
 
 LINES = [
@@ -72,7 +72,7 @@ def test_encodings_line_ends_tabs_and_quoted_labels(data: bytes, encoding: str) 
 
 
 def test_utf8_is_checked_across_the_whole_file(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sie_reader, "_CHUNK", 5)  # every multi-byte letter falls across a chunk border
+    monkeypatch.setattr(decoding, "CHUNK", 5)  # every multi-byte letter falls across a chunk border
     assert read_sie(io.BytesIO(encoded("utf-8"))).encoding == "utf-8"
     late = encoded("utf-8") + "\r\n#PROSA Kaffebröd".encode("cp437")
     sie = read_sie(io.BytesIO(late))

@@ -39,7 +39,8 @@ from finsam.sie import (
     iter_records,
     write_sie,
 )
-from finsam.sie.reader import _Parser, _quick_fields, _tokenize
+from finsam.sie.reader import _Parser, _quick_fields
+from finsam.sie.tokens import tokenize
 
 # Texts for CP437 files: printable ASCII and Swedish letters. Each of these letters is a CP437 byte in
 # 0x80-0xBF, which in UTF-8 can only continue a character, so a file holding one is never taken for UTF-8.
@@ -219,7 +220,7 @@ line_chars = st.sampled_from([" ", " ", "\t", '"', '"', "\\", "{", "}", "a", "#"
 def test_quick_fields_agree_with_the_tokenizer(text: str) -> None:
     quick = _quick_fields(text)
     if quick is not None:
-        assert quick == _tokenize(text, 1)[0]
+        assert quick == tokenize(text, 1)[0]
 
 
 def joined(*parts: st.SearchStrategy[str]) -> st.SearchStrategy[str]:

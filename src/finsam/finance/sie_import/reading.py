@@ -1,0 +1,206 @@
+"""Reading an SIE file for the import: one pass that stores the vouchers' rows and gathers everything else.
+
+The file is streamed: voucher rows go to the database in batches as they are read (inside the import's
+transaction, so a rejected file leaves none), and what the checks and the decision need afterwards (years,
+balances, accounts, the first and last voucher dates, problems found on the way) is gathered in a
+:class:`Reading`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from finsam.core.imports import Problem
+from finsam.core.money import from_ore, ore_of
+from finsam.finance.models import LedgerImport, LedgerRow
+from finsam.sie import (
+    Account,
+    Balance,
+    BalanceKind,
+    FiscalYear,
+    Generated,
+    ObjectList,
+    OrgNumber,
+    Program,
+    SieType,
+    Voucher,
+    iter_records,
+)
+
+BATCH = 5000
+MAX_ORE = 2**63 - 1  # amounts are stored as öre in a 64-bit integer
+MAX_LISTED = 50  # problems of one kind named one by one (vouchers outside the year); the rest are counted
+Progress = Callable[[int, int], None]
+
+
+def objects_key(objects: ObjectList) -> str:
+    """Objects of a row as stored and matched: "1:10|6:ENTER", sorted by dimension."""
+    return "|".join(f"{dim}:{code}" for dim, code in sorted(objects))
+
+
+def file_hash(path: Path) -> tuple[str, int]:
+    """The file's SHA-256 (hex) and its size in bytes."""
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+@dataclass
+class Reading:
+    """What the import gathers while it streams the file."""
+
+    years: dict[int, FiscalYear] = field(default_factory=dict)
+    program: str = ""
+    generated: dt.date | None = None
+    generated_line: int | None = None
+    sie_type: int | None = None
+    org_number: OrgNumber | None = None
+    accounts: dict[int, str] = field(default_factory=dict)
+    balances: list[Balance] = field(default_factory=list)
+    period_balances: list[Balance] = field(default_factory=list)
+    results: list[Balance] = field(default_factory=list)
+    vouchers: int = 0
+    rows: int = 0
+    first_date: dt.date | None = None
+    last_date: dt.date | None = None
+    first_line: int | None = None  # the #VER line of the voucher with the first date, and of the last
+    last_line: int | None = None
+    outside: list[tuple[int, str, dt.date]] = field(default_factory=list)  # line, voucher, date (capped)
+    outside_count: int = 0
+    late_year: bool = False  # #RAR 0 came after vouchers, which were therefore not checked one by one
+    # Numbered vouchers ("A 16") → their #VER line, kept while the file is not known to be a full export: a
+    # file that adds vouchers must not add one already in force.
+    numbered: dict[str, int] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    unbalanced: list[tuple[int, str, Decimal]] = field(default_factory=list)  # line, voucher, sum of rows
+
+    @property
+    def full_export(self) -> bool:
+        return bool(self.balances or self.period_balances)
+
+
+def read_file(path: Path, source: LedgerImport, size: int, on_progress: Progress | None) -> Reading:
+    """Stream the file: store its voucher rows under ``source`` and gather the rest.
+
+    Raises :class:`finsam.sie.SieErrors` at the end when the reader found bad lines."""
+    reading = Reading()
+    buffer: list[LedgerRow] = []
+    with path.open("rb") as binary:
+        for count, item in enumerate(iter_records(binary, keep_unbalanced=True), 1):
+            kind = type(item)
+            if kind is Voucher:
+                assert isinstance(item, Voucher)
+                _voucher_rows(item, source, reading, buffer)
+                if len(buffer) >= BATCH:
+                    LedgerRow.objects.bulk_create(buffer)
+                    buffer.clear()
+            elif kind is Balance:
+                assert isinstance(item, Balance)
+                if _storable(item.amount, item.line, item.kind.value, reading) is None:
+                    continue
+                if item.kind in (BalanceKind.IB, BalanceKind.UB) and not item.objects:
+                    reading.balances.append(item)
+                elif item.kind is BalanceKind.PSALDO:
+                    reading.period_balances.append(item)
+                elif item.kind is BalanceKind.RES and not item.objects:
+                    reading.results.append(item)
+            elif kind is FiscalYear:
+                assert isinstance(item, FiscalYear)
+                reading.years[item.index] = item
+                if item.index == 0 and reading.vouchers:
+                    # #RAR after vouchers (the standard puts it first): the year is checked at the end.
+                    reading.late_year = True
+            elif kind is Account:
+                assert isinstance(item, Account)
+                if item.number.isdigit():
+                    reading.accounts[int(item.number)] = item.name
+            elif kind is Program:
+                assert isinstance(item, Program)
+                reading.program = f"{item.name} {item.version}".strip()
+            elif kind is Generated:
+                assert isinstance(item, Generated)
+                reading.generated = item.date
+                reading.generated_line = item.line
+            elif kind is SieType:
+                assert isinstance(item, SieType)
+                reading.sie_type = item.value
+            elif kind is OrgNumber:
+                assert isinstance(item, OrgNumber)
+                reading.org_number = item
+            if on_progress and not count % 20000:
+                on_progress(binary.tell(), size)
+    LedgerRow.objects.bulk_create(buffer)
+    if on_progress:
+        on_progress(size, size)
+    return reading
+
+
+def _voucher_rows(voucher: Voucher, source: LedgerImport, reading: Reading, buffer: list[LedgerRow]) -> None:
+    reading.vouchers += 1
+    name = f"{voucher.series} {voucher.number}".strip()
+    if voucher.number.strip() and not reading.full_export:
+        reading.numbered.setdefault(name[:60], voucher.line)
+    total = sum((row.amount for row in voucher.counted()), Decimal(0))
+    if total:
+        reading.unbalanced.append((voucher.line, f"{voucher.series} {voucher.number}", total))
+    year = None if reading.late_year else reading.years.get(0)
+    outside: dt.date | None = None
+    for row in voucher.counted():
+        day = row.date or voucher.date
+        if reading.first_date is None or day < reading.first_date:
+            reading.first_date, reading.first_line = day, voucher.line
+        if reading.last_date is None or day > reading.last_date:
+            reading.last_date, reading.last_line = day, voucher.line
+        if year is not None and outside is None and not year.start <= day <= year.end:
+            outside = day
+        if not row.account.isdigit():
+            reading.problems.append(Problem(row.line, "#TRANS", row.account, "ett kontonummer"))
+            continue
+        ore = _storable(row.amount, row.line, "#TRANS", reading)
+        if ore is None:
+            continue
+        buffer.append(
+            LedgerRow(
+                source=source,
+                association_id=source.association_id,
+                date=day,
+                account=int(row.account),
+                object_key=objects_key(row.objects),
+                ore=ore,
+                voucher=name[:60],
+                text=(row.text or voucher.text)[:200],
+            )
+        )
+    if outside is not None:
+        reading.outside_count += 1
+        if len(reading.outside) <= MAX_LISTED:  # one beyond the cap: the line the rest start from
+            reading.outside.append((voucher.line, name, outside))
+
+
+def _storable(amount: Decimal, line: int, record: str, reading: Reading) -> int | None:
+    """The amount in öre, or None (and a problem) when it is too large to store."""
+    ore = ore_of(amount)
+    if abs(ore) > MAX_ORE:
+        limit = f"{from_ore(MAX_ORE):,.0f}".replace(",", " ")
+        reading.problems.append(Problem(line, record, f"{amount:f}", f"ett belopp under {limit} kronor"))
+        return None
+    return ore
+
+
+def fiscal_year(reading: Reading) -> tuple[dt.date, dt.date] | None:
+    """The fiscal year the file gives: its #RAR 0, else the calendar year of its vouchers; None if neither."""
+    if 0 in reading.years:
+        return reading.years[0].start, reading.years[0].end
+    if reading.first_date and reading.last_date and reading.first_date.year == reading.last_date.year:
+        # An import file (4I) may name no fiscal year; its vouchers then give the calendar year.
+        return dt.date(reading.first_date.year, 1, 1), dt.date(reading.first_date.year, 12, 31)
+    return None
