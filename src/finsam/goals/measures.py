@@ -47,7 +47,7 @@ class ParticipantFigures:
 def participant_figures(
     association: Association, start: dt.date, end: dt.date, intervention: Intervention | None
 ) -> ParticipantFigures:
-    """The one place the goals read the participants app: its counted table (INTERFACES.md)."""
+    """The one place the goals read the participants app: its counted table (docs/participants.md)."""
     from finsam.participants import tables
 
     per_intervention = tables.counts(start, end, association).get(association.pk, {})

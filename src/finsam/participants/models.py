@@ -24,7 +24,7 @@ class Gender(models.TextChoices):
     OTHER = "annat", _("Annat")
 
 
-# JSON keys of INTERFACES.md for the genders.
+# JSON keys of the participants report (docs/participants.md) for the genders.
 GENDER_KEYS = {Gender.WOMAN: "women", Gender.MAN: "men", Gender.OTHER: "other"}
 
 
@@ -48,7 +48,7 @@ class ExitReason(models.TextChoices):
     VOID = "felregistrering", _("Felregistrering (räknas inte)")
 
 
-# The groups of the reports (INTERFACES.md), in order.
+# The groups of the reports (docs/participants.md), in order.
 EXIT_GROUPS: dict[str, tuple[str, ...]] = {
     "work_or_studies": (ExitReason.WORK, ExitReason.STUDIES),
     "continued_rehabilitation": (ExitReason.REHABILITATION,),

@@ -1,7 +1,8 @@
 """The participants tables: counted in the database, from live episodes plus the tallies erased ones left.
 
-`counts` is the table of INTERFACES.md (one grouped query per source); `gather` adds the rest of seed 001's
-tables. Periods over whole months count erased episodes exactly (their tallies keep months, not days).
+`counts` is the documented table (docs/participants.md; one grouped query per source); `gather` adds the
+rest of seed 001's tables. Periods over whole months count erased episodes exactly (their tallies keep months,
+not days).
 """
 
 from __future__ import annotations
@@ -109,9 +110,9 @@ GROUP BY association_id, intervention_id, gender, exit_reason
 def counts(
     start: dt.date, end: dt.date, association: Association | None = None
 ) -> dict[int, dict[int, InterventionCounts]]:
-    """The table of INTERFACES.md per association id and intervention id: participating and exited by gender,
-    and exit reasons, of live episodes and erased tallies. Voided episodes (felregistrering) count nowhere.
-    All associations when none is given."""
+    """The documented table (docs/participants.md) per association id and intervention id: participating and
+    exited by gender, and exit reasons, of live episodes and erased tallies. Voided episodes (felregistrering)
+    count nowhere. All associations when none is given."""
     sql = _COUNTS.format(
         episodes=Episode._meta.db_table,
         tallies=ErasedTally._meta.db_table,
