@@ -28,26 +28,26 @@ def main() -> int:
     django.setup()
     from django.core.management import call_command
 
+    from finsam.core import documents
     from finsam.demo import build
     from finsam.organisation.models import Association
-    from finsam.reports import exporters
 
     call_command("migrate", verbosity=0)
     build.load()
     association = Association.objects.get(slug="sodra-vatterbygden")
-    period = exporters.Period(dt.date(2023, 1, 1), dt.date(2023, 6, 30))
+    period = documents.Period(dt.date(2023, 1, 1), dt.date(2023, 6, 30))
     timings: dict[str, list[float]] = {
         "gather": [],
-        **{fmt: [] for fmt in exporters.CONTENT_TYPES},
+        **{fmt: [] for fmt in documents.FORMATS},
         "total": [],
     }
     for _ in range(args.runs):
         started = time.perf_counter()
-        gathered = exporters.gather("interim-report", association, period)
+        gathered = documents.gather("interim-report", association, period)
         timings["gather"].append(time.perf_counter() - started)
-        for fmt in exporters.CONTENT_TYPES:
+        for fmt in documents.FORMATS:
             begun = time.perf_counter()
-            exporters.render(gathered, fmt)
+            documents.render(gathered, fmt)
             timings[fmt].append(time.perf_counter() - begun)
         timings["total"].append(time.perf_counter() - started)
     print(f"Interim report, Södra Vätterbygden 2023 H1, all formats ({args.runs} runs, median / slowest):")

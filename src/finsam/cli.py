@@ -109,22 +109,22 @@ def _association(slug: str) -> Association:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from finsam.reports import exporters
+    from finsam.core import documents
 
-    if args.kind not in exporters.KINDS:
-        known = ", ".join(exporters.KINDS)
+    if args.kind not in documents.KINDS:
+        known = ", ".join(documents.KINDS)
         raise CommandError(f"okänd rapport {args.kind!r}; förväntade en av {known}")
     _migrate()
     start = args.start or dt.date(args.date.year, 1, 1)
     if start > args.date:
         raise CommandError(f"--from {start} ligger efter --date {args.date}")
     try:
-        gathered = exporters.gather(
-            args.kind, _association(args.association), exporters.Period(start, args.date)
+        gathered = documents.gather(
+            args.kind, _association(args.association), documents.Period(start, args.date)
         )
-    except exporters.ReportUnavailable as error:
+    except documents.ReportUnavailable as error:
         raise CommandError(str(error)) from None
-    content = exporters.render(gathered, args.format)
+    content = documents.render(gathered, args.format)
     if args.output is None:
         if args.format != "json":
             raise CommandError(f"--format {args.format} kräver --output FIL")

@@ -15,6 +15,7 @@ from django.db import transaction
 from finsam.accounts import services as accounts
 from finsam.accounts.models import User
 from finsam.accounts.roles import Role
+from finsam.core import documents
 from finsam.core import services as core
 from finsam.core.audit import Actor
 from finsam.finance import budget, sie_import
@@ -22,7 +23,6 @@ from finsam.goals import demo as goals_demo
 from finsam.organisation import orgfile
 from finsam.organisation.models import Association
 from finsam.participants import demo as participants_demo
-from finsam.reports import exporters
 
 DATA = Path(__file__).resolve().parent / "data"
 LEDGERS = DATA / "sie"
@@ -108,22 +108,22 @@ def write_reports(folder: Path) -> list[Path]:
     written = []
     for association in Association.objects.filter(slug__in=[f.removesuffix(".yaml") for f in FILES]):
         reports = [
-            ("contributions", exporters.Period(dt.date(t.year, 1, 1), dt.date(t.year, 12, 31)))
+            ("contributions", documents.Period(dt.date(t.year, 1, 1), dt.date(t.year, 12, 31)))
             for t in association.contribution_totals.all()
         ]
         day = STATEMENT_DATES[association.slug]
-        reports += [(kind, exporters.Period(day.replace(month=1, day=1), day)) for kind in STATEMENT_KINDS]
-        reports.append(("participants", exporters.Period(day.replace(month=1, day=1), day)))
+        reports += [(kind, documents.Period(day.replace(month=1, day=1), day)) for kind in STATEMENT_KINDS]
+        reports.append(("participants", documents.Period(day.replace(month=1, day=1), day)))
         if goals_demo.has_goals(association, day.year):
-            reports.append(("goals", exporters.Period(day.replace(month=1, day=1), day)))
+            reports.append(("goals", documents.Period(day.replace(month=1, day=1), day)))
         reports += [
-            (kind, exporters.Period(end.replace(month=1, day=1), end))
+            (kind, documents.Period(end.replace(month=1, day=1), end))
             for kind, end in BOARD_REPORTS[association.slug]
         ]
         for kind, period in reports:
-            gathered = exporters.gather(kind, association, period)
-            for fmt in exporters.CONTENT_TYPES:
+            gathered = documents.gather(kind, association, period)
+            for fmt in documents.FORMATS:
                 path = folder / f"{gathered.document.filename}.{fmt}"
-                path.write_bytes(exporters.render(gathered, fmt))
+                path.write_bytes(documents.render(gathered, fmt))
                 written.append(path)
     return written

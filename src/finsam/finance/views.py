@@ -11,24 +11,13 @@ from django.utils.translation import gettext as _
 
 from finsam.accounts.access import AssociationRequest, association_view
 from finsam.accounts.roles import Perm
+from finsam.core import documents
 from finsam.core import services as core
 from finsam.core.audit import Actor
 from finsam.finance import budget, jobs, statements
+from finsam.finance.documents.kinds import STATEMENTS
 from finsam.finance.forms import BudgetEditForm, StatementRowForm, UploadForm
 from finsam.finance.models import BudgetLine, ImportJob, LedgerImport, StatementRow
-from finsam.reports import exporters
-
-# The statements shown on the finance pages, in the order of an annual report.
-STATEMENTS = {
-    "resultatrakning": ("income-statement", _("Resultaträkning (delår)")),
-    "resultatrakning-helar": ("income-statement-annual", _("Resultaträkning (helår)")),
-    "balansrakning": ("balance-sheet", _("Balansräkning")),
-    "kassaflode": ("cash-flow", _("Kassaflödesanalys")),
-    "driftsredovisning": ("operating-statement", _("Driftsredovisning")),
-    "noter": ("notes", _("Noter")),
-    "nyckeltal": ("key-figures", _("Nyckeltal")),
-    "delade-kostnader": ("shared-costs", _("Delade kostnader")),
-}
 
 
 def _date(request: AssociationRequest) -> dt.date:
@@ -73,8 +62,8 @@ def statement(request: AssociationRequest, name: str) -> HttpResponse:
         except ValueError:
             raise Http404 from None
     try:
-        gathered = exporters.gather(kind, request.association, exporters.Period(start, day))
-    except exporters.ReportUnavailable as error:
+        gathered = documents.gather(kind, request.association, documents.Period(start, day))
+    except documents.ReportUnavailable as error:
         messages.error(request, str(error))
         return redirect("finance:overview", slug=request.association.slug)
     context = {"doc": gathered.document, "title": title, "day": day, "kind": kind, "statements": STATEMENTS}

@@ -25,7 +25,7 @@ from django.views.decorators.csrf import csrf_protect
 from finsam.accounts.access import AssociationRequest, association_view
 from finsam.accounts.roles import Perm
 from finsam.core.audit import Actor
-from finsam.goals import forms, measures, report, results, sentence, services, statistics
+from finsam.goals import follow_up, forms, measures, results, sentence, services, statistics
 from finsam.goals.models import (
     Commitment,
     CooperationCase,
@@ -106,7 +106,7 @@ def index(request: AssociationRequest) -> HttpResponse:
         "year": year,
         "years": years,
         "assessments": assessments,
-        "summary": sentence.summary(report.counts(assessments), year) if assessments else "",
+        "summary": sentence.summary(follow_up.counts(assessments), year) if assessments else "",
         "editable": _editable(request),
     }
     return render(request, "goals/index.html", context)

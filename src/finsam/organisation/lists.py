@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from finsam.core.documents import (
+    Cell,
+    Column,
+    Document,
+    Gather,
+    Gathered,
+    Kind,
+    Period,
+    Section,
+    Table,
+    document_json,
+)
 from finsam.organisation.models import Association, BoardSeat, Grant, Intervention, Member
-from finsam.reports.document import Cell, Column, Document, Kind, Section, Table
 
 
 def _document(association: Association, title: str, table: Table, stem: str) -> Document:
@@ -125,3 +137,22 @@ def grants(association: Association) -> Document:
     }
     table = Table(_("Beviljade belopp"), columns, rows, total)
     return _document(association, _("Beviljade belopp"), table, "beviljade-belopp")
+
+
+def _list(build: Callable[[Association], Document]) -> Gather:
+    """A list of the organisation (any period): the document's tables are its JSON too."""
+
+    def gather_list(association: Association, period: Period) -> Gathered:
+        document = build(association)
+        return Gathered(document_json(document), document)
+
+    return gather_list
+
+
+# The kinds of report organisation registers (see `finsam.core.documents`).
+KINDS: dict[str, Gather] = {
+    "members": _list(members),
+    "board": _list(board),
+    "interventions": _list(interventions),
+    "grants": _list(grants),
+}

@@ -20,7 +20,7 @@ from finsam.accounts.roles import Perm
 from finsam.core import services as core
 from finsam.core.audit import Actor
 from finsam.core.models import AuditEntry, describe
-from finsam.finance.views import STATEMENTS
+from finsam.finance.documents.kinds import STATEMENTS
 from finsam.organisation import board, contributions, dashboard, services
 from finsam.organisation.forms import (
     BoardSeatForm,

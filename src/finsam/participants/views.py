@@ -22,10 +22,11 @@ from openpyxl import Workbook
 
 from finsam.accounts.access import AssociationRequest, association_view
 from finsam.accounts.roles import Perm
+from finsam.core import documents
 from finsam.core.audit import Actor
 from finsam.core.imports import ImportRejected, Problem
 from finsam.organisation.models import Intervention
-from finsam.participants import caseload, imports, report, services, tables
+from finsam.participants import caseload, figures, imports, services, tables
 from finsam.participants.forms import (
     EpisodeForm,
     ExitForm,
@@ -37,7 +38,6 @@ from finsam.participants.forms import (
 )
 from finsam.participants.identity import InvalidPersonalNumber, participant_key, unseal
 from finsam.participants.models import AccessLogEntry, Area, Episode, Rating, Referral, VolumeCount
-from finsam.reports import exporters
 
 
 def _base(request: AssociationRequest) -> str:
@@ -340,7 +340,7 @@ def export(request: AssociationRequest) -> HttpResponse:
         )
     out = io.BytesIO()
     book.save(out)
-    response = HttpResponse(out.getvalue(), content_type=exporters.CONTENT_TYPES["xlsx"])
+    response = HttpResponse(out.getvalue(), content_type=documents.FORMATS["xlsx"].content_type)
     day = timezone.localdate().isoformat()
     response["Content-Disposition"] = (
         f'attachment; filename="deltagare-{request.association.slug}-{day}.xlsx"'
@@ -448,10 +448,10 @@ def table_page(request: AssociationRequest) -> HttpResponse:
     start, end = _period(request)
     suppressed = services.settings_of(request.association).suppress_own_tables
     if suppressed:
-        start, end = report.whole_months(start, end)
+        start, end = figures.whole_months(start, end)
     gathered = tables.gather(request.association, start, end)
     threshold = settings.SUPPRESSION_THRESHOLD if suppressed else None
-    document = report.as_document(gathered, threshold=threshold)
+    document = figures.as_document(gathered, threshold=threshold)
     names = {i.code: i.name for i, _c in gathered.interventions}
     charts: list[dict[str, Any]] = [
         {"title": names.get(code, code), "rows": [_bars(m) for m in rows]}
@@ -479,8 +479,8 @@ def table_download(request: AssociationRequest, fmt: str) -> HttpResponse:
     start, end = _period(request)
     # "publik=1": the form that may leave the association, small counts hidden.
     public = services.settings_of(request.association).suppress_own_tables or request.GET.get("publik") == "1"
-    gathered = report.gathered(request.association, start, end, public=public)
-    response = HttpResponse(exporters.render(gathered, fmt), content_type=exporters.CONTENT_TYPES[fmt])
+    gathered = figures.gathered(request.association, start, end, public=public)
+    response = HttpResponse(documents.render(gathered, fmt), content_type=documents.FORMATS[fmt].content_type)
     if fmt != "html":
         response["Content-Disposition"] = f'attachment; filename="{gathered.document.filename}.{fmt}"'
     return response

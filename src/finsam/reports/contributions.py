@@ -7,9 +7,9 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from finsam.core import formatting
+from finsam.core.documents import Cell, Column, Document, Kind, Section, Table
 from finsam.core.money import json_amount
 from finsam.organisation.contributions import Split
-from finsam.reports.document import Cell, Column, Document, Kind, Section, Table
 
 
 def as_json(split: Split) -> dict[str, Any]:

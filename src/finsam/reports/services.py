@@ -16,10 +16,12 @@ from docx import Document as WordDocument
 
 from finsam.accounts.models import Membership, User
 from finsam.accounts.roles import Role
+from finsam.core import documents
 from finsam.core.audit import Actor, record
+from finsam.core.documents import Document, Gathered
 from finsam.organisation.models import Association
-from finsam.reports import builders, exporters
-from finsam.reports.document import Document
+from finsam.reports.board import common as board
+from finsam.reports.board.kinds import BUILDERS
 from finsam.reports.models import Approval, ReportFile, ReportVersion, RowNote, SectionText
 
 
@@ -156,8 +158,8 @@ def approve(actor: Actor, version: ReportVersion, user: User, code: str, role: s
 def _lock(actor: Actor, version: ReportVersion) -> None:
     """Render every format once and keep the bytes: what the board approved is what is shown from now on."""
     gathered = gather(version)
-    for fmt in exporters.CONTENT_TYPES:
-        ReportFile.objects.create(version=version, format=fmt, content=exporters.render(gathered, fmt))
+    for fmt in documents.FORMATS:
+        ReportFile.objects.create(version=version, format=fmt, content=documents.render(gathered, fmt))
     version.status = ReportVersion.Status.LOCKED
     version.locked_at = timezone.now()
     version.signed_on = version.signed_on or timezone.localdate()
@@ -172,9 +174,9 @@ def _lock(actor: Actor, version: ReportVersion) -> None:
     )
 
 
-def gather(version: ReportVersion) -> exporters.Gathered:
-    document = builders.BUILDERS[version.kind](version.association, version.period_end, version)
-    return exporters.Gathered(exporters.document_json(document), document)
+def gather(version: ReportVersion) -> Gathered:
+    document = BUILDERS[version.kind](version.association, version.period_end, version)
+    return Gathered(documents.document_json(document), document)
 
 
 def latest(association: Association, kind: str, period_end: dt.date) -> ReportVersion | None:
@@ -186,24 +188,32 @@ def latest(association: Association, kind: str, period_end: dt.date) -> ReportVe
     return ReportVersion.objects.get(association=association, kind=kind, period_end=period_end, number=top)
 
 
-def gather_for_download(version: ReportVersion) -> exporters.Gathered:
+def gather_for_download(version: ReportVersion) -> Gathered:
     """A locked version's files as approved; a draft rendered from today's data with its texts."""
     if version.locked:
         files = {f.format: bytes(f.content) for f in version.files.all()}
-        name = builders.filename(version.kind, version.association, version.period_end)
+        name = board.filename(version.kind, version.association, version.period_end)
         document = Document(str(version), version.association.name, str(version.period_end), [], name)
-        return exporters.Gathered(version.snapshot or {}, document, frozen=files)
+        return Gathered(version.snapshot or {}, document, frozen=files)
     gathered = gather(version)
-    return exporters.Gathered(
-        gathered.data, gathered.document, template=exporters.word_template(version.association)
-    )
+    return Gathered(gathered.data, gathered.document, template=word_template(version.association))
+
+
+def _word_template_path(association: Association) -> Path:
+    return Path(settings.DATA_DIR) / "mallar" / f"{association.slug}.docx"
+
+
+def word_template(association: Association) -> Path | None:
+    """The association's own Word template, if the office has put one in the data dir."""
+    path = _word_template_path(association)
+    return path if path.is_file() else None
 
 
 @transaction.atomic
 def set_word_template(actor: Actor, association: Association, content: bytes) -> Path:
     """Keep the association's own Word template in the data dir (checked to open as a Word document)."""
     WordDocument(io.BytesIO(content))  # raises for a file Word cannot open
-    path = Path(settings.DATA_DIR) / "mallar" / f"{association.slug}.docx"
+    path = _word_template_path(association)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(content)
     record(actor, "report.template", association, association=association, after={"bytes": len(content)})

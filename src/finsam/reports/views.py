@@ -14,15 +14,18 @@ from django_otp import user_has_device
 from finsam.accounts.access import AssociationRequest, association_view
 from finsam.accounts.models import User
 from finsam.accounts.roles import Perm
+from finsam.core import documents
 from finsam.core.audit import Actor
 from finsam.finance.models import StatementRow
 from finsam.participants import services as participant_services
-from finsam.reports import builders, exporters, services
+from finsam.reports import services
+from finsam.reports.board import common as board_common
+from finsam.reports.board import kinds as board_kinds
 from finsam.reports.forms import ApproveForm, StartForm, TemplateForm, TextForm
 from finsam.reports.models import ReportVersion
 
 
-def _period(request: AssociationRequest) -> exporters.Period:
+def _period(request: AssociationRequest) -> documents.Period:
     """?datum=YYYY-MM-DD (and optionally ?fran=) for a period ending that day; ?ar=YYYY for a whole year."""
     if "datum" in request.GET:
         end = dt.date.fromisoformat(request.GET["datum"])
@@ -31,9 +34,9 @@ def _period(request: AssociationRequest) -> exporters.Period:
             if "fran" in request.GET
             else end.replace(month=1, day=1)
         )
-        return exporters.Period(start, end)
+        return documents.Period(start, end)
     year = int(request.GET.get("ar", timezone.localdate().year))
-    return exporters.Period(dt.date(year, 1, 1), dt.date(year, 12, 31))
+    return documents.Period(dt.date(year, 1, 1), dt.date(year, 12, 31))
 
 
 # The organisation's own lists: whoever may see the pages may take them to Excel.
@@ -42,21 +45,21 @@ LISTS = ("members", "board", "interventions", "grants")
 
 @association_view(Perm.VIEW_ORGANISATION)
 def download(request: AssociationRequest, kind: str, fmt: str) -> HttpResponse:
-    if kind not in exporters.KINDS or fmt not in exporters.CONTENT_TYPES:
+    if kind not in documents.KINDS or fmt not in documents.FORMATS:
         raise Http404
     if kind not in LISTS and Perm.VIEW_REPORTS not in request.perms:
         raise PermissionDenied
     if kind == "participants" and participant_services.settings_of(request.association).suppress_own_tables:
         kind = "participants-public"  # as the participant pages show them: the setting holds everywhere
     try:
-        gathered = exporters.gather(kind, request.association, _period(request))
-    except (ValueError, exporters.ReportUnavailable):
+        gathered = documents.gather(kind, request.association, _period(request))
+    except (ValueError, documents.ReportUnavailable):
         raise Http404 from None
     return _file(gathered, fmt)
 
 
-def _file(gathered: exporters.Gathered, fmt: str) -> HttpResponse:
-    response = HttpResponse(exporters.render(gathered, fmt), content_type=exporters.CONTENT_TYPES[fmt])
+def _file(gathered: documents.Gathered, fmt: str) -> HttpResponse:
+    response = HttpResponse(documents.render(gathered, fmt), content_type=documents.FORMATS[fmt].content_type)
     if fmt != "html":
         response["Content-Disposition"] = f'attachment; filename="{gathered.document.filename}.{fmt}"'
     return response
@@ -83,7 +86,7 @@ def versions(request: AssociationRequest) -> HttpResponse:
         "form": form,
         "can_edit": can_edit,
         "template_form": TemplateForm(),
-        "has_template": exporters.word_template(request.association) is not None,
+        "has_template": services.word_template(request.association) is not None,
     }
     return render(request, "reports/versions.html", context)
 
@@ -120,13 +123,13 @@ def version(request: AssociationRequest, pk: int) -> HttpResponse:
             )
             messages.success(request, _("Texten är sparad."))
         return redirect(f"{request.path}#{request.POST.get('key', '')}")
-    defaults = builders.DEFAULTS[chosen.kind]
+    defaults = board_kinds.defaults(chosen.kind)
     own = {t.key: t.markdown for t in chosen.texts.all()}
     start = chosen.period_end.replace(month=1, day=1)
-    values = builders.figures(request.association, start, chosen.period_end)
+    values = board_common.figures(request.association, start, chosen.period_end)
     sections = []
     for key, default in defaults.items():
-        label = builders.SECTION_LABELS.get(key, key)
+        label = board_kinds.SECTION_LABELS.get(key, key)
         form = TextForm(initial={"key": key, "markdown": own.get(key, str(default))}, auto_id=f"id_{key}_%s")
         form.fields["markdown"].label = _("Text: %s") % label
         sections.append((key, label, form))
@@ -190,6 +193,6 @@ def approve(request: AssociationRequest, pk: int) -> HttpResponse:
 @association_view(Perm.VIEW_REPORTS)
 def version_file(request: AssociationRequest, pk: int, fmt: str) -> HttpResponse:
     chosen = get_object_or_404(ReportVersion, pk=pk, association=request.association)
-    if fmt not in exporters.CONTENT_TYPES:
+    if fmt not in documents.FORMATS:
         raise Http404
     return _file(services.gather_for_download(chosen), fmt)

@@ -11,7 +11,8 @@ import pytest
 from finsam import testing
 from finsam.demo import ledger
 from finsam.demo.build import BUDGETS, DATA, LEDGERS
-from finsam.finance import annual, budget, reports, sie_import, statements
+from finsam.finance import annual, budget, sie_import, statements
+from finsam.finance.documents import balance_sheet, cash_flow
 from finsam.organisation import orgfile
 from finsam.organisation.models import Association
 
@@ -105,7 +106,7 @@ def test_finnveden_2023_is_seed_001() -> None:
     before = sheet.equity_previous
     assert before is not None
     assert (kr(before.retained_earlier), kr(before.result_for_year)) == (2661328, 452007)
-    [_, equity_table, _] = reports.balance_sheet_document(sheet).sections[0].tables
+    [_, equity_table, _] = balance_sheet.as_document(sheet).sections[0].tables
     printed = [(kr(row["amount"]), kr(row["previous"])) for row in equity_table.rows]  # type: ignore[arg-type]
     assert printed == [(3113335, 2661328), (-504695, 452007)]
     assert kr(sheet.total("assets")) == 3501495
@@ -135,13 +136,13 @@ def test_finnveden_2023_is_seed_001() -> None:
     ]
     assert (kr(last.cash_start), kr(last.cash_end)) == (3492441, 4224485)
     assert last.reconciles and last.previous is None
-    [table] = reports.cash_flow_document(fv, flow, end).sections[0].tables
+    [table] = cash_flow.as_document(fv, flow, end).sections[0].tables
     assert [c.label for c in table.columns] == ["Belopp i kr", "2023-12-31", "2022-12-31"]
     cash_rows = {row["name"]: (kr(row["amount"]), kr(row["previous"])) for row in table.rows}  # type: ignore[arg-type]
     assert cash_rows["Årets kassaflöde"] == (-897258, 732044)
     assert cash_rows["Likvida medel vid årets början"] == (4224485, 3492441)
     assert (kr(table.total["amount"]), kr(table.total["previous"])) == (3327228, 4224485)  # type: ignore[arg-type,index]
-    data = reports.cash_flow_json(fv, flow, end)
+    data = cash_flow.as_json(fv, flow, end)
     assert (data["total"], data["previous_year"]["total"]) == ("-897257.50", "732044.00")
     assert data["previous_year"]["date"] == "2022-12-31"
 

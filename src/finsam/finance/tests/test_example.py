@@ -12,7 +12,8 @@ from django.test import Client
 
 from finsam import testing
 from finsam.accounts.roles import Role
-from finsam.finance import annual, budget, reports, sie_import, statements
+from finsam.finance import annual, budget, sie_import, statements
+from finsam.finance.documents import balance_sheet, cash_flow, income_statement
 from finsam.finance.models import LedgerImport, LedgerRow
 from finsam.organisation import orgfile
 from finsam.organisation.models import Association
@@ -32,7 +33,7 @@ def exempel() -> Association:
 
 
 def test_the_income_statement_gives_the_expected_figures(exempel: Association) -> None:
-    data = reports.income_statement_json(statements.income_statement(exempel, JUNE))
+    data = income_statement.as_json(statements.income_statement(exempel, JUNE))
     expected = EXPECTED["income-statement --date 2025-06-30"]
     assert data["columns"] == expected["columns"]
     rows = {row["code"]: [row[c] for c in data["columns"]] for row in data["rows"]}
@@ -44,7 +45,7 @@ def test_the_income_statement_gives_the_expected_figures(exempel: Association) -
 
 
 def test_the_balance_sheet_gives_the_expected_figures(exempel: Association) -> None:
-    data = reports.balance_sheet_json(statements.balance_sheet(exempel, JUNE))
+    data = balance_sheet.as_json(statements.balance_sheet(exempel, JUNE))
     expected = EXPECTED["balance-sheet --date 2025-06-30"]
     amounts = {row["code"]: row["amount"] for row in data["rows"]}
     for code in ("FORDRINGAR", "KASSA", "SKULDER"):
@@ -73,7 +74,7 @@ def test_vouchers_after_the_report_date_do_not_count(exempel: Association) -> No
 
 def test_an_unmapped_account_shows_in_a_row_of_its_own(exempel: Association) -> None:
     exempel.statement_rows.filter(code="KANSLI").delete()
-    data = reports.income_statement_json(statements.income_statement(exempel, JUNE))
+    data = income_statement.as_json(statements.income_statement(exempel, JUNE))
     unmapped = next(r for r in data["rows"] if r["code"] == "EJ_FORDELAT_KOSTNADER")
     assert unmapped["accounts"] == [6990, 7010]
     assert unmapped["outcome_to_date"] == "75600.25"
@@ -113,7 +114,7 @@ def test_a_closed_year_gives_the_same_result_as_an_open_one(tmp_path: Path) -> N
     sie_import.import_file(
         _example_variant(tmp_path, "#GEN 20250820", "#GEN 20250821", closing), association, testing.SYSTEM
     )
-    data = reports.balance_sheet_json(statements.balance_sheet(association, JUNE))
+    data = balance_sheet.as_json(statements.balance_sheet(association, JUNE))
     expected = EXPECTED["balance-sheet --date 2025-06-30"]
     assert {key: data["equity"][key] for key in ("retained_earlier", "result_for_year", "retained")} == {
         key: expected[key] for key in ("retained_earlier", "result_for_year", "retained")
@@ -156,7 +157,7 @@ def test_equity_moved_other_than_by_the_result_is_financing_and_the_cash_flow_re
 ) -> None:
     association = _imported(tmp_path, "#GEN 20250820", "#GEN 20250821", CAPITAL_CONTRIBUTION)
     flow = annual.cash_flow(association, JUNE)
-    data = reports.cash_flow_json(association, flow, JUNE)
+    data = cash_flow.as_json(association, flow, JUNE)
     assert {key: data[key] for key in ("result", "operating", "financing", "total", "difference")} == {
         "result": "447161.00",
         "operating": "579161.00",
@@ -167,7 +168,7 @@ def test_equity_moved_other_than_by_the_result_is_financing_and_the_cash_flow_re
     assert (data["cash_start"], data["cash_end"]) == ("905300.40", "1494461.40")
     assert flow.reconciles
     assert data["previous_year"] is None  # no ledger of 2024 here
-    [table] = reports.cash_flow_document(association, flow, JUNE).sections[0].tables
+    [table] = cash_flow.as_document(association, flow, JUNE).sections[0].tables
     printed = {row["name"]: row["amount"] for row in table.rows}
     assert printed["Kassaflöde från finansieringsverksamheten"] == Decimal("10000.00")
     assert printed["Årets kassaflöde"] == Decimal("589161.00")
@@ -184,8 +185,8 @@ def test_cash_the_flows_do_not_explain_is_shown_in_a_row_of_its_own(exempel: Ass
     flow = annual.cash_flow(exempel, JUNE)
     assert flow.difference == Decimal("500.00")
     assert not flow.reconciles
-    assert reports.cash_flow_json(exempel, flow, JUNE)["difference"] == "500.00"
-    [table] = reports.cash_flow_document(exempel, flow, JUNE).sections[0].tables
+    assert cash_flow.as_json(exempel, flow, JUNE)["difference"] == "500.00"
+    [table] = cash_flow.as_document(exempel, flow, JUNE).sections[0].tables
     printed = {row["name"]: row["amount"] for row in table.rows}
     assert printed["Ej avstämd skillnad i likvida medel"] == Decimal("500.00")
     assert (
@@ -198,9 +199,9 @@ def test_a_balance_sheet_after_the_last_ledger_carries_its_closing_position_forw
     exempel: Association,
 ) -> None:
     # The example's whole year 2025 (A 14 and A 15 after June included): its closing position opens 2026.
-    year_end = reports.balance_sheet_json(statements.balance_sheet(exempel, dt.date(2025, 12, 31)))
+    year_end = balance_sheet.as_json(statements.balance_sheet(exempel, dt.date(2025, 12, 31)))
     for day in (dt.date(2026, 1, 31), dt.date(2027, 5, 31)):
-        data = reports.balance_sheet_json(statements.balance_sheet(exempel, day))
+        data = balance_sheet.as_json(statements.balance_sheet(exempel, day))
         assert {row["code"]: row["amount"] for row in data["rows"]} == {
             "FORDRINGAR": "0.00",
             "KASSA": "1720961.40",
@@ -213,16 +214,14 @@ def test_a_balance_sheet_after_the_last_ledger_carries_its_closing_position_forw
             "result_for_year": "0.00",
             "retained": "1502961.40",
         }
-    data = reports.balance_sheet_json(statements.balance_sheet(exempel, dt.date(2026, 1, 31)))
+    data = balance_sheet.as_json(statements.balance_sheet(exempel, dt.date(2026, 1, 31)))
     assert data["totals_previous_year_end"]["equity"] == "1502961.40"
     assert data["equity_previous_year_end"] == {
         "retained_earlier": "819300.40",
         "result_for_year": "683661.00",
         "retained": "1502961.40",
     }
-    flow = reports.cash_flow_json(
-        exempel, annual.cash_flow(exempel, dt.date(2026, 3, 31)), dt.date(2026, 3, 31)
-    )
+    flow = cash_flow.as_json(exempel, annual.cash_flow(exempel, dt.date(2026, 3, 31)), dt.date(2026, 3, 31))
     assert (flow["cash_start"], flow["cash_end"], flow["total"]) == ("1720961.40", "1720961.40", "0.00")
     assert flow["previous_year"]["total"] == "815661.00"
     assert flow["previous_year"]["cash_start"] == "905300.40"
@@ -239,7 +238,7 @@ def test_the_previous_year_end_without_its_ledger_is_the_closing_balances_the_fi
     tmp_path: Path,
 ) -> None:
     association = _imported(tmp_path, "#IB 0 1510 12000.00", PREVIOUS_YEAR + "#IB 0 1510 12000.00")
-    data = reports.balance_sheet_json(statements.balance_sheet(association, dt.date(2024, 12, 31)))
+    data = balance_sheet.as_json(statements.balance_sheet(association, dt.date(2024, 12, 31)))
     assert {row["code"]: (row["amount"], row["previous_year_end"]) for row in data["rows"]} == {
         "FORDRINGAR": ("12000.00", "0.00"),
         "KASSA": ("905300.40", "500000.00"),
@@ -253,7 +252,7 @@ def test_the_previous_year_end_without_its_ledger_is_the_closing_balances_the_fi
     }
     assert data["totals"] == {"assets": "917300.40", "equity": "819300.40", "liabilities": "98000.00"}
     # Within 2024 nothing is known beyond its opening balances (#IB -1).
-    mid = reports.balance_sheet_json(statements.balance_sheet(association, dt.date(2024, 6, 30)))
+    mid = balance_sheet.as_json(statements.balance_sheet(association, dt.date(2024, 6, 30)))
     assert {row["code"]: row["amount"] for row in mid["rows"]}["KASSA"] == "500000.00"
     flow = annual.cash_flow(association, dt.date(2024, 12, 31))
     assert flow.reconciles and flow.total == Decimal("405300.40")
@@ -262,7 +261,7 @@ def test_the_previous_year_end_without_its_ledger_is_the_closing_balances_the_fi
         (1510, Decimal("12000.00"), Decimal("0.00"))
     ]
     # 2025 itself is as without the previous year's lines.
-    data = reports.balance_sheet_json(statements.balance_sheet(association, JUNE))
+    data = balance_sheet.as_json(statements.balance_sheet(association, JUNE))
     expected = EXPECTED["balance-sheet --date 2025-06-30"]
     assert {row["code"]: row["amount"] for row in data["rows"]} == {
         code: expected[code] for code in ("FORDRINGAR", "KASSA", "SKULDER")

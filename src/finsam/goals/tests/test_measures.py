@@ -204,13 +204,13 @@ def test_the_office_confirms_or_overrides_and_both_are_kept(assoc: Association) 
 
 
 def test_a_year_without_commitments_has_no_summary_to_quote(assoc: Association) -> None:
-    from finsam.reports import exporters
+    from finsam.core import documents
 
-    data = exporters.gather("goals", assoc, exporters.Period(*Y)).data
+    data = documents.gather("goals", assoc, documents.Period(*Y)).data
     assert (data["goals"], data["summary"]) == ([], "")
     assert data["structural"]["deviation_reports"]["reports"] == 0
     f.commitment(assoc)
-    data = exporters.gather("goals", assoc, exporters.Period(*Y)).data
+    data = documents.gather("goals", assoc, documents.Period(*Y)).data
     assert data["summary"] == "Målet i verksamhetsplanen för 2023 är ännu inte bedömt."
     assert data["counts"]["unassessed"] == 1
 

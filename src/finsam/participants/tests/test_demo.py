@@ -9,14 +9,14 @@ import pytest
 
 from finsam.demo import build
 from finsam.organisation.models import Association
-from finsam.participants import report
+from finsam.participants import figures
 from finsam.participants.models import Episode, Rating, Referral
 
 pytestmark = pytest.mark.django_db
 
 
 def _data(slug: str, start: dt.date, end: dt.date) -> dict[str, Any]:
-    return report.gathered(Association.objects.get(slug=slug), start, end).data
+    return figures.gathered(Association.objects.get(slug=slug), start, end).data
 
 
 @pytest.mark.usefixtures("demo")

@@ -12,7 +12,7 @@ from django.db import connection
 
 from finsam import testing
 from finsam.core.models import AuditEntry
-from finsam.participants import report, services
+from finsam.participants import figures, services
 from finsam.participants.models import (
     Area,
     Episode,
@@ -30,7 +30,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _table(assoc: object, year: int) -> dict[str, object]:
-    data = report.gathered(assoc, dt.date(year, 1, 1), dt.date(year, 12, 31)).data  # type: ignore[arg-type]
+    data = figures.gathered(assoc, dt.date(year, 1, 1), dt.date(year, 12, 31)).data  # type: ignore[arg-type]
     return {
         k: data[k]
         for k in (

@@ -11,7 +11,7 @@ import pytest
 from finsam import testing
 from finsam.core.tests.test_cli import finsam
 from finsam.organisation import orgfile
-from finsam.participants import report
+from finsam.participants import figures
 from finsam.participants.imports import import_participants
 from finsam.participants.models import Episode, KeyKind
 from finsam.testdata import EXAMPLES
@@ -29,7 +29,7 @@ def test_the_example_file_gives_the_expected_table() -> None:
     association = orgfile.setup(EXAMPLES / "organisation.yaml", testing.SYSTEM)
     result = import_participants(EXAMPLES / "deltagare-2025.csv", association, testing.SYSTEM)
     assert (result.created, result.updated, result.unchanged) == (13, 0, 0)
-    data = report.gathered(association, dt.date(2025, 1, 1), dt.date(2025, 6, 30)).data
+    data = figures.gathered(association, dt.date(2025, 1, 1), dt.date(2025, 6, 30)).data
     assert data["association"] == "exempel"
     assert (data["from"], data["to"]) == ("2025-01-01", "2025-06-30")
     got = {
@@ -87,7 +87,7 @@ def test_a_corrected_file_updates_the_episodes_it_names(tmp_path: Path) -> None:
     result = import_participants(corrected, association, testing.SYSTEM)
     assert (result.created, result.updated, result.unchanged) == (0, 1, 12)
     assert result.details == ["rad 3: ändrade avslutsdatum, avslutsorsak"]
-    data = report.gathered(association, dt.date(2025, 1, 1), dt.date(2025, 6, 30)).data
+    data = figures.gathered(association, dt.date(2025, 1, 1), dt.date(2025, 6, 30)).data
     steg = data["interventions"][0]
     assert steg["exited"] == {"women": 3, "men": 1, "other": 0}
     assert steg["exit_reasons"]["work_or_studies"] == 2

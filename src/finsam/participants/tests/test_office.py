@@ -12,7 +12,7 @@ from finsam import testing
 from finsam.accounts.roles import Role
 from finsam.core.models import AuditEntry
 from finsam.organisation.models import Intervention
-from finsam.participants import report
+from finsam.participants import figures
 from finsam.participants.models import ParticipantSettings
 from finsam.participants.tests.factories import episode
 
@@ -79,7 +79,7 @@ def test_volume_participants_are_recorded_and_reported() -> None:
     }
     assert office.post("/f/hemma/deltagare/volym/", form).status_code == 302
     assert office.post("/f/hemma/deltagare/volym/", {**form, "women": "41"}).status_code == 302
-    data = report.gathered(assoc, dt.date(2023, 1, 1), dt.date(2023, 12, 31)).data
+    data = figures.gathered(assoc, dt.date(2023, 1, 1), dt.date(2023, 12, 31)).data
     assert data["volume_participants"] == [
         {"code": "KOMP", "name": "Komp", "counts": {"women": 41, "men": 12, "other": 0}}
     ]

@@ -9,14 +9,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from finsam import testing
+from finsam.core.documents import Kind, Period, gather
 from finsam.organisation.models import Association, Intervention
-from finsam.participants import report
+from finsam.participants import figures
 from finsam.participants.models import COUNTED_REASONS
 from finsam.participants.tables import GENDERS, InterventionCounts, MunicipalityRow, ParticipantTables
 from finsam.participants.tests.factories import episode
 from finsam.privacy.suppression import exposed_cells
-from finsam.reports.document import Kind
-from finsam.reports.exporters import Period, gather
 
 small = st.integers(min_value=0, max_value=12)
 
@@ -75,10 +74,10 @@ def _published_counts(value: object) -> list[int]:
 @settings(max_examples=60, deadline=None)
 @given(tables=participant_tables(), threshold=st.integers(min_value=2, max_value=6))
 def test_no_published_count_is_under_the_threshold(tables: ParticipantTables, threshold: int) -> None:
-    published = report.public_json(tables, threshold)
+    published = figures.public_json(tables, threshold)
     assert all(n == 0 or n >= threshold for n in _published_counts(published))
     # Nor in the document (HTML, XLSX, PDF) made from the same tables.
-    document = report.as_document(tables, threshold=threshold)
+    document = figures.as_document(tables, threshold=threshold)
     for table in document.tables:
         for row in table.rows:
             for column in table.columns:
@@ -90,7 +89,7 @@ def test_no_published_count_is_under_the_threshold(tables: ParticipantTables, th
 @settings(max_examples=60, deadline=None)
 @given(tables=participant_tables(), threshold=st.integers(min_value=2, max_value=6))
 def test_no_hidden_count_can_be_recovered_from_the_totals(tables: ParticipantTables, threshold: int) -> None:
-    for name, (suppressed, _keys) in report.suppressed_grids(tables, threshold).items():
+    for name, (suppressed, _keys) in figures.suppressed_grids(tables, threshold).items():
         hidden = suppressed.primary | suppressed.complementary
         counts = [c for _i, c in tables.interventions]
         grid = {

@@ -18,7 +18,7 @@ from docx.shared import Cm, Pt
 from docx.table import Table as WordTable
 from docx.text.paragraph import Paragraph
 
-from finsam.reports.document import Document, Table
+from finsam.core.documents import Document, Table
 
 SIDE_MARGIN = Cm(2)  # as the PDF's @page
 TEXT_WIDTH = Cm(21 - 2 * 2)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.template.loader import render_to_string
 
-from finsam.reports.document import Document
+from finsam.core.documents import Document
 
 
 def render_html(document: Document) -> str:

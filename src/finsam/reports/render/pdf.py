@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import weasyprint
 
-from finsam.reports.document import Document
+from finsam.core.documents import Document
 from finsam.reports.render.html import render_html
 
 

@@ -8,7 +8,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from finsam.reports.document import Cell, Document, Kind
+from finsam.core.documents import Cell, Document, Kind
 
 FORMATS = {Kind.MONEY: "#,##0", Kind.INTEGER: "#,##0", Kind.SHARE: "0.0%", Kind.DATE: "yyyy-mm-dd"}
 SHEET_NAME_LENGTH = 31  # Excel's limit

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import template
 
-from finsam.reports.document import Cell, Column
+from finsam.core.documents import Cell, Column
 
 register = template.Library()
 

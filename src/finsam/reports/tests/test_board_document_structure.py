@@ -15,9 +15,9 @@ from docx import Document as WordDocument
 from docx.table import Table as WordTable
 from docx.text.paragraph import Paragraph
 
+from finsam.core import documents
+from finsam.core.documents import Document
 from finsam.organisation.models import Association
-from finsam.reports import exporters
-from finsam.reports.document import Document
 from finsam.reports.tests.pdf import pdf_pages
 
 pytestmark = pytest.mark.django_db
@@ -25,8 +25,8 @@ PAGE_WIDTH = 595.28  # A4 in points
 SIDE_MARGIN = 56.69  # 20 mm, as the @page rule
 
 
-def gather(kind: str, association: Association, end: dt.date) -> exporters.Gathered:
-    return exporters.gather(kind, association, exporters.Period(end.replace(month=1, day=1), end))
+def gather(kind: str, association: Association, end: dt.date) -> documents.Gathered:
+    return documents.gather(kind, association, documents.Period(end.replace(month=1, day=1), end))
 
 
 def words_past_the_margin(content: bytes, tmp_path: Path) -> list[tuple[int, str]]:
@@ -85,7 +85,7 @@ def test_the_annual_report_is_signed_in_section_7_before_the_appendices(
     signers = [name for name, _role, _when in document.signatures]
     assert signers[:2] == ["Stefan Lundell", "Senada Sacic"]
 
-    pages = pdf_pages(exporters.render(gathered, "pdf"), tmp_path)
+    pages = pdf_pages(documents.render(gathered, "pdf"), tmp_path)
     text = "\n".join(line for page in pages for line in page)
     signing = text.index("7. Styrelsens underskrift")
     appendix = text.index("Bilaga 1. Måluppfyllelse")
@@ -101,7 +101,7 @@ def test_the_annual_report_is_signed_in_section_7_before_the_appendices(
     [page] = [p for p in pages if "7. Styrelsens underskrift" in p]
     assert "Förbundsstyrelsen" in page and "Andreas Appelberg" in " ".join(page)
 
-    body = word_body(exporters.render(gathered, "docx"))
+    body = word_body(documents.render(gathered, "docx"))
     heading, appendix_at = body.index("7. Styrelsens underskrift"), body.index("Bilaga 1. Måluppfyllelse")
     assert body[heading + 2 : heading + 5] == [
         "Värnamo",
@@ -121,27 +121,27 @@ def test_the_interim_report_and_the_business_plan_are_signed_at_their_end(
         ("business-plan", dt.date(2012, 12, 31), "Summa kostnader"),
     ):
         gathered = gather(kind, sv, end)
-        pages = pdf_pages(exporters.render(gathered, "pdf"), tmp_path)
+        pages = pdf_pages(documents.render(gathered, "pdf"), tmp_path)
         lines = [line for page in pages for line in page]
         assert lines[-2:] == ["Jönköping", "Förbundsstyrelsen"], kind
         assert any(line.startswith(last) for line in lines[-6:]), kind
-        assert word_body(exporters.render(gathered, "docx"))[-2:] == ["Jönköping", "Förbundsstyrelsen"]
+        assert word_body(documents.render(gathered, "docx"))[-2:] == ["Jönköping", "Förbundsstyrelsen"]
 
 
 def test_no_heading_is_printed_without_anything_under_it(
     demo: dict[str, Association], tmp_path: Path
 ) -> None:
-    documents = [
+    wanted = [
         ("annual-report", demo["finnveden"], dt.date(2023, 12, 31)),
         ("interim-report", demo["sodra-vatterbygden"], dt.date(2023, 6, 30)),
         ("business-plan", demo["sodra-vatterbygden"], dt.date(2012, 12, 31)),
     ]
     texts, documents_built = {}, {}
-    for kind, association, end in documents:
+    for kind, association, end in wanted:
         gathered = gather(kind, association, end)
         documents_built[kind] = gathered.document
         assert_every_heading_has_content(gathered.document)
-        pages = pdf_pages(exporters.render(gathered, "pdf"), tmp_path)
+        pages = pdf_pages(documents.render(gathered, "pdf"), tmp_path)
         assert_no_page_is_only_a_heading(gathered.document, pages)
         texts[kind] = pages
 
@@ -198,7 +198,7 @@ def test_the_business_plan_budget_has_no_empty_rows_and_keeps_its_totals(
         "Styrelse",
         "Ekonomihantering",
     ]
-    text = "\n".join(line for page in pdf_pages(exporters.render(gathered, "pdf"), tmp_path) for line in page)
+    text = "\n".join(line for page in pdf_pages(documents.render(gathered, "pdf"), tmp_path) for line in page)
     assert "Summa intäkter 4 451 300 2 307 300 2 307 300" in text
     assert "Summa kostnader 4 451 300 2 307 300 2 307 300" in text
     for gone in ("NOVA", "IT-spåret", "Funktionsnedsatta i arbete"):
@@ -236,7 +236,7 @@ def test_the_annual_reports_goal_table_has_three_columns_and_fits_the_page(
     assert statuses[8] == "Inte uppfyllt (mål 100, utfall 45)"
     assert not any("minst 10 behövs" in str(value) for row in table.rows for value in row.values())
     assert str(table.rows[2]["comment"]).startswith("Mått: fråga 6, Indikatorer för finansiell samverkan.")
-    assert words_past_the_margin(exporters.render(gathered, "pdf"), tmp_path) == []
+    assert words_past_the_margin(documents.render(gathered, "pdf"), tmp_path) == []
 
     # The goals report itself keeps its working columns.
     goals = gather("goals", demo["finnveden"], dt.date(2023, 12, 31)).document
@@ -254,8 +254,8 @@ def test_the_board_table_starts_with_the_chair_then_the_vice_chair(demo: dict[st
 
 
 def test_a_written_foreword_keeps_page_1_and_the_administration_report_starts_page_2() -> None:
-    from finsam.reports.builders import _printed
-    from finsam.reports.document import Section
+    from finsam.core.documents import Section
+    from finsam.reports.board.common import printed
 
     def sections(foreword: str) -> list[Section]:
         chapter = Section("Förvaltningsberättelse", html="<p>Förbundet …</p>", new_page=True)
@@ -266,7 +266,7 @@ def test_a_written_foreword_keeps_page_1_and_the_administration_report_starts_pa
             Section("Noter"),
             Section("Fotnoter", level=3, paragraphs=["a) …"]),
         ]
-        return _printed(built, [chapter, built[3]])
+        return printed(built, [chapter, built[3]])
 
     written = sections("<p>Det har varit ett innehållsrikt år.</p>")
     assert [(s.heading, s.new_page) for s in written] == [

@@ -19,9 +19,10 @@ from pytest_django.fixtures import Settings
 from finsam import testing
 from finsam.accounts.models import User
 from finsam.accounts.roles import Role
+from finsam.core import documents
 from finsam.finance.models import BudgetLine
 from finsam.organisation.models import Association
-from finsam.reports import exporters, services
+from finsam.reports import services
 from finsam.reports.models import ReportVersion
 
 pytestmark = pytest.mark.django_db
@@ -37,15 +38,15 @@ def pdf_text(content: bytes, tmp_path: Path) -> str:
     return "\n".join(" ".join(line.split()) for line in text.splitlines())
 
 
-def period(end: dt.date) -> exporters.Period:
-    return exporters.Period(end.replace(month=1, day=1), end)
+def period(end: dt.date) -> documents.Period:
+    return documents.Period(end.replace(month=1, day=1), end)
 
 
 def test_the_interim_report_holds_seed_000s_figures_in_every_format(
     demo: dict[str, Association], tmp_path: Path
 ) -> None:
-    gathered = exporters.gather("interim-report", demo["sodra-vatterbygden"], period(dt.date(2023, 6, 30)))
-    text = pdf_text(exporters.render(gathered, "pdf"), tmp_path)
+    gathered = documents.gather("interim-report", demo["sodra-vatterbygden"], period(dt.date(2023, 6, 30)))
+    text = pdf_text(documents.render(gathered, "pdf"), tmp_path)
     for line in (
         "Enter 2 879 738 2 819 000 817 282 2 500 000",
         "Summa intäkter 8 111 394 10 891 710 6 669 629 8 893 200",
@@ -57,7 +58,7 @@ def test_the_interim_report_holds_seed_000s_figures_in_every_format(
     assert "kommunerna Habo, Jönköping, Mullsjö och Vaggeryd" in " ".join(text.split())
     assert "Förbundsstyrelsen" in text
 
-    word = WordDocument(io.BytesIO(exporters.render(gathered, "docx")))
+    word = WordDocument(io.BytesIO(documents.render(gathered, "docx")))
     cells = {tuple(c.text for c in row.cells) for table in word.tables for row in table.rows}
     assert (
         "Periodens resultat",
@@ -72,7 +73,7 @@ def test_the_interim_report_holds_seed_000s_figures_in_every_format(
     )
     assert word.inline_shapes  # the chart
 
-    book = load_workbook(io.BytesIO(exporters.render(gathered, "xlsx")))
+    book = load_workbook(io.BytesIO(documents.render(gathered, "xlsx")))
     income = next(sheet for sheet in book.worksheets if sheet["A1"].value == "Intäkter")
     values = {row[0]: row[1:] for row in income.iter_rows(min_row=5, values_only=True) if row[0]}
     assert [int(v) for v in values["Summa intäkter"]] == [8111394, 10891710, 6669629, 8893200]
@@ -82,7 +83,7 @@ def test_the_board_documents_never_show_a_group_smaller_than_the_threshold(
     demo: dict[str, Association], settings: Settings
 ) -> None:
     # Seed 000 printed IT-spåret's 2 men; a board document leaves the association, so it is suppressed.
-    gathered = exporters.gather("interim-report", demo["sodra-vatterbygden"], period(dt.date(2023, 6, 30)))
+    gathered = documents.gather("interim-report", demo["sodra-vatterbygden"], period(dt.date(2023, 6, 30)))
     [table] = [
         t for s in gathered.document.sections for t in s.tables if t.title == "Deltagare per insats och kön"
     ]
@@ -93,8 +94,8 @@ def test_the_board_documents_never_show_a_group_smaller_than_the_threshold(
 
 
 def test_the_annual_report_holds_seed_001s_figures(demo: dict[str, Association], tmp_path: Path) -> None:
-    gathered = exporters.gather("annual-report", demo["finnveden"], period(dt.date(2023, 12, 31)))
-    text = pdf_text(exporters.render(gathered, "pdf"), tmp_path)
+    gathered = documents.gather("annual-report", demo["finnveden"], period(dt.date(2023, 12, 31)))
+    text = pdf_text(documents.render(gathered, "pdf"), tmp_path)
     for line in (
         "Årets balanserade resultat 2 608 640 3 113 335",
         "Likvida medel vid årets slut 3 327 228",
@@ -111,7 +112,7 @@ def test_the_annual_report_holds_seed_001s_figures(demo: dict[str, Association],
 
 def test_the_business_plan_has_a_three_year_budget(demo: dict[str, Association], tmp_path: Path) -> None:
     sv = demo["sodra-vatterbygden"]
-    gathered = exporters.gather("business-plan", sv, period(dt.date(2023, 12, 31)))
+    gathered = documents.gather("business-plan", sv, period(dt.date(2023, 12, 31)))
     budget = next(t for s in gathered.data["sections"] for t in s["tables"] if t["title"] == "Kostnader")
     assert [c["label"] for c in budget["columns"]] == [
         "Belopp i kr",
@@ -167,8 +168,8 @@ def test_a_version_is_locked_when_every_board_member_has_approved_and_never_chan
         services.save_text(testing.SYSTEM, version, "summary", "Ändrat")
     # The data changes later; the locked report does not.
     testing.contribution_total(assoc, 2025, 400000)
-    again = exporters.gather("interim-report", assoc, period(dt.date(2025, 6, 30)))
-    assert exporters.render(again, "pdf") == approved_pdf
+    again = documents.gather("interim-report", assoc, period(dt.date(2025, 6, 30)))
+    assert documents.render(again, "pdf") == approved_pdf
     newer = services.start_version(testing.SYSTEM, assoc, ReportVersion.Kind.INTERIM, dt.date(2025, 6, 30))
     assert (
         newer.number == 2
@@ -225,7 +226,7 @@ def test_narrative_text_is_sanitised(client: Client) -> None:
     testing.members(assoc, {"A": 1000})
     version = services.start_version(testing.SYSTEM, assoc, ReportVersion.Kind.INTERIM, dt.date(2025, 6, 30))
     services.save_text(testing.SYSTEM, version, "summary", "<script>alert(1)</script> Hej {{ finns_inte }}")
-    html = exporters.render(services.gather(version), "html").decode()
+    html = documents.render(services.gather(version), "html").decode()
     assert "<script>" not in html
     assert "[okänt: finns_inte]" in html
 
@@ -243,7 +244,7 @@ def test_the_associations_own_word_template_is_used(
     client.force_login(testing.user("karin", (assoc, Role.OFFICE_ADMIN)))
     bad = SimpleUploadedFile("mall.docx", b"inte ett dokument")
     client.post(f"/f/{assoc.slug}/rapporter/word-mall/", {"template": bad})
-    assert exporters.word_template(assoc) is None
+    assert services.word_template(assoc) is None
     good = SimpleUploadedFile("mall.docx", out.getvalue())
     client.post(f"/f/{assoc.slug}/rapporter/word-mall/", {"template": good})
     response = client.get(f"/f/{assoc.slug}/rapporter/interim-report.docx?datum=2025-06-30")

@@ -14,8 +14,8 @@ from docx import Document as WordDocument
 from openpyxl import load_workbook
 
 from finsam import testing
+from finsam.core import documents
 from finsam.organisation.models import Association
-from finsam.reports import exporters
 
 pytestmark = pytest.mark.django_db
 NBSP = "\u00a0"
@@ -29,14 +29,14 @@ def finnveden() -> Association:
     return assoc
 
 
-def gathered(assoc: Association) -> exporters.Gathered:
-    return exporters.gather(
-        "contributions", assoc, exporters.Period(dt.date(2023, 1, 1), dt.date(2023, 12, 31))
+def gathered(assoc: Association) -> documents.Gathered:
+    return documents.gather(
+        "contributions", assoc, documents.Period(dt.date(2023, 1, 1), dt.date(2023, 12, 31))
     )
 
 
 def test_the_json_gives_each_members_part(finnveden: Association) -> None:
-    data = json.loads(exporters.render(gathered(finnveden), "json"))
+    data = json.loads(documents.render(gathered(finnveden), "json"))
     amounts = {m["code"]: m["amount"] for m in data["members"]}
     assert amounts == {
         "FK": "2535000.00",
@@ -54,7 +54,7 @@ def test_the_json_gives_each_members_part(finnveden: Association) -> None:
 
 
 def test_the_xlsx_keeps_numbers_as_numbers(finnveden: Association) -> None:
-    book = load_workbook(io.BytesIO(exporters.render(gathered(finnveden), "xlsx")))
+    book = load_workbook(io.BytesIO(documents.render(gathered(finnveden), "xlsx")))
     sheet = book["Medlemsbidrag 2023"]
     rows = {row[0]: row for row in sheet.iter_rows(min_row=5, values_only=True) if row[0]}
     assert rows["Gislaved kommun"][1] == 28370
@@ -64,7 +64,7 @@ def test_the_xlsx_keeps_numbers_as_numbers(finnveden: Association) -> None:
 
 
 def test_the_docx_holds_the_table(finnveden: Association) -> None:
-    word = WordDocument(io.BytesIO(exporters.render(gathered(finnveden), "docx")))
+    word = WordDocument(io.BytesIO(documents.render(gathered(finnveden), "docx")))
     table = word.tables[0]
     cells = [[c.text for c in row.cells] for row in table.rows]
     assert cells[0] == ["Medlem", "Folkmängd", "Per", "Andel", "Bidrag (kr)"]
@@ -74,7 +74,7 @@ def test_the_docx_holds_the_table(finnveden: Association) -> None:
 
 def test_the_pdf_reads_like_the_page(finnveden: Association, tmp_path: Path) -> None:
     pdf = tmp_path / "medlemsbidrag.pdf"
-    pdf.write_bytes(exporters.render(gathered(finnveden), "pdf"))
+    pdf.write_bytes(documents.render(gathered(finnveden), "pdf"))
     text = subprocess.run(
         ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True, text=True
     ).stdout
@@ -86,7 +86,7 @@ def test_the_pdf_reads_like_the_page(finnveden: Association, tmp_path: Path) -> 
 
 
 def test_html_is_a_whole_swedish_page(finnveden: Association) -> None:
-    html = exporters.render(gathered(finnveden), "html").decode()
+    html = documents.render(gathered(finnveden), "html").decode()
     assert html.startswith("<!DOCTYPE html>")
     assert '<html lang="sv">' in html
     assert f"1{NBSP}267{NBSP}500" in html

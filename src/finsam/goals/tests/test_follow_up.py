@@ -10,13 +10,13 @@ import json
 import pytest
 from openpyxl import load_workbook
 
+from finsam.core import documents
 from finsam.demo import build
 from finsam.goals.models import Commitment, CooperationCase, Response
 from finsam.organisation.models import Association
-from finsam.reports import exporters
 
 pytestmark = pytest.mark.django_db
-YEAR_2023 = exporters.Period(dt.date(2023, 1, 1), dt.date(2023, 12, 31))
+YEAR_2023 = documents.Period(dt.date(2023, 1, 1), dt.date(2023, 12, 31))
 SEED_SENTENCE = (
     "Tre av de tio målen i verksamhetsplanen för 2023 bedöms vara helt uppfyllda under året, tre mål är inte "
     "uppfyllda, två är delvis uppfyllda och två har inte varit möjliga att få svar på."
@@ -44,7 +44,7 @@ def finnveden(demo: dict[str, Association]) -> Association:
 
 
 def test_the_json_lists_the_ten_commitments_of_seed_001(finnveden: Association) -> None:
-    data = json.loads(exporters.render(exporters.gather("goals", finnveden, YEAR_2023), "json"))
+    data = json.loads(documents.render(documents.gather("goals", finnveden, YEAR_2023), "json"))
     assert data["association"] == "finnveden" and data["year"] == 2023
     assert len(data["goals"]) == 10
     assert [
@@ -73,7 +73,7 @@ def test_the_json_lists_the_ten_commitments_of_seed_001(finnveden: Association) 
 
 
 def test_the_structural_figures_are_those_of_the_annual_report(finnveden: Association) -> None:
-    structural = exporters.gather("goals", finnveden, YEAR_2023).data["structural"]
+    structural = documents.gather("goals", finnveden, YEAR_2023).data["structural"]
     arena = structural["cooperation"]
     assert (arena["cases"], arena["meetings"], arena["meetings_with_case"]) == (45, 27, 11)
     assert arena["meeting_share"] == "0.4074"  # 11 of 27: as near the report's 40 % as whole meetings go
@@ -88,7 +88,7 @@ def test_the_structural_figures_are_those_of_the_annual_report(finnveden: Associ
 
 
 def test_the_survey_results_show_the_minimum_both_ways(finnveden: Association) -> None:
-    surveys = exporters.gather("goals", finnveden, YEAR_2023).data["surveys"]
+    surveys = documents.gather("goals", finnveden, YEAR_2023).data["surveys"]
     shown = [(s["questionnaire"], s["position"]) for s in surveys if not s["too_few"]]
     hidden = [(s["questionnaire"], s["position"]) for s in surveys if s["too_few"]]
     assert shown == [("Deltagare under insatsen", p) for p in (1, 2, 3, 4)]
@@ -104,11 +104,11 @@ def test_loading_the_demo_twice_changes_nothing(finnveden: Association) -> None:
 
 
 def test_the_xlsx_and_html_hold_the_table_and_the_sentence(finnveden: Association) -> None:
-    gathered = exporters.gather("goals", finnveden, YEAR_2023)
+    gathered = documents.gather("goals", finnveden, YEAR_2023)
     assert gathered.document.filename == "maluppfyllelse-finnveden-2023-01-01-2023-12-31"
-    html = exporters.render(gathered, "html").decode()
+    html = documents.render(gathered, "html").decode()
     assert SEED_SENTENCE in html and "Delvis uppfyllt" in html and "för få svar" in html
-    book = load_workbook(io.BytesIO(exporters.render(gathered, "xlsx")))
+    book = load_workbook(io.BytesIO(documents.render(gathered, "xlsx")))
     cells = [c.value for sheet in book.worksheets for row in sheet.iter_rows() for c in row if c.value]
     assert "Ej möjlig att bedöma" in cells
     assert any(isinstance(v, str) and v.startswith("Vidareutveckla och informera om ARENA") for v in cells)

@@ -1,4 +1,5 @@
-"""The participants report: JSON exactly as INTERFACES.md (plus more keys), and the same tables as a Document.
+"""The participant figures (`finsam report participants`): JSON exactly as INTERFACES.md (plus more keys), and
+the same tables as a Document.
 
 `public_json`/`public_document` are the forms that leave the association: every count under the threshold is
 hidden, with complementary suppression so that no hidden count can be recovered from what is shown.
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from finsam.core import formatting
+from finsam.core.documents import Cell, Column, Document, Gather, Gathered, Kind, Period, Section, Table
 from finsam.participants.models import (
     COUNTED_REASONS,
     EXIT_GROUP_LABELS,
@@ -36,11 +38,9 @@ from finsam.participants.tables import (
     gather,
 )
 from finsam.privacy.suppression import SuppressedTable, suppress
-from finsam.reports.document import Cell, Column, Document, Kind, Section, Table
 
 if TYPE_CHECKING:
     from finsam.organisation.models import Association
-    from finsam.reports.exporters import Gathered
 
 GENDER_LABELS = {
     "women": gettext_lazy("kvinnor"),
@@ -474,8 +474,6 @@ def whole_months(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
 def gathered(association: Association, start: dt.date, end: dt.date, *, public: bool = False) -> Gathered:
     """The report for `finsam report participants` (exact) and `participants-public` (suppressed, for whole
     months)."""
-    from finsam.reports.exporters import Gathered
-
     if public:
         start, end = whole_months(start, end)
     tables = gather(association, start, end)
@@ -483,3 +481,15 @@ def gathered(association: Association, start: dt.date, end: dt.date, *, public: 
         threshold = settings.SUPPRESSION_THRESHOLD
         return Gathered(public_json(tables, threshold), as_document(tables, threshold=threshold))
     return Gathered(as_json(tables), as_document(tables))
+
+
+def _gather(association: Association, period: Period) -> Gathered:
+    return gathered(association, period.start, period.end)
+
+
+def _gather_public(association: Association, period: Period) -> Gathered:
+    return gathered(association, period.start, period.end, public=True)
+
+
+# The kinds of report participants registers (see `finsam.core.documents`).
+KINDS: dict[str, Gather] = {"participants": _gather, "participants-public": _gather_public}

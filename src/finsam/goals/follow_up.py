@@ -1,24 +1,21 @@
-"""`finsam report goals`: the commitments of the period's year with their figures, statuses and the
-summary sentence, the structural-work statistics, and the survey results of the period (with the minimum of
-answers)."""
+"""The follow-up of goals (`finsam report goals`): the commitments of the period's year with their figures,
+statuses and the summary sentence, the structural-work statistics, and the survey results of the period (with
+the minimum of answers)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.utils.translation import gettext as _
 
 from finsam.core import formatting
+from finsam.core.documents import Column, Document, Gather, Gathered, Kind, Period, Section, Table
 from finsam.goals import measures, results, sentence, statistics
 from finsam.goals.models import Answer, Commitment, Question, Status
 from finsam.organisation.models import Association
-from finsam.reports.document import Column, Document, Kind, Section, Table
-
-if TYPE_CHECKING:
-    from finsam.reports.exporters import Gathered
 
 COUNT_KEYS = {**{s.value: s.value for s in Status}, sentence.UNASSESSED: "unassessed"}
 
@@ -351,6 +348,12 @@ def as_document(association: Association, start: dt.date, end: dt.date) -> Docum
 
 
 def gathered(association: Association, start: dt.date, end: dt.date) -> Gathered:
-    from finsam.reports.exporters import Gathered
-
     return Gathered(as_json(association, start, end), as_document(association, start, end))
+
+
+def _gather(association: Association, period: Period) -> Gathered:
+    return gathered(association, period.start, period.end)
+
+
+# The kind of report goals registers (see `finsam.core.documents`).
+KINDS: dict[str, Gather] = {"goals": _gather}

@@ -1,0 +1,296 @@
+"""The annual report: the administration report, the annual accounts signed by the board, and the appendices
+(goal attainment, the individual interventions), as seed 001 lays them out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from finsam.core import formatting
+from finsam.core.documents import Cell, Chart, Column, Document, Kind, Section, Table
+from finsam.finance import annual, statements
+from finsam.finance.documents import (
+    balance_sheet,
+    cash_flow,
+    income_statement,
+    key_figures,
+    notes,
+    operating_statement,
+)
+from finsam.goals import follow_up
+from finsam.organisation.board import BoardRow, board_during
+from finsam.organisation.models import Association, BoardSeat
+from finsam.participants.models import EXIT_GROUP_LABELS
+from finsam.reports import charts, narrative
+from finsam.reports.board import common
+from finsam.reports.models import ReportVersion
+
+KIND = "annual-report"
+# The sections with a narrative, in the order printed.
+TEXTS = (
+    "foreword",
+    "organisation",
+    "target_group",
+    "financing",
+    "follow_up",
+    "goal_attainment",
+    "participants",
+    "structural",
+    "balance_requirement",
+    "staff",
+    "expected_development",
+    "accounting_principles",
+)
+# A default text whose figures the system does not hold (no participants, no goals) is left out.
+NEEDS = {"participants": "deltagare", "goal_attainment": "malsammanfattning"}
+
+GENDERS = (
+    ("women", gettext_lazy("Kvinnor")),
+    ("men", gettext_lazy("Män")),
+    ("other", gettext_lazy("Annat kön")),
+)
+
+
+def participant_charts(data: dict[str, Any], end: dt.date) -> list[Chart]:
+    """Participants by municipality and gender (carried over and new), and exit reasons, from the suppressed
+    report: a group whose count is hidden is left out of the chart, and the title says so."""
+    made = []
+    cells = [
+        (f"{label!s} {row['municipality']}", row["carried_over"][key], row["new"][key])
+        for row in data.get("municipalities", [])
+        for key, label in GENDERS
+    ]
+    groups = [(name, carried, new) for name, carried, new in cells if carried is not None and new is not None]
+    groups = [group for group in groups if group[1] or group[2]]
+    hidden = any(carried is None or new is None for _name, carried, new in cells)
+    if groups:
+        title = _("Deltagare %s per hemkommun och kön") % end.year
+        if hidden:
+            title += " " + _("(grupper under %d visas inte)") % settings.SUPPRESSION_THRESHOLD
+        made.append(Chart(title, *charts.chart_pair(charts.municipality_figure(groups), title)))
+    reasons = data.get("total", {}).get("exit_reasons", {})
+    bars = [(str(label), reasons[code]) for code, label in EXIT_GROUP_LABELS.items() if reasons.get(code)]
+    if bars:
+        title = _("Avslutsorsaker %s") % end.year
+        made.append(Chart(title, *charts.chart_pair(charts.count_figure(bars, _("Avslutade")), title)))
+    return made
+
+
+def _holder(holder: object) -> str:
+    seat = holder.seat  # type: ignore[attr-defined]
+    text = str(seat.person)
+    if seat.office:
+        text += f", {seat.get_office_display().lower()}"
+    if holder.until:  # type: ignore[attr-defined]
+        text += _(" t.o.m. %s") % holder.until.isoformat()  # type: ignore[attr-defined]
+    if holder.since:  # type: ignore[attr-defined]
+        text += _(" fr.o.m. %s") % holder.since.isoformat()  # type: ignore[attr-defined]
+    return text
+
+
+def _chair_first(rows: list[BoardRow]) -> list[BoardRow]:
+    """As the annual reports list the board: the chair, the vice chair, then the rest in report order."""
+    rank: dict[str, int] = {BoardSeat.Office.CHAIR: 0, BoardSeat.Office.VICE_CHAIR: 1}
+
+    def office(row: BoardRow) -> int:
+        return min((rank.get(h.seat.office, 2) for h in row.members), default=2)
+
+    return sorted(rows, key=office)
+
+
+def _board_table(association: Association, start: dt.date, end: dt.date) -> Table:
+    board_rows: list[dict[str, Cell]] = [
+        {
+            "members": "; ".join(_holder(h) for h in row.members),
+            "deputies": "; ".join(_holder(h) for h in row.deputies),
+            "member": row.member.name,
+        }
+        for row in _chair_first(board_during(association, start, end))
+    ]
+    return Table(
+        _("Styrelsen %s") % end.year,
+        [
+            Column("members", _("Ledamot")),
+            Column("deputies", _("Ersättare")),
+            Column("member", _("Utsedd av")),
+        ],
+        board_rows,
+    )
+
+
+def _administration(
+    association: Association, start: dt.date, end: dt.date, texts: common.Texts
+) -> list[Section]:
+    """The administration report (förvaltningsberättelse): its chapter and the parts under it."""
+    years = annual.five_year_overview(association, end)
+    figures = key_figures.KeyFigures(
+        years, annual.balance_requirement(association, end), annual.cost_shares(association, end), []
+    )
+    tables = key_figures.tables(figures)
+    result_title = _("Årets resultat, fem år")
+    figure = charts.yearly_result_figure([(y.year, y.result) for y in reversed(years)])
+    result_chart = Chart(result_title, *charts.chart_pair(figure, result_title))
+    participants = common.other_kind(association, "participants-public", start, end)
+    return [
+        Section(_("Förvaltningsberättelse"), html=texts.html("organisation"), new_page=True),
+        Section(_("Målgrupp och uppdrag"), level=3, html=texts.html("target_group")),
+        Section(_("Finansiering"), level=3, html=texts.html("financing")),
+        Section(
+            _("Översikt över verksamhetens utveckling"),
+            level=3,
+            tables=[tables.overview],
+            charts=[result_chart],
+        ),
+        Section(
+            _("Styrning och uppföljning"),
+            level=3,
+            html=texts.html("follow_up"),
+            tables=[_board_table(association, start, end)],
+        ),
+        Section(_("Måluppfyllelse"), level=3, html=texts.html("goal_attainment")),
+        Section(
+            _("Deltagare"),
+            level=3,
+            html=texts.html("participants"),
+            tables=participants[1].tables[:2] if participants else [],
+            charts=participant_charts(participants[0], end) if participants else [],
+        ),
+        Section(_("Strukturinriktade insatser"), level=3, html=texts.html("structural")),
+        Section(
+            _("Balanskravsresultat"),
+            level=3,
+            html=texts.html("balance_requirement"),
+            tables=[tables.balance_requirement, tables.cost_shares],
+        ),
+        Section(_("Väsentliga personalförhållanden"), level=3, html=texts.html("staff")),
+        Section(_("Förväntad utveckling"), level=3, html=texts.html("expected_development")),
+    ]
+
+
+def _accounts(association: Association, end: dt.date, texts: common.Texts) -> list[Section]:
+    """The annual accounts, closed by the board's signatures."""
+    statement = annual.annual_income_statement(association, end)
+    sheet = statements.balance_sheet(association, end)
+    principles = texts.own.get("accounting_principles", texts.defaults["accounting_principles"])
+    return [
+        Section(
+            _("Resultaträkning"), tables=income_statement.annual_document(statement).tables, new_page=True
+        ),
+        Section(_("Balansräkning"), tables=balance_sheet.as_document(sheet).tables),
+        Section(
+            _("Kassaflödesanalys"),
+            tables=cash_flow.as_document(association, annual.cash_flow(association, end), end).tables,
+        ),
+        Section(
+            _("Driftsredovisning"),
+            tables=operating_statement.as_document(
+                association, annual.operating_statement(association, end), end
+            ).tables,
+        ),
+        Section(
+            _("Noter"),
+            html=narrative.render(_("**Not 1. Redovisningsprinciper**\n\n") + principles, texts.values),
+            tables=notes.as_document(
+                association, end, statement, annual.balance_notes(association, end)
+            ).tables,
+        ),
+        Section(
+            _("Styrelsens underskrift"),
+            paragraphs=[
+                _(
+                    "Vi intygar att årsredovisningen ger en rättvisande bild av verksamhetens resultat samt "
+                    "kostnader, intäkter och förbundets ekonomiska ställning."
+                )
+            ],
+            signed=True,  # as seed 001: the board signs here, before the appendices
+        ),
+    ]
+
+
+def _intervention_appendix(association: Association, end: dt.date) -> Section:
+    """Appendix 2: each individual intervention of the year with its provider, target group and grant."""
+    rows: list[dict[str, Cell]] = []
+    for intervention in association.interventions.filter(kind="individual").order_by("name"):
+        if not intervention.is_active_in(end.year):
+            continue
+        granted = sum((g.amount for g in intervention.grants.filter(year=end.year)), Decimal(0))
+        rows.append(
+            {
+                "name": intervention.name,
+                "provider": intervention.provider,
+                "target": intervention.target_group,
+                "granted": granted,
+            }
+        )
+    table = Table(
+        _("Individinriktade insatser %s") % end.year,
+        [
+            Column("name", _("Insats")),
+            Column("provider", _("Utförare")),
+            Column("target", _("Målgrupp")),
+            Column("granted", _("Beviljat (kr)"), Kind.MONEY),
+        ],
+        rows,
+    )
+    return Section(_("Bilaga 2. Individinriktade insatser"), tables=[table], new_page=True)
+
+
+def _appendices(
+    association: Association, start: dt.date, end: dt.date, values: dict[str, str]
+) -> list[Section]:
+    appendices = []
+    goals = common.other_kind(association, "goals", start, end)
+    if goals:
+        appendices.append(
+            Section(
+                _("Bilaga 1. Måluppfyllelse"),
+                # Seed 001's appendix 1: the board's view of the year's commitments in three columns that fit
+                # the page, then the goals report's structural-work and survey tables as they are.
+                tables=[*follow_up.attainment_tables(association, start, end), *goals[1].tables[1:]],
+                html=narrative.render(values.get("malsammanfattning", ""), {}),
+                new_page=True,
+            )
+        )
+    appendices.append(_intervention_appendix(association, end))
+    return appendices
+
+
+def _board_signers(association: Association, end: dt.date) -> list[tuple[str, str]]:
+    """The ledamöter in office at the end of the period, chair and vice chair first."""
+    rows = board_during(association, end, end)
+    seats = [h.seat for row in rows for h in row.members]
+    rank = {"chair": 0, "vice_chair": 1, "": 2}
+    seats.sort(key=lambda s: rank.get(s.office, 2))
+    return [(s.person.name, s.get_office_display() if s.office else _("Ledamot")) for s in seats]
+
+
+def annual_report(association: Association, end: dt.date, version: ReportVersion | None = None) -> Document:
+    start, _end = statements.fiscal_year(association, end)
+    values = common.figures(association, start, end)
+    defaults = common.default_texts(KIND, TEXTS)
+    defaults = {k: v if NEEDS.get(k, "forbund") in values else "" for k, v in defaults.items()}
+    texts = common.texts(version, values, defaults)
+    administration = _administration(association, start, end, texts)
+    accounts = _accounts(association, end, texts)
+    sections = [
+        Section(_("Ordföranden har ordet"), html=texts.html("foreword")),
+        *administration,
+        *accounts,
+        *_appendices(association, start, end, values),
+    ]
+    approvals = {a[0]: a for a in common.approvals(version)}
+    return Document(
+        title=_("Årsredovisning %s") % end.year,
+        association=association.name,
+        period=_("%(start)s – %(end)s")
+        % {"start": formatting.long_date(start), "end": formatting.long_date(end)},
+        sections=common.printed(sections, [administration[0], *accounts]),
+        filename=common.filename(KIND, association, end),
+        signature=common.signature(association, version, end),
+        signatures=[approvals.get(name, (name, role, "")) for name, role in _board_signers(association, end)],
+    )

@@ -1,0 +1,195 @@
+"""What the board's documents share: the figures their texts may use, the texts, the signatures and the
+printed form of their sections."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from itertools import takewhile
+from typing import Any
+
+from django.conf import settings
+from django.template import TemplateDoesNotExist
+from django.template.loader import select_template
+from django.utils.translation import gettext as _
+
+from finsam.core import documents, formatting
+from finsam.core.documents import Document, Section
+from finsam.finance import statements
+from finsam.finance.models import StatementRow
+from finsam.organisation.models import Association, Member
+from finsam.reports import narrative
+from finsam.reports.models import ReportVersion
+
+Other = tuple[dict[str, Any], Document] | None
+
+
+def default_texts(kind: str, keys: Iterable[str]) -> dict[str, str]:
+    """The default text of each section, as the office sees it to edit: the source of the template
+    `reports/board/<kind>/<key>.md`, else of `reports/board/<key>.md`; a section without either has none."""
+    texts = {}
+    for key in keys:
+        try:
+            template = select_template([f"reports/board/{kind}/{key}.md", f"reports/board/{key}.md"])
+        except TemplateDoesNotExist:
+            texts[key] = ""
+        else:
+            texts[key] = template.template.source.rstrip("\n")
+    return texts
+
+
+@dataclass
+class Texts:
+    """The narrative of each section: the version's own, else the default with its figures."""
+
+    own: dict[str, str]
+    values: dict[str, str]
+    defaults: dict[str, str]
+
+    def html(self, key: str) -> str:
+        return narrative.render(self.own.get(key, self.defaults.get(key, "")), self.values)
+
+
+def texts(version: ReportVersion | None, values: dict[str, str], defaults: dict[str, str]) -> Texts:
+    own = {t.key: t.markdown for t in version.texts.all()} if version else {}
+    return Texts(own, values, defaults)
+
+
+def member_list(association: Association) -> str:
+    """ "Region X, Försäkringskassan, Arbetsförmedlingen och kommunerna A, B och C" as the reports say it."""
+    members = list(Member.objects.filter(association=association).in_report_order())
+    others = [m.name for m in members if m.kind != Member.Kind.MUNICIPALITY]
+    towns = [
+        m.name.removesuffix(" kommun").removesuffix("s")
+        for m in members
+        if m.kind == Member.Kind.MUNICIPALITY
+    ]
+    parts = [*others]
+    if towns:
+        parts.append(
+            _("kommunerna %s") % formatting.join_words(towns) if len(towns) > 1 else members[-1].name
+        )
+    return formatting.join_words(parts)
+
+
+def other_kind(association: Association, kind: str, start: dt.date, end: dt.date) -> Other:
+    """A report of another part of the system (participants, goals), if that part is installed."""
+    if kind not in documents.KINDS:
+        return None
+    try:
+        gathered = documents.gather(kind, association, documents.Period(start, end))
+    except documents.ReportUnavailable:
+        return None
+    return gathered.data, gathered.document
+
+
+def figures(association: Association, start: dt.date, end: dt.date) -> dict[str, str]:
+    """The placeholders a narrative text may use, with Swedish-formatted values."""
+    statement = statements.income_statement(association, end)
+    totals = statement.totals
+    sheet = statements.balance_sheet(association, end)
+    values = {
+        "forbund": association.name,
+        "medlemmar": member_list(association),
+        "period_fran": formatting.long_date(start),
+        "period_till": formatting.long_date(end),
+        "ar": str(end.year),
+        "intakter": formatting.kronor(totals["income"]["outcome_to_date"]),
+        "kostnader": formatting.kronor(totals["costs"]["outcome_to_date"]),
+        "resultat": formatting.kronor(totals["result"]["outcome_to_date"]),
+        "budget_resultat": formatting.kronor(totals["result"]["budget"]),
+        "prognos_resultat": formatting.kronor(totals["result"]["forecast"]),
+        "eget_kapital": formatting.kronor(sheet.equity.retained),
+        "soliditet": formatting.percent(sheet.equity_ratio or Decimal(0)),
+        "likvida_medel": formatting.kronor(
+            sum((ln.amount for ln in sheet.lines if ln.code == "KASSA"), Decimal(0))
+        ),
+    }
+    participants = other_kind(association, "participants-public", start, end)
+    if participants:
+        # From the suppressed report, like every figure of a board document: a hidden count reads as such.
+        total = participants[0]["total"]
+
+        def count(value: int | None) -> str:
+            return _("färre än %d") % settings.SUPPRESSION_THRESHOLD if value is None else str(value)
+
+        values |= {
+            "deltagare": count(total["participating_total"]),
+            "deltagare_kvinnor": count(total["participating"]["women"]),
+            "deltagare_man": count(total["participating"]["men"]),
+            "avslutade": count(total["exited_total"]),
+        }
+    goals = other_kind(association, "goals", start, end)
+    if goals and goals[0].get("summary"):
+        values["malsammanfattning"] = goals[0]["summary"]
+    return values
+
+
+def signature(association: Association, version: ReportVersion | None, end: dt.date) -> list[str]:
+    place = (version.place if version else "") or association.seat or association.name
+    day = version.signed_on if version and version.signed_on else None
+    return [f"{place} {day.isoformat() if day else ''}".strip(), _("Förbundsstyrelsen")]
+
+
+def approvals(version: ReportVersion | None) -> list[tuple[str, str, str]]:
+    if version is None:
+        return []
+    return [(a.name, a.role, f"{a.approved_at:%Y-%m-%d %H:%M}") for a in version.approvals.all()]
+
+
+def statement_rows_with_notes(
+    association: Association, version: ReportVersion | None
+) -> tuple[dict[str, str], list[str]]:
+    """Row code → letter, and the footnote lines "a) …" in the order the rows come."""
+    notes = {n.row_code: n.text for n in version.row_notes.all()} if version else {}
+    letters: dict[str, str] = {}
+    lines: list[str] = []
+    rows = StatementRow.objects.filter(association=association).order_by("statement", "position")
+    for row in rows:
+        if row.code in notes:
+            letter = "abcdefghijklmnopqrstuvwxyz"[len(letters) % 26]
+            letters[row.code] = letter
+            lines.append(f"{letter}) {notes[row.code]}")
+    return letters, lines
+
+
+def apply_letters(document: Document, names: dict[str, str]) -> None:
+    """Append "(a)" to row names that carry a footnote."""
+    for table in document.tables:
+        for row in table.rows:
+            name = row.get("name")
+            if isinstance(name, str) and name in names:
+                row["name"] = f"{name} ({names[name]})"
+
+
+def printed(sections: list[Section], numbered: list[Section] | None = None) -> list[Section]:
+    """The sections a reader sees: a heading with nothing under it is left out, unless it is a chapter whose
+    parts have something. The chapters in numbered are numbered "1. …" in the order they are kept, so that
+    leaving one out leaves no gap; a page break before the first kept section is dropped (the title's page
+    would be empty)."""
+    kept: list[Section] = []
+    for index, section in enumerate(sections):
+        if section.has_content:
+            kept.append(section)
+        elif section.level <= 2:
+            parts = takewhile(lambda part: part.level > 2, sections[index + 1 :])
+            if any(part.has_content for part in parts):
+                kept.append(section)
+    chapters = [s for s in kept if any(s is n for n in numbered or [])]
+    for number, chapter in enumerate(chapters, 1):
+        chapter.heading = f"{number}. {chapter.heading}"
+    if kept:
+        kept[0].new_page = False
+    return kept
+
+
+def filename(kind: str, association: Association, end: dt.date) -> str:
+    stem = {
+        "interim-report": "delarsrapport",
+        "annual-report": "arsredovisning",
+        "business-plan": "verksamhetsplan",
+    }
+    when = end.isoformat() if kind == "interim-report" else str(end.year)
+    return f"{stem[kind]}-{association.slug}-{when}"
