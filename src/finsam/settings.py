@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "finsam.reports",
     "finsam.catalogue",
     "finsam.goals",
+    "finsam.start",
 ]
 
 MIDDLEWARE = [

@@ -1,13 +1,14 @@
 from django.urls import include, path
 
 from finsam.accounts.urls import association_urlpatterns as user_admin
-from finsam.core import views
 from finsam.goals.urls import public_urlpatterns as survey_answers
+from finsam.start import views as start
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", start.home, name="home"),
     path("konto/", include("finsam.accounts.urls")),
     path("katalog/", include("finsam.catalogue.urls")),
+    path("f/<slug:slug>/", include("finsam.start.urls")),
     path("f/<slug:slug>/", include("finsam.organisation.urls")),
     path("f/<slug:slug>/deltagare/", include("finsam.participants.urls")),
     path("f/<slug:slug>/ekonomi/", include("finsam.finance.urls")),

@@ -4,7 +4,6 @@ from finsam.organisation import views
 
 app_name = "organisation"
 urlpatterns = [
-    path("", views.overview, name="overview"),
     path("medlemmar/", views.member_list, name="members"),
     path("medlemmar/ny/", views.member_create, name="member_create"),
     path("medlemmar/<int:pk>/", views.member_detail, name="member"),

@@ -20,8 +20,7 @@ from finsam.accounts.roles import Perm
 from finsam.core import services as core
 from finsam.core.audit import Actor
 from finsam.core.models import AuditEntry, describe
-from finsam.finance.documents.kinds import STATEMENTS
-from finsam.organisation import board, contributions, dashboard, services
+from finsam.organisation import board, contributions, services
 from finsam.organisation.forms import (
     BoardSeatForm,
     ContributionTotalForm,
@@ -31,8 +30,6 @@ from finsam.organisation.forms import (
     PopulationForm,
 )
 from finsam.organisation.models import BoardSeat, ContributionTotal, Grant, Intervention, Member, Population
-from finsam.participants.models import AccessLogEntry
-from finsam.participants.services import ERASE_EXPIRED, log_access
 
 
 def _save_form(
@@ -80,36 +77,6 @@ def _require_edit(request: AssociationRequest) -> None:
 
 def _base(request: AssociationRequest) -> str:
     return f"/f/{request.association.slug}"
-
-
-@association_view(Perm.VIEW_ORGANISATION)
-def overview(request: AssociationRequest) -> HttpResponse:
-    association = request.association
-    year = timezone.localdate().year
-    perms = request.perms
-    books = dashboard.Books(association)
-    registrar = None
-    if Perm.VIEW_PERSONAL_DATA in perms:
-        registrar = dashboard.registrar(association, request.user, timezone.localdate())
-        if registrar.shown:
-            log_access(request, association, AccessLogEntry.Action.LIST, registrar.shown)
-    context = {
-        "members": association.members.count(),
-        "interventions": association.interventions.count(),
-        "active_interventions": [i for i in association.interventions.all() if i.is_active_in(year)],
-        "board": association.board_seats.filter(end__isnull=True).count(),
-        "year": year,
-        "money": dashboard.money(books) if Perm.VIEW_REPORTS in perms else None,
-        "attention": dashboard.attention(association, perms, books),
-        "changes": dashboard.recent_changes(association) if Perm.VIEW_AUDIT in perms else [],
-        "registrar": registrar,
-        "forecasts": dashboard.forecasts(books) if Perm.VIEW_FINANCE in perms else None,
-        "statements": STATEMENTS if Perm.VIEW_FINANCE in perms else None,
-        "reports": dashboard.reports(association, request.user) if Perm.VIEW_REPORTS in perms else None,
-        "privacy": dashboard.privacy(association) if Perm.VIEW_ACCESS_LOG in perms else None,
-        "erasure": ERASE_EXPIRED,
-    }
-    return render(request, "organisation/overview.html", context)
 
 
 @association_view(Perm.VIEW_ORGANISATION)

@@ -1,0 +1,56 @@
+"""The start page of every role in an association, and the choice of association after login."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from finsam.accounts.access import AssociationRequest, association_view, associations_of
+from finsam.accounts.models import User
+from finsam.accounts.roles import Perm
+from finsam.finance.documents.kinds import STATEMENTS
+from finsam.participants.models import AccessLogEntry
+from finsam.participants.services import ERASE_EXPIRED, log_access
+from finsam.start import dashboard
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    associations = associations_of(user)
+    if len(associations) == 1:
+        return redirect(f"/f/{associations[0].slug}/")
+    return render(request, "start/home.html", {"associations": associations})
+
+
+@association_view(Perm.VIEW_ORGANISATION)
+def overview(request: AssociationRequest) -> HttpResponse:
+    association = request.association
+    year = timezone.localdate().year
+    perms = request.perms
+    books = dashboard.Books(association)
+    registrar = None
+    if Perm.VIEW_PERSONAL_DATA in perms:
+        registrar = dashboard.registrar(association, request.user, timezone.localdate())
+        if registrar.shown:
+            log_access(request, association, AccessLogEntry.Action.LIST, registrar.shown)
+    context = {
+        "members": association.members.count(),
+        "interventions": association.interventions.count(),
+        "active_interventions": [i for i in association.interventions.all() if i.is_active_in(year)],
+        "board": association.board_seats.filter(end__isnull=True).count(),
+        "year": year,
+        "money": dashboard.money(books) if Perm.VIEW_REPORTS in perms else None,
+        "attention": dashboard.attention(association, perms, books),
+        "changes": dashboard.recent_changes(association) if Perm.VIEW_AUDIT in perms else [],
+        "registrar": registrar,
+        "forecasts": dashboard.forecasts(books) if Perm.VIEW_FINANCE in perms else None,
+        "statements": STATEMENTS if Perm.VIEW_FINANCE in perms else None,
+        "reports": dashboard.reports(association, request.user) if Perm.VIEW_REPORTS in perms else None,
+        "privacy": dashboard.privacy(association) if Perm.VIEW_ACCESS_LOG in perms else None,
+        "erasure": ERASE_EXPIRED,
+    }
+    return render(request, "start/overview.html", context)
