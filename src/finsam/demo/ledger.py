@@ -1,9 +1,9 @@
-"""The demo ledgers, written as SIE files from the figures of the seed reports.
+"""The demo ledgers: SIE records made from a year's figures as the seed reports print them.
 
-`python -m finsam.demo.ledger` writes the files into demo/data/sie/; they are committed, and `finsam demo`
-imports them through `finsam import sie` like any user's export. Each year is given as the seeds give it:
-opening balances, income and costs per statement row, and the receivables and liabilities at a cut-off date;
-the vouchers are made to reproduce exactly those figures (the bank balance follows from them).
+`python -m finsam.demo.seeds` writes the years of `seeds.py` into demo/data/sie/; the files are committed, and
+`finsam demo` imports them through `finsam import sie` like any user's export. Each year is given as the seeds
+give it: opening balances, income and costs per statement row, and the receivables and liabilities at a
+cut-off date; the vouchers are made to reproduce exactly those figures (the bank balance follows from them).
 
 Where the seeds' hand-typed tables do not add up to the krona, a few rows carry öre so that every row and
 every total rounds to the printed figure (noted at each year).
@@ -16,7 +16,6 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 
 from finsam.core.formatting import MONTHS
 from finsam.sie import (
@@ -36,10 +35,8 @@ from finsam.sie import (
     SieType,
     Transaction,
     Voucher,
-    write_sie,
 )
 
-FOLDER = Path(__file__).resolve().parent / "data" / "sie"
 BANK = 1930
 SUPPLIERS = 2440
 D = Decimal
@@ -220,20 +217,3 @@ def next_opening(spec: Year, equity: int = 2010) -> dict[int, Decimal]:
     opening = {a: v for a, v in balance.items() if str(a)[0] in "12" and v}
     opening[equity] = opening.get(equity, D(0)) + sum(v for a, v in balance.items() if str(a)[0] not in "12")
     return opening
-
-
-def write_all(folder: Path = FOLDER) -> list[Path]:
-    from finsam.demo.seeds import YEARS
-
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for spec in YEARS:
-        path = folder / spec.filename
-        write_sie(path, records(spec))
-        written.append(path)
-    return written
-
-
-if __name__ == "__main__":
-    for path in write_all():
-        print(path)

@@ -1,4 +1,5 @@
-"""The demo's ledger years, figure for figure from the seed reports (docs/seeds.md).
+"""The demo's ledger years, figure for figure from the seed reports (docs/seeds.md), and the SIE files written
+from them.
 
 Södra Vätterbygden: seed 000, the interim report 2023 H1 (columns "Utfall 2022-12-31" and "Utfall
 2023-06-30", the balance sheet at both dates). Finnveden: seed 001, the annual report 2023 (notes 2–5, the
@@ -9,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal as D
+from pathlib import Path
 
-from finsam.demo.ledger import BANK, Cost, Year, next_opening, once, quarterly
+from finsam.demo.ledger import BANK, Cost, Year, next_opening, once, quarterly, records
+from finsam.sie import write_sie
 
 SV = "sodra-vatterbygden"
 SV_NAME = "Samordningsförbundet Södra Vätterbygden"
@@ -291,3 +294,20 @@ FV_2023 = _fv_year(
 )
 
 YEARS = [SV_2022, SV_2023, FV_2019, FV_2020, FV_2021, FV_2022, FV_2023]
+
+FOLDER = Path(__file__).resolve().parent / "data" / "sie"
+
+
+def write_all(folder: Path = FOLDER) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for spec in YEARS:
+        path = folder / spec.filename
+        write_sie(path, records(spec))
+        written.append(path)
+    return written
+
+
+if __name__ == "__main__":
+    for path in write_all():
+        print(path)

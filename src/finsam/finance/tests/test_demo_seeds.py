@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from finsam import testing
-from finsam.demo import ledger
+from finsam.demo import seeds
 from finsam.demo.build import BUDGETS, DATA, LEDGERS
 from finsam.finance import annual, budget, sie_import, statements
 from finsam.finance.documents import balance_sheet, cash_flow
@@ -35,7 +35,7 @@ def load(slug: str) -> Association:
 
 
 def test_the_committed_sie_files_are_what_the_generator_writes(tmp_path: Path) -> None:
-    for path in ledger.write_all(tmp_path):
+    for path in seeds.write_all(tmp_path):
         assert path.read_bytes() == (LEDGERS / path.name).read_bytes(), path.name
 
 
