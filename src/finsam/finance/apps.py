@@ -10,7 +10,10 @@ class FinanceConfig(AppConfig):
     verbose_name = _("Ekonomi")
 
     def ready(self) -> None:
-        """Register the kinds of report this app makes."""
+        """Register the kinds of report this app makes and its part of the organisation file."""
+        from finsam.finance import orgfile
         from finsam.finance.documents.kinds import KINDS
+        from finsam.organisation import orgfile as organisation_file
 
         documents.register(KINDS)
+        organisation_file.register(orgfile.PART)

@@ -7,6 +7,7 @@ The format is described in docs/organisation-file.md.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -19,8 +20,6 @@ from django.utils.translation import gettext as _
 
 from finsam.core import services as core
 from finsam.core.audit import Actor
-from finsam.finance.accounts_spec import SpecError, parse_accounts, parse_object
-from finsam.finance.models import CostSharing, StatementRow
 from finsam.organisation import services
 from finsam.organisation.models import (
     Association,
@@ -196,7 +195,6 @@ INTERVENTION_KEYS = {
 BOARD_KEYS = {"person", "member", "role", "office", "from", "to"}
 GRANT_KEYS = {"intervention", "year", "amount", "decided_on", "note"}
 CONTRIBUTION_KEYS = {"year", "total", "decided_on"}
-ROW_KEYS = {"code", "name", "section", "category", "accounts", "object", "member", "budget_only"}
 TOP_KEYS = {
     "association",
     "members",
@@ -204,11 +202,25 @@ TOP_KEYS = {
     "interventions",
     "grants",
     "contributions",
-    "income_statement",
-    "balance_sheet",
-    "cost_sharing",
 }
-SHARING_KEYS = {"partner", "description", "accounts", "object", "share"}
+
+
+@dataclass(frozen=True)
+class Part:
+    """A part of the file another app reads and writes (finance: the statement rows and the cost sharing),
+    registered from its app config so that this module never imports the apps above it. `check` notes every
+    problem in the checker and returns what `apply` writes, in the same transaction as the rest."""
+
+    keys: frozenset[str]  # the top-level keys the part reads
+    check: Callable[[Checker, dict[str, Any], set[str]], Any]  # (checker, the file, member codes) → data
+    apply: Callable[[Actor, Association, Any, dict[str, Member]], None]  # members by code
+
+
+PARTS: list[Part] = []
+
+
+def register(part: Part) -> None:
+    PARTS.append(part)
 
 
 @dataclass
@@ -222,11 +234,10 @@ class Plan:
     board: list[dict[str, Any]] = field(default_factory=list)
     grants: list[dict[str, Any]] = field(default_factory=list)
     contributions: list[dict[str, Any]] = field(default_factory=list)
-    rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    sharing: list[dict[str, Any]] = field(default_factory=list)
+    parts: list[tuple[Part, Any]] = field(default_factory=list)  # each registered part with what it checked
 
 
-def _unique(check: Checker, items: list[dict[str, Any]], key: str, path: str) -> None:
+def unique(check: Checker, items: list[dict[str, Any]], key: str, path: str) -> None:
     seen: set[Any] = set()
     for index, item in enumerate(items):
         value = item.get(key)
@@ -265,7 +276,7 @@ def _check_members(check: Checker, raw: Any, plan: Plan) -> None:
                 )
             elif count is not None and day is not None:
                 plan.populations.append((member["code"], day, count))
-    _unique(check, plan.members, "code", "members")
+    unique(check, plan.members, "code", "members")
 
 
 def _check_interventions(check: Checker, raw: Any, plan: Plan) -> None:
@@ -290,7 +301,7 @@ def _check_interventions(check: Checker, raw: Any, plan: Plan) -> None:
                 "contact": check.text(data, "contact", path, max_length=300),
             }
         )
-    _unique(check, plan.interventions, "code", "interventions")
+    unique(check, plan.interventions, "code", "interventions")
 
 
 def _check_board(check: Checker, raw: Any, plan: Plan, member_codes: set[str]) -> None:
@@ -336,67 +347,7 @@ def _check_money(check: Checker, raw_grants: Any, raw_totals: Any, plan: Plan, c
                 "decided_on": check.date(data, "decided_on", path),
             }
         )
-    _unique(check, plan.contributions, "year", "contributions")
-
-
-def _check_rows(check: Checker, raw: Any, statement: str, plan: Plan, member_codes: set[str]) -> None:
-    is_income = statement == StatementRow.Statement.INCOME
-    sections = (
-        ["income", "operations", "administration", "financial"] if is_income else ["assets", "liabilities"]
-    )
-    categories = [c.value for c in StatementRow.Category]
-    rows = []
-    for i, item in enumerate(check.items(raw, statement)):
-        path = f"{statement}[{i}]"
-        data = check.mapping(item, path, ROW_KEYS, {"code", "name", "section"})
-        row = {
-            "code": check.text(data, "code", path, max_length=30),
-            "name": check.text(data, "name", path),
-            "section": check.choice(data, "section", path, sections),
-            "category": check.choice(data, "category", path, categories, blank=True),
-            "accounts": check.text(data, "accounts", path, max_length=300),
-            "object": check.text(data, "object", path, max_length=100),
-            "member": check.choice(data, "member", path, sorted(member_codes), blank=True),
-            "budget_only": check.boolean(data, "budget_only", path),
-        }
-        try:
-            if row["accounts"]:
-                parse_accounts(str(row["accounts"]))
-            if row["object"]:
-                parse_object(str(row["object"]))
-        except SpecError as error:
-            key = "object" if error.expected.startswith("dimension") else "accounts"
-            check.fail(f"{path}.{key}", error.value, error.expected)
-        if not row["accounts"] and not row["budget_only"]:
-            check.fail(f"{path}.accounts", None, _("konton, eller budget_only: true"))
-        rows.append(row)
-    _unique(check, rows, "code", statement)
-    plan.rows[statement] = rows
-
-
-def _check_sharing(check: Checker, raw: Any, plan: Plan) -> None:
-    for i, item in enumerate(check.items(raw, "cost_sharing")):
-        path = f"cost_sharing[{i}]"
-        data = check.mapping(item, path, SHARING_KEYS, {"partner", "description", "share"})
-        share = check.fraction(data, "share", path)
-        rule = {
-            "partner": check.text(data, "partner", path),
-            "description": check.text(data, "description", path),
-            "accounts": check.text(data, "accounts", path, max_length=300) or "4000-7999",
-            "object": check.text(data, "object", path, max_length=100),
-            "share": share,
-        }
-        try:
-            parse_accounts(str(rule["accounts"]))
-            if rule["object"]:
-                parse_object(str(rule["object"]))
-        except SpecError as error:
-            check.fail(
-                f"{path}.{'object' if error.expected.startswith('dimension') else 'accounts'}",
-                error.value,
-                error.expected,
-            )
-        plan.sharing.append(rule)
+    unique(check, plan.contributions, "year", "contributions")
 
 
 def read(path: Path) -> Plan:
@@ -417,7 +368,9 @@ def read(path: Path) -> Plan:
             source, [Problem(where, getattr(error, "problem", ""), _("giltig YAML"))]
         ) from None
     check = Checker()
-    top = check.mapping(raw, "(filen)", TOP_KEYS, {"association"})
+    top = check.mapping(
+        raw, "(filen)", TOP_KEYS | {key for part in PARTS for key in part.keys}, {"association"}
+    )
     head = check.mapping(top.get("association"), "association", ASSOCIATION_KEYS, {"slug", "name"})
     slug = check.text(head, "slug", "association", max_length=50)
     try:
@@ -440,15 +393,13 @@ def read(path: Path) -> Plan:
     _check_board(check, top.get("board"), plan, member_codes)
     intervention_codes = {i["code"] for i in plan.interventions}
     _check_money(check, top.get("grants"), top.get("contributions"), plan, intervention_codes)
-    for statement in StatementRow.Statement:
-        _check_rows(check, top.get(statement.value), statement.value, plan, member_codes)
-    _check_sharing(check, top.get("cost_sharing"), plan)
+    plan.parts = [(part, part.check(check, top, member_codes)) for part in PARTS]
     if check.problems:
         raise OrgFileError(source, check.problems)
     return plan
 
 
-def _upsert(actor: Actor, association: Association, instance: Any, values: dict[str, Any]) -> Any:
+def upsert(actor: Actor, association: Association, instance: Any, values: dict[str, Any]) -> Any:
     for key, value in values.items():
         setattr(instance, key, value)
     return core.save(actor, instance, association=association)
@@ -463,12 +414,12 @@ def apply(actor: Actor, plan: Plan) -> Association:
         office = Office.objects.filter(name=head["office"]).first()
         office = office or core.save(actor, Office(name=head["office"]), association=None)
     values = {k: v for k, v in head.items() if k != "office"} | {"office": office}
-    association = _upsert(actor, association, association, values)
+    association = upsert(actor, association, association, values)
 
     members = {m.code: m for m in association.members.all()}
     for data in plan.members:
         member = members.get(data["code"]) or Member(association=association)
-        members[data["code"]] = _upsert(actor, association, member, data)
+        members[data["code"]] = upsert(actor, association, member, data)
     for code, day, count in plan.populations:
         population = Population.objects.filter(member=members[code], reference_date=day).first()
         population = population or Population(member=members[code], reference_date=day)
@@ -478,7 +429,7 @@ def apply(actor: Actor, plan: Plan) -> Association:
     interventions = {i.code: i for i in association.interventions.all()}
     for data in plan.interventions:
         intervention = interventions.get(data["code"]) or Intervention(association=association)
-        interventions[data["code"]] = _upsert(actor, association, intervention, data)
+        interventions[data["code"]] = upsert(actor, association, intervention, data)
 
     for seat in plan.board:
         member = members[seat["member"]]
@@ -486,7 +437,7 @@ def apply(actor: Actor, plan: Plan) -> Association:
         board_seat = BoardSeat.objects.filter(
             association=association, member=member, person=person, role=seat["role"], start=seat["start"]
         ).first() or BoardSeat(association=association, member=member, person=person, role=seat["role"])
-        _upsert(
+        upsert(
             actor,
             association,
             board_seat,
@@ -499,35 +450,15 @@ def apply(actor: Actor, plan: Plan) -> Association:
             intervention=intervention, year=grant["year"], decided_on=grant["decided_on"]
         ).first() or Grant(intervention=intervention)
         values = {k: v for k, v in grant.items() if k != "intervention"}
-        _upsert(actor, association, decision, values)
+        upsert(actor, association, decision, values)
 
     for total in plan.contributions:
         stored = ContributionTotal.objects.filter(association=association, year=total["year"]).first()
-        _upsert(actor, association, stored or ContributionTotal(association=association), total)
+        upsert(actor, association, stored or ContributionTotal(association=association), total)
 
-    _apply_rows(actor, association, plan, members)
-    for rule in plan.sharing:
-        existing = CostSharing.objects.filter(
-            association=association, partner=rule["partner"], description=rule["description"]
-        ).first()
-        _upsert(actor, association, existing or CostSharing(association=association), rule)
+    for part, data in plan.parts:
+        part.apply(actor, association, data, members)
     return association
-
-
-def _apply_rows(actor: Actor, association: Association, plan: Plan, members: dict[str, Member]) -> None:
-    for statement, rows in plan.rows.items():
-        if not rows:
-            continue
-        existing = {r.code: r for r in association.statement_rows.filter(statement=statement)}
-        # Positions are rewritten in a second pass, so a reordering never collides half-way.
-        for position, data in enumerate(rows, start=1):
-            row = existing.pop(data["code"], None) or StatementRow(
-                association=association, statement=statement
-            )
-            values = data | {"member": members.get(data["member"]), "position": position}
-            _upsert(actor, association, row, values)
-        for stale in existing.values():
-            core.delete(actor, stale, association=association)
 
 
 def setup(path: Path, actor: Actor) -> Association:
