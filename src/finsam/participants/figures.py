@@ -1,5 +1,5 @@
-"""The participant figures (`finsam report participants`): JSON exactly as INTERFACES.md (plus more keys), and
-the same tables as a Document.
+"""The participant figures (`finsam report participants`): JSON as docs/participants.md documents it, and the
+same tables as a Document.
 
 `public_json`/`public_document` are the forms that leave the association: every count under the threshold is
 hidden, with complementary suppression so that no hidden count can be recovered from what is shown.

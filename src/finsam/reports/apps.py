@@ -10,7 +10,7 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Rapporter")
 
     def ready(self) -> None:
-        """Register the kinds of report this app makes."""
+        """Register the kinds of report this app makes and the formats it renders."""
         from finsam.reports.exporters import FORMATS, KINDS
 
         documents.register(KINDS)
