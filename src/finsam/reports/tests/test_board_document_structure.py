@@ -15,18 +15,14 @@ from docx import Document as WordDocument
 from docx.table import Table as WordTable
 from docx.text.paragraph import Paragraph
 
-from finsam.core import documents
 from finsam.core.documents import Document
 from finsam.organisation.models import Association
+from finsam.reports.tests.conftest import DemoDocument, Render
 from finsam.reports.tests.pdf import pdf_pages
 
 pytestmark = pytest.mark.django_db
 PAGE_WIDTH = 595.28  # A4 in points
 SIDE_MARGIN = 56.69  # 20 mm, as the @page rule
-
-
-def gather(kind: str, association: Association, end: dt.date) -> documents.Gathered:
-    return documents.gather(kind, association, documents.Period(end.replace(month=1, day=1), end))
 
 
 def words_past_the_margin(content: bytes, tmp_path: Path) -> list[tuple[int, str]]:
@@ -78,14 +74,14 @@ def word_body(content: bytes) -> list[str]:
 
 
 def test_the_annual_report_is_signed_in_section_7_before_the_appendices(
-    demo: dict[str, Association], tmp_path: Path
+    demo: dict[str, Association], demo_document: DemoDocument, render_once: Render, tmp_path: Path
 ) -> None:
-    gathered = gather("annual-report", demo["finnveden"], dt.date(2023, 12, 31))
+    gathered = demo_document("annual-report", "finnveden", dt.date(2023, 12, 31))
     document = gathered.document
     signers = [name for name, _role, _when in document.signatures]
     assert signers[:2] == ["Stefan Lundell", "Senada Sacic"]
 
-    pages = pdf_pages(documents.render(gathered, "pdf"), tmp_path)
+    pages = pdf_pages(render_once(gathered, "pdf"), tmp_path)
     text = "\n".join(line for page in pages for line in page)
     signing = text.index("7. Styrelsens underskrift")
     appendix = text.index("Bilaga 1. Måluppfyllelse")
@@ -101,7 +97,7 @@ def test_the_annual_report_is_signed_in_section_7_before_the_appendices(
     [page] = [p for p in pages if "7. Styrelsens underskrift" in p]
     assert "Förbundsstyrelsen" in page and "Andreas Appelberg" in " ".join(page)
 
-    body = word_body(documents.render(gathered, "docx"))
+    body = word_body(render_once(gathered, "docx"))
     heading, appendix_at = body.index("7. Styrelsens underskrift"), body.index("Bilaga 1. Måluppfyllelse")
     assert body[heading + 2 : heading + 5] == [
         "Värnamo",
@@ -113,35 +109,34 @@ def test_the_annual_report_is_signed_in_section_7_before_the_appendices(
 
 
 def test_the_interim_report_and_the_business_plan_are_signed_at_their_end(
-    demo: dict[str, Association], tmp_path: Path
+    demo_document: DemoDocument, render_once: Render, tmp_path: Path
 ) -> None:
-    sv = demo["sodra-vatterbygden"]
     for kind, end, last in (
         ("interim-report", dt.date(2023, 6, 30), "Summa eget kapital och skulder"),
         ("business-plan", dt.date(2012, 12, 31), "Summa kostnader"),
     ):
-        gathered = gather(kind, sv, end)
-        pages = pdf_pages(documents.render(gathered, "pdf"), tmp_path)
+        gathered = demo_document(kind, "sodra-vatterbygden", end)
+        pages = pdf_pages(render_once(gathered, "pdf"), tmp_path)
         lines = [line for page in pages for line in page]
         assert lines[-2:] == ["Jönköping", "Förbundsstyrelsen"], kind
         assert any(line.startswith(last) for line in lines[-6:]), kind
-        assert word_body(documents.render(gathered, "docx"))[-2:] == ["Jönköping", "Förbundsstyrelsen"]
+        assert word_body(render_once(gathered, "docx"))[-2:] == ["Jönköping", "Förbundsstyrelsen"]
 
 
 def test_no_heading_is_printed_without_anything_under_it(
-    demo: dict[str, Association], tmp_path: Path
+    demo_document: DemoDocument, render_once: Render, tmp_path: Path
 ) -> None:
     wanted = [
-        ("annual-report", demo["finnveden"], dt.date(2023, 12, 31)),
-        ("interim-report", demo["sodra-vatterbygden"], dt.date(2023, 6, 30)),
-        ("business-plan", demo["sodra-vatterbygden"], dt.date(2012, 12, 31)),
+        ("annual-report", "finnveden", dt.date(2023, 12, 31)),
+        ("interim-report", "sodra-vatterbygden", dt.date(2023, 6, 30)),
+        ("business-plan", "sodra-vatterbygden", dt.date(2012, 12, 31)),
     ]
     texts, documents_built = {}, {}
-    for kind, association, end in wanted:
-        gathered = gather(kind, association, end)
+    for kind, slug, end in wanted:
+        gathered = demo_document(kind, slug, end)
         documents_built[kind] = gathered.document
         assert_every_heading_has_content(gathered.document)
-        pages = pdf_pages(documents.render(gathered, "pdf"), tmp_path)
+        pages = pdf_pages(render_once(gathered, "pdf"), tmp_path)
         assert_no_page_is_only_a_heading(gathered.document, pages)
         texts[kind] = pages
 
@@ -180,9 +175,9 @@ def test_no_heading_is_printed_without_anything_under_it(
 
 
 def test_the_business_plan_budget_has_no_empty_rows_and_keeps_its_totals(
-    demo: dict[str, Association], tmp_path: Path
+    demo: dict[str, Association], demo_document: DemoDocument, render_once: Render, tmp_path: Path
 ) -> None:
-    gathered = gather("business-plan", demo["sodra-vatterbygden"], dt.date(2012, 12, 31))
+    gathered = demo_document("business-plan", "sodra-vatterbygden", dt.date(2012, 12, 31))
     [income, costs] = [t for t in gathered.document.tables if t.title in ("Intäkter", "Kostnader")]
     for table in (income, costs):
         for row in table.rows:
@@ -198,15 +193,17 @@ def test_the_business_plan_budget_has_no_empty_rows_and_keeps_its_totals(
         "Styrelse",
         "Ekonomihantering",
     ]
-    text = "\n".join(line for page in pdf_pages(documents.render(gathered, "pdf"), tmp_path) for line in page)
+    text = "\n".join(line for page in pdf_pages(render_once(gathered, "pdf"), tmp_path) for line in page)
     assert "Summa intäkter 4 451 300 2 307 300 2 307 300" in text
     assert "Summa kostnader 4 451 300 2 307 300 2 307 300" in text
     for gone in ("NOVA", "IT-spåret", "Funktionsnedsatta i arbete"):
         assert gone not in text, gone
 
 
-def test_a_business_plan_states_its_goals_with_targets_and_no_follow_up(demo: dict[str, Association]) -> None:
-    document = gather("business-plan", demo["finnveden"], dt.date(2023, 12, 31)).document
+def test_a_business_plan_states_its_goals_with_targets_and_no_follow_up(
+    demo: dict[str, Association], demo_document: DemoDocument
+) -> None:
+    document = demo_document("business-plan", "finnveden", dt.date(2023, 12, 31)).document
     [goals] = [s for s in document.sections if s.heading == "4. Mål"]
     [table] = goals.tables
     assert table.title == "Åtaganden 2023"
@@ -220,14 +217,14 @@ def test_a_business_plan_states_its_goals_with_targets_and_no_follow_up(demo: di
     assert not labels & {"Utfall", "Förslag", "Måluppfyllelse"}
 
     # Without commitments for the year, the plan has no goal table at all, not an empty one.
-    plan_2012 = gather("business-plan", demo["sodra-vatterbygden"], dt.date(2012, 12, 31)).document
+    plan_2012 = demo_document("business-plan", "sodra-vatterbygden", dt.date(2012, 12, 31)).document
     assert [t.title for t in plan_2012.tables] == ["Intäkter", "Kostnader"]
 
 
 def test_the_annual_reports_goal_table_has_three_columns_and_fits_the_page(
-    demo: dict[str, Association], tmp_path: Path
+    demo: dict[str, Association], demo_document: DemoDocument, render_once: Render, tmp_path: Path
 ) -> None:
-    gathered = gather("annual-report", demo["finnveden"], dt.date(2023, 12, 31))
+    gathered = demo_document("annual-report", "finnveden", dt.date(2023, 12, 31))
     [table] = [t for t in gathered.document.tables if t.title.startswith("Måluppfyllelse av åtaganden")]
     assert [c.label for c in table.columns] == ["Åtagande", "Måluppfyllelse", "Kommentar"]
     statuses = [row["status"] for row in table.rows]
@@ -236,15 +233,17 @@ def test_the_annual_reports_goal_table_has_three_columns_and_fits_the_page(
     assert statuses[8] == "Inte uppfyllt (mål 100, utfall 45)"
     assert not any("minst 10 behövs" in str(value) for row in table.rows for value in row.values())
     assert str(table.rows[2]["comment"]).startswith("Mått: fråga 6, Indikatorer för finansiell samverkan.")
-    assert words_past_the_margin(documents.render(gathered, "pdf"), tmp_path) == []
+    assert words_past_the_margin(render_once(gathered, "pdf"), tmp_path) == []
 
     # The goals report itself keeps its working columns.
-    goals = gather("goals", demo["finnveden"], dt.date(2023, 12, 31)).document
+    goals = demo_document("goals", "finnveden", dt.date(2023, 12, 31)).document
     assert [c.label for c in goals.tables[0].columns][3:5] == ["Utfall", "Förslag"]
 
 
-def test_the_board_table_starts_with_the_chair_then_the_vice_chair(demo: dict[str, Association]) -> None:
-    document = gather("annual-report", demo["finnveden"], dt.date(2023, 12, 31)).document
+def test_the_board_table_starts_with_the_chair_then_the_vice_chair(
+    demo: dict[str, Association], demo_document: DemoDocument
+) -> None:
+    document = demo_document("annual-report", "finnveden", dt.date(2023, 12, 31)).document
     [board] = [t for t in document.tables if t.title == "Styrelsen 2023"]
     assert [(row["members"], row["member"]) for row in board.rows[:2]] == [
         ("Stefan Lundell, ordförande", "Gnosjö kommun"),

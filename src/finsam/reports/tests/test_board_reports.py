@@ -24,6 +24,7 @@ from finsam.finance.models import BudgetLine
 from finsam.organisation.models import Association
 from finsam.reports import services
 from finsam.reports.models import ReportVersion
+from finsam.reports.tests.conftest import DemoDocument, Render
 
 pytestmark = pytest.mark.django_db
 NBSP = "\u00a0"
@@ -43,10 +44,10 @@ def period(end: dt.date) -> documents.Period:
 
 
 def test_the_interim_report_holds_seed_000s_figures_in_every_format(
-    demo: dict[str, Association], tmp_path: Path
+    demo: dict[str, Association], demo_document: DemoDocument, render_once: Render, tmp_path: Path
 ) -> None:
-    gathered = documents.gather("interim-report", demo["sodra-vatterbygden"], period(dt.date(2023, 6, 30)))
-    text = pdf_text(documents.render(gathered, "pdf"), tmp_path)
+    gathered = demo_document("interim-report", "sodra-vatterbygden", dt.date(2023, 6, 30))
+    text = pdf_text(render_once(gathered, "pdf"), tmp_path)
     for line in (
         "Enter 2 879 738 2 819 000 817 282 2 500 000",
         "Summa intäkter 8 111 394 10 891 710 6 669 629 8 893 200",
@@ -58,7 +59,7 @@ def test_the_interim_report_holds_seed_000s_figures_in_every_format(
     assert "kommunerna Habo, Jönköping, Mullsjö och Vaggeryd" in " ".join(text.split())
     assert "Förbundsstyrelsen" in text
 
-    word = WordDocument(io.BytesIO(documents.render(gathered, "docx")))
+    word = WordDocument(io.BytesIO(render_once(gathered, "docx")))
     cells = {tuple(c.text for c in row.cells) for table in word.tables for row in table.rows}
     assert (
         "Periodens resultat",
@@ -73,17 +74,17 @@ def test_the_interim_report_holds_seed_000s_figures_in_every_format(
     )
     assert word.inline_shapes  # the chart
 
-    book = load_workbook(io.BytesIO(documents.render(gathered, "xlsx")))
+    book = load_workbook(io.BytesIO(render_once(gathered, "xlsx")))
     income = next(sheet for sheet in book.worksheets if sheet["A1"].value == "Intäkter")
     values = {row[0]: row[1:] for row in income.iter_rows(min_row=5, values_only=True) if row[0]}
     assert [int(v) for v in values["Summa intäkter"]] == [8111394, 10891710, 6669629, 8893200]
 
 
 def test_the_board_documents_never_show_a_group_smaller_than_the_threshold(
-    demo: dict[str, Association], settings: Settings
+    demo: dict[str, Association], demo_document: DemoDocument, settings: Settings
 ) -> None:
     # Seed 000 printed IT-spåret's 2 men; a board document leaves the association, so it is suppressed.
-    gathered = documents.gather("interim-report", demo["sodra-vatterbygden"], period(dt.date(2023, 6, 30)))
+    gathered = demo_document("interim-report", "sodra-vatterbygden", dt.date(2023, 6, 30))
     [table] = [
         t for s in gathered.document.sections for t in s.tables if t.title == "Deltagare per insats och kön"
     ]
@@ -93,9 +94,11 @@ def test_the_board_documents_never_show_a_group_smaller_than_the_threshold(
     assert [row["total"] for row in table.rows[:4]] == [77, 89, 27, 31]
 
 
-def test_the_annual_report_holds_seed_001s_figures(demo: dict[str, Association], tmp_path: Path) -> None:
-    gathered = documents.gather("annual-report", demo["finnveden"], period(dt.date(2023, 12, 31)))
-    text = pdf_text(documents.render(gathered, "pdf"), tmp_path)
+def test_the_annual_report_holds_seed_001s_figures(
+    demo: dict[str, Association], demo_document: DemoDocument, render_once: Render, tmp_path: Path
+) -> None:
+    gathered = demo_document("annual-report", "finnveden", dt.date(2023, 12, 31))
+    text = pdf_text(render_once(gathered, "pdf"), tmp_path)
     for line in (
         "Årets balanserade resultat 2 608 640 3 113 335",
         "Likvida medel vid årets slut 3 327 228",

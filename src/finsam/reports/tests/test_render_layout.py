@@ -15,11 +15,10 @@ from docx.shared import Length
 from openpyxl import load_workbook
 from PIL import Image
 
-from finsam.core import documents
 from finsam.core.documents import Chart, Column, Document, Kind, Section, Table
-from finsam.organisation.models import Association
 from finsam.reports.render.docx import render_docx
 from finsam.reports.render.xlsx import render_xlsx
+from finsam.reports.tests.conftest import DemoDocument, Render
 from finsam.reports.tests.pdf import pdf_pages
 
 
@@ -33,7 +32,7 @@ def headings_with_content(document: Document) -> set[str]:
 
 
 def test_pdf_totals_print_once_and_captions_stay_with_their_tables(
-    demo: dict[str, Association], tmp_path: Path
+    demo_document: DemoDocument, render_once: Render, tmp_path: Path
 ) -> None:
     reports = [
         ("interim-report", "sodra-vatterbygden", dt.date(2023, 6, 30), ["Summa intäkter", "Summa kostnader"]),
@@ -46,9 +45,8 @@ def test_pdf_totals_print_once_and_captions_stay_with_their_tables(
         ),
     ]
     for kind, slug, end, totals in reports:
-        period = documents.Period(end.replace(month=1, day=1), end)
-        gathered = documents.gather(kind, demo[slug], period)
-        pages = pdf_pages(documents.render(gathered, "pdf"), tmp_path)
+        gathered = demo_document(kind, slug, end)
+        pages = pdf_pages(render_once(gathered, "pdf"), tmp_path)
         for label in totals:
             printed = [n for n, page in enumerate(pages, 1) for line in page if line.startswith(label)]
             assert len(printed) == 1, f"{kind}: {label!r} printed on pages {printed}"
@@ -140,10 +138,11 @@ def test_xlsx_sheet_names_are_cut_between_words_and_unique() -> None:
     ]
 
 
-def test_xlsx_counts_and_shares_are_numbers_in_the_demos_annual_report(demo: dict[str, Association]) -> None:
-    period = documents.Period(dt.date(2023, 1, 1), dt.date(2023, 12, 31))
-    gathered = documents.gather("annual-report", demo["finnveden"], period)
-    book = load_workbook(io.BytesIO(documents.render(gathered, "xlsx")))
+def test_xlsx_counts_and_shares_are_numbers_in_the_demos_annual_report(
+    demo_document: DemoDocument, render_once: Render
+) -> None:
+    gathered = demo_document("annual-report", "finnveden", dt.date(2023, 12, 31))
+    book = load_workbook(io.BytesIO(render_once(gathered, "xlsx")))
     for sheet in book:
         assert len(sheet.title) <= 31
         title = str(sheet["A1"].value)
