@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models, transaction
 
@@ -13,10 +14,20 @@ if TYPE_CHECKING:
 
 M = TypeVar("M", bound=models.Model)
 
+Plain = dict[str, Any]
+# What the audit entry of a save keeps, given the stored values before (None for a create) and after.
+Trail = Callable[[Plain | None, Plain], tuple[Plain | None, Plain | None]]
+
+
+def every_field(before: Plain | None, after: Plain) -> tuple[Plain | None, Plain | None]:
+    """The default trail: every field before and after, secrets masked."""
+    return (mask(before) if before is not None else None), mask(after)
+
 
 @transaction.atomic
-def save(actor: Actor, instance: M, *, association: Association | None) -> M:
-    """Validate and save instance; record a create or update entry with the values before and after.
+def save(actor: Actor, instance: M, *, association: Association | None, trail: Trail = every_field) -> M:
+    """Validate and save instance; record a create or update entry with the values before and after (or what
+    trail keeps of them). The stored row is locked while it is compared and written.
 
     An update that changes nothing writes nothing, so repeating an import or a form leaves no noise.
     """
@@ -29,13 +40,14 @@ def save(actor: Actor, instance: M, *, association: Association | None) -> M:
         return instance
     instance.save()
     verb = "update" if before is not None else "create"
+    kept_before, kept_after = trail(before, values(instance))
     record(
         actor,
         f"{instance._meta.model_name}.{verb}",
         instance,
         association=association,
-        before=mask(before) if before is not None else None,
-        after=snapshot(instance),
+        before=kept_before,
+        after=kept_after,
     )
     return instance
 

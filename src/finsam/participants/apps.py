@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 from finsam.core import documents
@@ -10,7 +11,9 @@ class ParticipantsConfig(AppConfig):
     verbose_name = _("Deltagaruppföljning")
 
     def ready(self) -> None:
-        """Register the kinds of report this app makes."""
+        """Register the kinds of report this app makes; after a flush, store the shipped instrument again."""
         from finsam.participants.figures import KINDS
+        from finsam.participants.services import restore_shipped_instrument
 
         documents.register(KINDS)
+        post_migrate.connect(restore_shipped_instrument, sender=self)

@@ -23,7 +23,7 @@ from finsam.core.audit import Actor
 from finsam.organisation.models import Association
 from finsam.participants import imports, services
 from finsam.participants.identity import participant_key
-from finsam.participants.models import Episode, Referral, VolumeCount
+from finsam.participants.models import Episode, Referral
 
 HEADER = [
     "insats",
@@ -339,25 +339,18 @@ def _ratings(actor: Actor, association: Association) -> None:
             services.rate(actor, episode, rated_on=dt.date(2023, 11, 15), rater=rater, scores=later)
 
 
-def _volumes(association: Association, code: str, counts: dict[str, int]) -> None:
+def _volumes(actor: Actor, association: Association, code: str, counts: dict[str, int]) -> None:
     intervention = association.interventions.filter(code=code).first()
     if intervention is None:
         return
-    for gender, count in counts.items():
-        VolumeCount.objects.update_or_create(
-            intervention=intervention,
-            start=dt.date(2023, 1, 1),
-            end=dt.date(2023, 6, 30),
-            gender=gender,
-            defaults={"count": count},
-        )
+    services.save_volume(actor, intervention, dt.date(2023, 1, 1), dt.date(2023, 6, 30), counts)
 
 
 def load(associations: dict[str, Association], actor: Actor) -> None:
     sv = associations.get("sodra-vatterbygden")
     if sv is not None:
         imports.apply(imports.plan(as_csv(_sv_people()), "demo-sodra-vatterbygden.csv", sv), actor)
-        _volumes(sv, "KOMP", {"kvinna": 112, "man": 38})
+        _volumes(actor, sv, "KOMP", {"kvinna": 112, "man": 38})
     fv = associations.get("finnveden")
     if fv is not None:
         people, others = _fv_people()

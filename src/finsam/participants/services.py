@@ -11,11 +11,12 @@ from collections import Counter, defaultdict
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.apps import apps as global_apps
 from django.db import models, transaction
 from django.db.models import F
 
 from finsam.core import services as core
-from finsam.core.audit import Actor, record, values
+from finsam.core.audit import Actor, record
 from finsam.participants.models import (
     AccessLogEntry,
     Area,
@@ -24,7 +25,6 @@ from finsam.participants.models import (
     ErasedReferralTally,
     ErasedSupportTally,
     ErasedTally,
-    Instrument,
     ParticipantSettings,
     Rating,
     Referral,
@@ -34,6 +34,7 @@ from finsam.participants.models import (
 from finsam.participants.tables import first_and_latest
 
 if TYPE_CHECKING:
+    from django.apps.registry import Apps
     from django.http import HttpRequest
 
     from finsam.organisation.models import Association, Intervention
@@ -43,41 +44,28 @@ def _changed(before: dict[str, object] | None, after: dict[str, object]) -> list
     return sorted(k for k, v in after.items() if before is None or before.get(k) != v)
 
 
-def _audited_save(actor: Actor, instance: models.Model, *, association: Association, code: str) -> bool:
-    """Validate and save; record which fields changed. Returns whether anything changed."""
-    before = None
-    if instance.pk is not None:
-        previous = instance._meta.model._default_manager.filter(pk=instance.pk).first()
-        before = values(previous) if previous is not None else None
-    instance.full_clean()
-    after = values(instance)
-    if before == after:
-        return False
-    instance.save()
-    verb = "update" if before is not None else "create"
-    record(
-        actor,
-        f"{instance._meta.model_name}.{verb}",
-        instance,
-        association=association,
-        after={"insats": code, "fält": ", ".join(_changed(before, after))},
-    )
-    return True
+def _fields_only(code: str) -> core.Trail:
+    """The trail of a participant row: its intervention and which fields changed, never their values."""
+
+    def kept(before: core.Plain | None, after: core.Plain) -> tuple[None, core.Plain]:
+        return None, {"insats": code, "fält": ", ".join(_changed(before, after))}
+
+    return kept
 
 
-@transaction.atomic
-def save_episode(actor: Actor, episode: Episode) -> bool:
+def save_episode(actor: Actor, episode: Episode) -> Episode:
     episode.association_id = episode.intervention.association_id
-    return _audited_save(
-        actor, episode, association=episode.intervention.association, code=episode.intervention.code
+    intervention = episode.intervention
+    return core.save(
+        actor, episode, association=intervention.association, trail=_fields_only(intervention.code)
     )
 
 
-@transaction.atomic
-def save_referral(actor: Actor, referral: Referral) -> bool:
+def save_referral(actor: Actor, referral: Referral) -> Referral:
     referral.association_id = referral.intervention.association_id
-    return _audited_save(
-        actor, referral, association=referral.intervention.association, code=referral.intervention.code
+    intervention = referral.intervention
+    return core.save(
+        actor, referral, association=intervention.association, trail=_fields_only(intervention.code)
     )
 
 
@@ -148,19 +136,38 @@ SHIPPED_AREAS = (
 )
 
 
+SHIPPED_CODE = "SKAPA"
+
+
 def shipped_areas() -> list[Area]:
-    """The areas of the instrument finsam ships (migration 0002 creates it; recreated here if it is missing,
-    as after a test database flush)."""
-    instrument, _ = Instrument.objects.get_or_create(
+    """The areas of the instrument finsam ships, in order. Reads only: migration 0002 stores them, and
+    restore_shipped_instrument stores them again after a flush."""
+    return list(
+        Area.objects.filter(instrument__association=None, instrument__code=SHIPPED_CODE)
+        .select_related("instrument")
+        .order_by("position")
+    )
+
+
+def restore_shipped_instrument(*, using: str, apps: Apps = global_apps, **sent: Any) -> None:
+    """On post_migrate: store the shipped instrument and its areas where they are missing, as after a flush
+    (which empties every table, as between transactional tests, and then sends post_migrate). Writes nothing
+    when they are there. The models are those of the migration state migrate gives (flush gives none: the
+    current ones)."""
+    try:
+        instrument_model = apps.get_model("participants", "Instrument")
+        area_model = apps.get_model("participants", "Area")
+    except LookupError:  # migrated back to before the instrument existed
+        return
+    instrument, _ = instrument_model.objects.using(using).get_or_create(
         association=None,
-        code="SKAPA",
+        code=SHIPPED_CODE,
         defaults={"name": "Skattning (SKAPA-områden)", "scale_min": 1, "scale_max": 10},
     )
     for position, (code, name) in enumerate(SHIPPED_AREAS, start=1):
-        Area.objects.get_or_create(
+        area_model.objects.using(using).get_or_create(
             instrument=instrument, code=code, defaults={"position": position, "name": name}
         )
-    return list(instrument.areas.select_related("instrument").order_by("position"))
 
 
 @transaction.atomic

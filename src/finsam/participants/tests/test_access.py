@@ -7,14 +7,17 @@ import datetime as dt
 import io
 
 import pytest
+from django.core.management.sql import emit_post_migrate_signal
 from django.test import Client
 from openpyxl import load_workbook
 
 from finsam import testing
 from finsam.accounts.models import User
 from finsam.accounts.roles import Role
+from finsam.core.models import AuditEntry
 from finsam.organisation.models import Association
-from finsam.participants.models import AccessLogEntry, Episode
+from finsam.participants import services
+from finsam.participants.models import AccessLogEntry, Area, Episode, Instrument, Rating
 from finsam.participants.tests.factories import episode, referral
 
 pytestmark = pytest.mark.django_db
@@ -153,6 +156,33 @@ def test_every_read_of_personal_data_is_logged(home: dict[str, object]) -> None:
     office = _client(testing.user("karin", (assoc, Role.OFFICE_ADMIN)))
     assert office.get("/f/hemma/deltagare/tabeller/").status_code == 200
     assert AccessLogEntry.objects.count() == 5
+
+
+def test_the_rating_pages_read_the_shipped_areas_and_write_nothing_else(home: dict[str, object]) -> None:
+    assoc, steg, steg_episode = home["assoc"], home["steg"], home["steg_episode"]
+    assert isinstance(steg_episode, Episode)
+    client = _client(testing.user("rita", (assoc, Role.REGISTRAR), interventions=[steg]))  # type: ignore[arg-type,list-item]
+
+    def rows() -> tuple[int, int, int, int]:
+        return (
+            Instrument.objects.count(),
+            Area.objects.count(),
+            AuditEntry.objects.count(),
+            Rating.objects.count(),
+        )
+
+    before = rows()
+    assert before[:2] == (1, 5)
+    form = client.get(f"/f/hemma/deltagare/{steg_episode.pk}/skatta/").content.decode()
+    assert all(name in form for _code, name in services.SHIPPED_AREAS)
+    client.get(f"/f/hemma/deltagare/{steg_episode.pk}/")
+    assert rows() == before  # only the reads are logged, in the access log
+    # Gone (as after a flush): a GET still stores nothing; post_migrate, which a flush sends, restores them.
+    Instrument.objects.all().delete()
+    client.get(f"/f/hemma/deltagare/{steg_episode.pk}/skatta/")
+    assert rows()[:2] == (0, 0)
+    emit_post_migrate_signal(0, False, "default")  # as flush sends it
+    assert [a.code for a in services.shipped_areas()] == [code for code, _name in services.SHIPPED_AREAS]
 
 
 def test_a_registrar_cannot_import_rows_of_another_intervention(home: dict[str, object]) -> None:
