@@ -12,9 +12,8 @@ from django.utils.translation import gettext as _
 from finsam.accounts.access import AssociationRequest, association_view
 from finsam.accounts.roles import Perm
 from finsam.core import documents
-from finsam.core import services as core
 from finsam.core.audit import Actor
-from finsam.finance import budget, jobs, statements
+from finsam.finance import budget, jobs, services, statements
 from finsam.finance.documents.kinds import STATEMENTS
 from finsam.finance.forms import BudgetEditForm, StatementRowForm, UploadForm
 from finsam.finance.models import BudgetLine, ImportJob, LedgerImport, StatementRow
@@ -112,7 +111,7 @@ def _row_form(request: AssociationRequest, row: StatementRow, title: str) -> Htt
     form = StatementRowForm(request.POST or None, instance=row, association=request.association)
     if request.method == "POST" and form.is_valid():
         try:
-            core.save(Actor.of(request), form.save(commit=False), association=request.association)
+            services.save_statement_row(Actor.of(request), form.save(commit=False))
         except ValidationError as error:
             form.add_error(None, error)
         else:

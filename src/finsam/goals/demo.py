@@ -271,8 +271,8 @@ def _registers(actor: Actor, association: Association) -> None:
     if CooperationMeeting.objects.filter(association=association, held_on__year=YEAR).exists():
         return
     meetings = [
-        services.save(
-            actor, CooperationMeeting(association=association, held_on=day, local_group=group), association
+        services.save_register_row(
+            actor, CooperationMeeting(association=association, held_on=day, local_group=group)
         )
         for day, group in _meeting_dates()
     ]
@@ -283,7 +283,6 @@ def _registers(actor: Actor, association: Association) -> None:
     ]
     # Interleave the parties over the ages so no column mirrors another.
     for index, meeting in enumerate(case_meetings):
-        assert isinstance(meeting, CooperationMeeting)
         case = CooperationCase(
             association=association,
             raised_on=meeting.held_on,
@@ -292,7 +291,7 @@ def _registers(actor: Actor, association: Association) -> None:
             age_group=ages[index],
             meeting=meeting,
         )
-        services.save(actor, case, association)
+        services.save_register_row(actor, case)
     for day, parties_text, failed, state, raised in DEVIATIONS:
         report = DeviationReport(
             association=association,
@@ -302,10 +301,10 @@ def _registers(actor: Actor, association: Association) -> None:
             state=state,
             raised_nationally=raised,
         )
-        services.save(actor, report, association)
+        services.save_register_row(actor, report)
     for index, (topic, viewers) in enumerate(zip(WEBCAST_TOPICS, WEBCAST_VIEWERS, strict=True)):
         day = dt.date(YEAR, 2 + index + (1 if index >= 4 else 0), 10)
-        services.save(
+        services.save_register_row(
             actor,
             Event(
                 association=association,
@@ -314,10 +313,9 @@ def _registers(actor: Actor, association: Association) -> None:
                 topic=topic,
                 unique_viewers=viewers,
             ),
-            association,
         )
     for day, topic, attendees in COMPETENCE:
-        services.save(
+        services.save_register_row(
             actor,
             Event(
                 association=association,
@@ -326,7 +324,6 @@ def _registers(actor: Actor, association: Association) -> None:
                 topic=topic,
                 attendees=attendees,
             ),
-            association,
         )
 
 
@@ -341,14 +338,12 @@ def _survey(
     *,
     single_use: bool,
 ) -> Survey:
-    survey = services.save(
+    survey = services.save_survey(
         actor,
         Survey(
             association=association, questionnaire=questionnaire, name=name, opens_on=opens, closes_on=closes
         ),
-        association,
     )
-    assert isinstance(survey, Survey)
     count = 31 if single_use else 1
     links = services.create_links(
         actor, survey, count, single_use=single_use, label="Samverkansteam Finnveden"
@@ -368,7 +363,7 @@ def _surveys(actor: Actor, association: Association) -> None:
     if exit_questionnaire.min_answers != 10:
         # The exit group is small; the office asks for ten answers before a figure is shown.
         exit_questionnaire.min_answers = 10
-        services.save(actor, exit_questionnaire, association)
+        services.save_questionnaire(actor, exit_questionnaire)
     if not Survey.objects.filter(association=association, name="Avslutade deltagare 2023").exists():
         _survey(
             actor,

@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Mapping
+from typing import TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,6 +20,10 @@ from finsam.goals.models import (
     DONT_KNOW,
     Answer,
     Commitment,
+    CooperationCase,
+    CooperationMeeting,
+    DeviationReport,
+    Event,
     Question,
     Questionnaire,
     Response,
@@ -29,6 +33,10 @@ from finsam.goals.models import (
 )
 from finsam.organisation.models import Association
 
+# A row of a structural-work register: a cooperation case or meeting, a deviation report, an event.
+RegisterModel = CooperationCase | CooperationMeeting | DeviationReport | Event
+RegisterRow = TypeVar("RegisterRow", CooperationCase, CooperationMeeting, DeviationReport, Event)
+
 # Who answers a survey: nobody the trail may name, and no address either.
 RESPONDENT = Actor(user=None, label="anonym svarande", source="enkät")
 
@@ -37,17 +45,32 @@ class SurveyClosed(Exception):
     """The link is unknown, used up, or its survey is not open today."""
 
 
-def save(actor: Actor, instance: Model, association: Association) -> Model:
-    """Any register row, questionnaire, question or survey of the association."""
-    return core.save(actor, instance, association=association)
+def save_register_row(actor: Actor, row: RegisterRow) -> RegisterRow:
+    return core.save(actor, row, association=row.association)
 
 
-def delete(actor: Actor, instance: Model, association: Association) -> None:
-    core.delete(actor, instance, association=association)
+def delete_register_row(actor: Actor, row: RegisterModel) -> None:
+    core.delete(actor, row, association=row.association)
 
 
 def save_commitment(actor: Actor, commitment: Commitment) -> Commitment:
     return core.save(actor, commitment, association=commitment.association)
+
+
+def delete_commitment(actor: Actor, commitment: Commitment) -> None:
+    core.delete(actor, commitment, association=commitment.association)
+
+
+def save_questionnaire(actor: Actor, questionnaire: Questionnaire) -> Questionnaire:
+    return core.save(actor, questionnaire, association=questionnaire.association)
+
+
+def save_question(actor: Actor, question: Question) -> Question:
+    return core.save(actor, question, association=question.questionnaire.association)
+
+
+def save_survey(actor: Actor, survey: Survey) -> Survey:
+    return core.save(actor, survey, association=survey.association)
 
 
 def next_position(association: Association, year: int) -> int:
@@ -86,16 +109,12 @@ def install_default_questionnaires(actor: Actor, association: Association) -> li
     for name, group, intro, questions in defaults.DEFAULTS:
         if Questionnaire.objects.filter(association=association, name=name).exists():
             continue
-        questionnaire = core.save(
-            actor,
-            Questionnaire(association=association, name=name, respondent_group=group, intro=intro),
-            association=association,
+        questionnaire = save_questionnaire(
+            actor, Questionnaire(association=association, name=name, respondent_group=group, intro=intro)
         )
         for position, (text, scale) in enumerate(questions, start=1):
-            core.save(
-                actor,
-                Question(questionnaire=questionnaire, position=position, text=text, scale=scale),
-                association=association,
+            save_question(
+                actor, Question(questionnaire=questionnaire, position=position, text=text, scale=scale)
             )
         made.append(questionnaire)
     return made

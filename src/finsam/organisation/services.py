@@ -6,7 +6,28 @@ from django.db import transaction
 
 from finsam.core import services as core
 from finsam.core.audit import Actor
-from finsam.organisation.models import Association, BoardSeat, Grant, Person, Population
+from finsam.organisation.models import (
+    Association,
+    BoardSeat,
+    ContributionTotal,
+    Grant,
+    Intervention,
+    Member,
+    Person,
+    Population,
+)
+
+
+def save_member(actor: Actor, member: Member) -> Member:
+    return core.save(actor, member, association=member.association)
+
+
+def save_intervention(actor: Actor, intervention: Intervention) -> Intervention:
+    return core.save(actor, intervention, association=intervention.association)
+
+
+def save_contribution_total(actor: Actor, total: ContributionTotal) -> ContributionTotal:
+    return core.save(actor, total, association=total.association)
 
 
 def save_population(actor: Actor, population: Population) -> Population:

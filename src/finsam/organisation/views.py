@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 
 from finsam.accounts.access import AssociationRequest, association_view
 from finsam.accounts.roles import Perm
-from finsam.core import services as core
 from finsam.core.audit import Actor
 from finsam.core.models import AuditEntry, describe
 from finsam.organisation import board, contributions, services
@@ -33,17 +32,14 @@ from finsam.organisation.models import BoardSeat, ContributionTotal, Grant, Inte
 
 
 def _save_form(
-    request: AssociationRequest,
     form: ModelForm,  # type: ignore[type-arg]
-    save: Callable[[Any], Model] | None = None,
+    save: Callable[[Any], Model],
 ) -> Model | None:
     """Validate a bound form and save its instance through a service; errors go back onto the form."""
     if not form.is_valid():
         return None
     instance = form.save(commit=False)
     try:
-        if save is None:
-            return core.save(Actor.of(request), instance, association=request.association)
         return save(instance)
     except ValidationError as error:
         form.add_error(None, error)
@@ -56,10 +52,10 @@ def _form_page(
     *,
     title: str,
     back: str,
-    save: Callable[[Any], Model] | None = None,
+    save: Callable[[Any], Model],
     extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    if request.method == "POST" and _save_form(request, form, save) is not None:
+    if request.method == "POST" and _save_form(form, save) is not None:
         messages.success(request, _("Ändringarna är sparade."))
         return redirect(back)
     context = {"form": form, "title": title, "back": back, **(extra or {})}
@@ -94,7 +90,14 @@ def member_list(request: AssociationRequest) -> HttpResponse:
 @association_view(Perm.EDIT_ORGANISATION)
 def member_create(request: AssociationRequest) -> HttpResponse:
     form = MemberForm(request.POST or None, association=request.association)
-    return _form_page(request, form, title=_("Ny medlem"), back=f"{_base(request)}/medlemmar/")
+    actor = Actor.of(request)
+    return _form_page(
+        request,
+        form,
+        title=_("Ny medlem"),
+        back=f"{_base(request)}/medlemmar/",
+        save=lambda m: services.save_member(actor, m),
+    )
 
 
 @association_view(Perm.VIEW_ORGANISATION)
@@ -109,7 +112,15 @@ def member_detail(request: AssociationRequest, pk: int) -> HttpResponse:
         "populations": member.populations.all(),
         "editable": _editable(request),
     }
-    return _form_page(request, form, title=member.name, back=f"{_base(request)}/medlemmar/", extra=extra)
+    actor = Actor.of(request)
+    return _form_page(
+        request,
+        form,
+        title=member.name,
+        back=f"{_base(request)}/medlemmar/",
+        save=lambda m: services.save_member(actor, m),
+        extra=extra,
+    )
 
 
 @association_view(Perm.EDIT_ORGANISATION)
@@ -118,7 +129,7 @@ def population_add(request: AssociationRequest, pk: int) -> HttpResponse:
     form = PopulationForm(request.POST or None, instance=Population(member=member))
     if request.method == "POST":
         actor = Actor.of(request)
-        if _save_form(request, form, lambda p: services.save_population(actor, p)) is not None:
+        if _save_form(form, lambda p: services.save_population(actor, p)) is not None:
             form = PopulationForm()
             messages.success(request, _("Folkmängden är sparad."))
         if not request.htmx:  # type: ignore[attr-defined]
@@ -188,7 +199,14 @@ def intervention_list(request: AssociationRequest) -> HttpResponse:
 @association_view(Perm.EDIT_ORGANISATION)
 def intervention_create(request: AssociationRequest) -> HttpResponse:
     form = InterventionForm(request.POST or None, association=request.association)
-    return _form_page(request, form, title=_("Ny insats"), back=f"{_base(request)}/insatser/")
+    actor = Actor.of(request)
+    return _form_page(
+        request,
+        form,
+        title=_("Ny insats"),
+        back=f"{_base(request)}/insatser/",
+        save=lambda i: services.save_intervention(actor, i),
+    )
 
 
 @association_view(Perm.VIEW_ORGANISATION)
@@ -201,7 +219,15 @@ def intervention_detail(request: AssociationRequest, pk: int) -> HttpResponse:
         "editable": _editable(request),
         "intervention": intervention,
     }
-    return _form_page(request, form, title=intervention.name, back=f"{_base(request)}/insatser/", extra=extra)
+    actor = Actor.of(request)
+    return _form_page(
+        request,
+        form,
+        title=intervention.name,
+        back=f"{_base(request)}/insatser/",
+        save=lambda i: services.save_intervention(actor, i),
+        extra=extra,
+    )
 
 
 @association_view(Perm.VIEW_ORGANISATION)
@@ -286,7 +312,8 @@ def contribution_total_save(request: AssociationRequest) -> HttpResponse:
     year_text = request.POST.get("year", "")
     existing = association.contribution_totals.filter(year=year_text).first() if year_text.isdigit() else None
     form = ContributionTotalForm(request.POST or None, instance=existing, association=association)
-    saved = _save_form(request, form)
+    actor = Actor.of(request)
+    saved = _save_form(form, lambda t: services.save_contribution_total(actor, t))
     if saved is None:
         messages.error(
             request, _("Beloppet kunde inte sparas: {errors}").format(errors=form.errors.as_text())

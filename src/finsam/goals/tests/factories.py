@@ -51,13 +51,13 @@ def deviation(association: Association, day: dt.date = DAY) -> DeviationReport:
     report = DeviationReport(
         association=association, reported_on=day, parties="FK, AF", what_failed="Ett glapp"
     )
-    services.save(testing.SYSTEM, report, association)
+    services.save_register_row(testing.SYSTEM, report)
     return report
 
 
 def meeting(association: Association, day: dt.date = DAY, group: str = "Gnosjö") -> CooperationMeeting:
     made = CooperationMeeting(association=association, held_on=day, local_group=group)
-    services.save(testing.SYSTEM, made, association)
+    services.save_register_row(testing.SYSTEM, made)
     return made
 
 
@@ -77,7 +77,7 @@ def case(
         age_group=age,
         meeting=at,
     )
-    services.save(testing.SYSTEM, made, association)
+    services.save_register_row(testing.SYSTEM, made)
     return made
 
 
@@ -88,12 +88,12 @@ def questionnaire(association: Association, min_answers: int = 5, questions: int
         respondent_group=RespondentGroup.EXITED,
         min_answers=min_answers,
     )
-    services.save(testing.SYSTEM, made, association)
+    services.save_questionnaire(testing.SYSTEM, made)
     for position in range(1, questions + 1):
         question = Question(
             questionnaire=made, position=position, text=f"Fråga {position}", scale=Scale.AGREE6
         )
-        services.save(testing.SYSTEM, question, association)
+        services.save_question(testing.SYSTEM, question)
     return made
 
 
@@ -101,7 +101,7 @@ def survey(q: Questionnaire, opens: dt.date = dt.date(2023, 1, 1), closes: dt.da
     made = Survey(
         association=q.association, questionnaire=q, name="Avslut 2023", opens_on=opens, closes_on=closes
     )
-    services.save(testing.SYSTEM, made, q.association)
+    services.save_survey(testing.SYSTEM, made)
     return made
 
 

@@ -59,15 +59,13 @@ def test_cases_meetings_and_events_count_in_the_period(assoc: Association) -> No
     for _ in range(45):
         f.case(assoc, at=first)
     f.case(assoc, dt.date(2022, 6, 1))
-    services.save(
+    services.save_register_row(
         testing.SYSTEM,
         Event(association=assoc, held_on=f.DAY, kind=Event.Kind.WEBCAST, topic="Koppen", unique_viewers=400),
-        assoc,
     )
-    services.save(
+    services.save_register_row(
         testing.SYSTEM,
         Event(association=assoc, held_on=f.DAY, kind=Event.Kind.COMPETENCE, topic="BIP", attendees=30),
-        assoc,
     )
     expected = {
         Measure.COOPERATION_CASES: (100, 45, Status.NOT_FULFILLED),  # seed 001: 45 against 100
@@ -219,7 +217,7 @@ def test_deviation_and_event_statistics(assoc: Association) -> None:
     for state, raised in (("received", False), ("closed", True), ("closed", True)):
         report = f.deviation(assoc)
         report.state, report.raised_nationally = state, raised
-        services.save(testing.SYSTEM, report, assoc)
+        services.save_register_row(testing.SYSTEM, report)
     dev = statistics.deviations(assoc, *Y)
     assert (dev.reports, dev.raised_nationally) == (3, 2)
     assert [(r.key, r.count, r.share) for r in dev.by_state] == [
@@ -231,7 +229,7 @@ def test_deviation_and_event_statistics(assoc: Association) -> None:
         event = Event(
             association=assoc, held_on=f.DAY, kind=Event.Kind.WEBCAST, topic="Koppen", unique_viewers=viewers
         )
-        services.save(testing.SYSTEM, event, assoc)
+        services.save_register_row(testing.SYSTEM, event)
     ev = statistics.events(assoc, *Y)
     webcasts = next(r for r in ev.by_kind if r.kind == Event.Kind.WEBCAST)
     assert (webcasts.events, webcasts.unique_viewers, ev.attendees) == (7, 400, 0)
