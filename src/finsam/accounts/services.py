@@ -20,11 +20,14 @@ TOTP_NAME = "Autentiseringsapp"
 RECOVERY_NAME = "Återställningskoder"
 
 
-def pending_totp_device(user: User) -> TOTPDevice:
-    """The unconfirmed authenticator a user is setting up (created on first request)."""
+@transaction.atomic
+def start_totp_setup(actor: Actor, user: User) -> TOTPDevice:
+    """The unconfirmed authenticator a user is setting up, created on first request with an audit entry that
+    names the device, never its secret."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name=TOTP_NAME, confirmed=False)
+        record(actor, "2fa.setup", user, association=None, after={"device": device.name})
     return device
 
 

@@ -59,7 +59,7 @@ def verify(request: HttpRequest) -> HttpResponse:
 def setup_2fa(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
-    device = services.pending_totp_device(user)
+    device = services.start_totp_setup(Actor.of(request), user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["code"]):

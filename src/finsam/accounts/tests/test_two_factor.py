@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import json
+
 import pytest
 from django.test import Client, override_settings
 from django_otp.oath import totp
@@ -118,3 +121,16 @@ def test_passwords_are_hashed_with_argon2(settings: Settings) -> None:
     user = testing.user("karin")
     assert user.password.startswith("argon2$argon2id$")
     assert user.check_password(testing.PASSWORD)
+
+
+def test_starting_to_set_up_an_authenticator_is_in_the_trail_without_its_secret(client: Client) -> None:
+    user = testing.user("karin")
+    login(client, "karin")
+    client.get("/konto/tvastegsinloggning/")
+    client.get("/konto/tvastegsinloggning/")  # the same device again: nothing new is made
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    (entry,) = AuditEntry.objects.filter(action="2fa.setup")
+    assert (entry.user, entry.object_id, entry.after) == (user, str(user.pk), {"device": device.name})
+    secret = base64.b32encode(device.bin_key).decode("ascii")
+    trail = json.dumps([entry.before, entry.after, entry.object_repr])
+    assert device.key not in trail and secret not in trail
