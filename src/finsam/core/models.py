@@ -112,6 +112,8 @@ ACTIONS = {
     "report.approve": _("Godkände rapport"),
     "report.approvals_withdrawn": _("Godkännanden återkallade"),
     "report.lock": _("Låste rapportversion"),
+    "report.files": _("Skapade rapportversionens filer"),
+    "report.render_failed": _("Rapportversionens filer kunde inte skapas"),
     "response.create": _("Tog emot enkätsvar"),
     "surveylink.create": _("Skapade enkätlänkar"),
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -31,6 +32,11 @@ class ReportLocked(Exception):
 
 class ApprovalRefused(Exception):
     pass
+
+
+class FilesMissing(Exception):
+    """A locked version whose files could not be made (yet): its approvals and lock stand; render_files
+    makes them."""
 
 
 @transaction.atomic
@@ -130,9 +136,26 @@ def board_users(association: Association) -> list[User]:
     )
 
 
-@transaction.atomic
 def approve(actor: Actor, version: ReportVersion, user: User, code: str, role: str) -> Approval:
-    """A board member approves with a code from her authenticator (no recovery code); the last one locks."""
+    """A board member approves with a code from her authenticator (no recovery code); the last one locks.
+
+    The approval and the lock are committed first, in a short transaction (called outside a transaction, as
+    the view does); the files of a version the approval locked are rendered after that, so the version's row
+    is not held while they are made. Should rendering fail, the approval and the lock stand, the failure is in
+    the trail, FilesMissing is raised, and render_files makes the files later.
+    """
+    approval, locked = _record_approval(actor, version, user, code, role)
+    if locked:
+        render_files(actor, version)
+    return approval
+
+
+@transaction.atomic
+def _record_approval(
+    actor: Actor, version: ReportVersion, user: User, code: str, role: str
+) -> tuple[Approval, bool]:
+    """The approval and its entry; the lock too when every board member has approved. Returns (approval,
+    whether this approval locked the version)."""
     version = ReportVersion.objects.select_for_update().get(pk=version.pk)
     _editable(version)
     if not Membership.objects.filter(
@@ -148,23 +171,14 @@ def approve(actor: Actor, version: ReportVersion, user: User, code: str, role: s
         defaults={"name": user.get_full_name() or user.get_username(), "role": role},
     )
     record(actor, "report.approve", version, association=version.association, after={"by": approval.name})
-    if {u.pk for u in board_users(version.association)} <= set(
+    if not {u.pk for u in board_users(version.association)} <= set(
         version.approvals.values_list("user_id", flat=True)
     ):
-        _lock(actor, version)
-    return approval
-
-
-def _lock(actor: Actor, version: ReportVersion) -> None:
-    """Render every format once and keep the bytes: what the board approved is what is shown from now on."""
-    gathered = gather(version)
-    for fmt in documents.FORMATS:
-        ReportFile.objects.create(version=version, format=fmt, content=documents.render(gathered, fmt))
+        return approval, False
     version.status = ReportVersion.Status.LOCKED
     version.locked_at = timezone.now()
     version.signed_on = version.signed_on or timezone.localdate()
-    version.snapshot = gathered.data
-    version.save()
+    version.save(update_fields=["status", "locked_at", "signed_on"])
     record(
         actor,
         "report.lock",
@@ -172,6 +186,49 @@ def _lock(actor: Actor, version: ReportVersion) -> None:
         association=version.association,
         after={"locked_at": version.locked_at.isoformat()},
     )
+    return approval, True
+
+
+def render_files(actor: Actor, version: ReportVersion) -> None:
+    """Render every format of a locked version once and keep the bytes: what the board approved is what is
+    shown from now on. A version that has its files keeps them; nothing is rendered again.
+
+    Rendering runs outside any transaction of its own (it takes seconds); the files are stored in one short
+    transaction. The texts and approvals are those locked; the figures are the data's when the files are made
+    (right after the lock, or when a failed render is retried). A failure leaves an entry in the trail and
+    raises FilesMissing; calling again retries.
+    """
+    version = ReportVersion.objects.select_related("association").get(pk=version.pk)
+    if not version.locked:
+        raise ValueError("only a locked version has files")
+    if version.files.exists():
+        return
+    try:
+        gathered = gather(version)
+        files = {fmt: documents.render(gathered, fmt) for fmt in documents.FORMATS}
+    except Exception as error:  # whatever fails, the board must see that the files are missing
+        record(
+            actor,
+            "report.render_failed",
+            version,
+            association=version.association,
+            after={"error": f"{type(error).__name__}: {error}"[:500]},
+        )
+        raise FilesMissing(str(version)) from error
+    _keep_files(actor, version, gathered.data, files)
+
+
+@transaction.atomic
+def _keep_files(actor: Actor, version: ReportVersion, data: dict[str, Any], files: dict[str, bytes]) -> None:
+    version = ReportVersion.objects.select_for_update().get(pk=version.pk)
+    if version.files.exists():  # made meanwhile by another request: those stand
+        return
+    ReportFile.objects.bulk_create(
+        ReportFile(version=version, format=fmt, content=content) for fmt, content in files.items()
+    )
+    version.snapshot = data
+    version.save(update_fields=["snapshot"])
+    record(actor, "report.files", version, association=version.association, after={"formats": sorted(files)})
 
 
 def gather(version: ReportVersion) -> Gathered:
@@ -189,9 +246,12 @@ def latest(association: Association, kind: str, period_end: dt.date) -> ReportVe
 
 
 def gather_for_download(version: ReportVersion) -> Gathered:
-    """A locked version's files as approved; a draft rendered from today's data with its texts."""
+    """A locked version's files as approved (FilesMissing until they are made); a draft rendered from today's
+    data with its texts."""
     if version.locked:
         files = {f.format: bytes(f.content) for f in version.files.all()}
+        if not files:
+            raise FilesMissing(str(version))
         name = board.filename(version.kind, version.association, version.period_end)
         document = Document(str(version), version.association.name, str(version.period_end), [], name)
         return Gathered(version.snapshot or {}, document, frozen=files)

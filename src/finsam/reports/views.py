@@ -149,6 +149,7 @@ def version(request: AssociationRequest, pk: int) -> HttpResponse:
             and user.pk not in approved
         ),
         "has_device": isinstance(user, User) and user_has_device(user),
+        "files_missing": chosen.locked and not chosen.files.exists(),
         "approve_form": ApproveForm(),
         "rows": StatementRow.objects.filter(association=request.association),
         "notes": {n.row_code: n.text for n in chosen.row_notes.all()},
@@ -185,8 +186,38 @@ def approve(request: AssociationRequest, pk: int) -> HttpResponse:
             )
         except services.ReportLocked:
             messages.error(request, _("Versionen är redan låst."))
+        except services.FilesMissing:
+            messages.error(
+                request,
+                _(
+                    "Ditt godkännande är registrerat och versionen är låst, men filerna kunde inte skapas. "
+                    "Försök igen med knappen Skapa filerna."
+                ),
+            )
         else:
             messages.success(request, _("Ditt godkännande är registrerat."))
+    return redirect("reports:version", slug=request.association.slug, pk=chosen.pk)
+
+
+def _files_missing(request: AssociationRequest, version: ReportVersion) -> HttpResponse:
+    messages.error(
+        request, _("Versionen är låst men filerna kunde inte skapas. Försök igen med knappen Skapa filerna.")
+    )
+    return redirect("reports:version", slug=request.association.slug, pk=version.pk)
+
+
+@association_view(Perm.VIEW_REPORTS)
+@require_POST
+def render_files(request: AssociationRequest, pk: int) -> HttpResponse:
+    """Make the files of a locked version whose rendering failed."""
+    chosen = get_object_or_404(
+        ReportVersion, pk=pk, association=request.association, status=ReportVersion.Status.LOCKED
+    )
+    try:
+        services.render_files(Actor.of(request), chosen)
+    except services.FilesMissing:
+        return _files_missing(request, chosen)
+    messages.success(request, _("Filerna är skapade."))
     return redirect("reports:version", slug=request.association.slug, pk=chosen.pk)
 
 
@@ -195,4 +226,8 @@ def version_file(request: AssociationRequest, pk: int, fmt: str) -> HttpResponse
     chosen = get_object_or_404(ReportVersion, pk=pk, association=request.association)
     if fmt not in documents.FORMATS:
         raise Http404
-    return _file(services.gather_for_download(chosen), fmt)
+    try:
+        gathered = services.gather_for_download(chosen)
+    except services.FilesMissing:
+        return _files_missing(request, chosen)
+    return _file(gathered, fmt)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.test import Client
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -20,6 +21,7 @@ from finsam import testing
 from finsam.accounts.models import User
 from finsam.accounts.roles import Role
 from finsam.core import documents
+from finsam.core.models import AuditEntry
 from finsam.finance.models import BudgetLine
 from finsam.organisation.models import Association
 from finsam.reports import services
@@ -192,6 +194,69 @@ def test_approval_needs_the_authenticators_code_and_a_board_seat() -> None:
     with pytest.raises(services.ApprovalRefused, match="only a board member"):
         services.approve(testing.SYSTEM, version, office, "123456", "Kansli")
     assert not version.approvals.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_files_are_rendered_after_the_approval_and_the_lock_are_committed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assoc = testing.association()
+    member, device = board_member_with_authenticator(assoc, "ada", "Ada Ordförande")
+    version = services.start_version(testing.SYSTEM, assoc, ReportVersion.Kind.INTERIM, dt.date(2025, 6, 30))
+    render = documents.render
+    seen = []
+
+    def rendered_outside_the_lock(gathered: documents.Gathered, fmt: str) -> bytes:
+        # Autocommit here: no transaction holds the version's row, and the lock is already stored.
+        assert not transaction.get_connection().in_atomic_block
+        assert ReportVersion.objects.get(pk=version.pk).locked
+        seen.append(fmt)
+        return render(gathered, fmt)
+
+    monkeypatch.setattr(documents, "render", rendered_outside_the_lock)
+    services.approve(testing.SYSTEM, version, member, code(device), "Ordförande")
+    assert sorted(seen) == sorted(documents.FORMATS)
+    version.refresh_from_db()
+    assert version.locked and version.files.count() == 5 and version.snapshot
+
+
+def test_a_failed_render_leaves_the_approval_recorded_and_shows_that_the_files_are_missing(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assoc = testing.association()
+    member, device = board_member_with_authenticator(assoc, "ada", "Ada Ordförande")
+    version = services.start_version(testing.SYSTEM, assoc, ReportVersion.Kind.INTERIM, dt.date(2025, 6, 30))
+    render = documents.render
+
+    def broken(gathered: documents.Gathered, fmt: str) -> bytes:
+        if fmt == "pdf":
+            raise OSError("typsnittet saknas")
+        return render(gathered, fmt)
+
+    monkeypatch.setattr(documents, "render", broken)
+    with pytest.raises(services.FilesMissing):
+        services.approve(testing.SYSTEM, version, member, code(device), "Ordförande")
+    version.refresh_from_db()
+    assert version.locked and version.approvals.count() == 1 and not version.files.exists()
+    failed = AuditEntry.objects.get(action="report.render_failed")
+    assert failed.after == {"error": "OSError: typsnittet saknas"}
+
+    client.force_login(member)
+    page = f"/f/{assoc.slug}/rapporter/versioner/{version.pk}/"
+    assert "filerna kunde inte skapas" in client.get(page).content.decode()
+    assert client.get(f"{page}fil.pdf")["Location"] == page
+    assert client.post(f"{page}skapa-filer/")["Location"] == page
+    assert not version.files.exists()  # still broken: still missing, and said so again
+    assert AuditEntry.objects.filter(action="report.render_failed").count() == 2
+
+    monkeypatch.setattr(documents, "render", render)
+    assert client.post(f"{page}skapa-filer/")["Location"] == page
+    assert version.files.count() == 5
+    pdf = bytes(version.files.get(format="pdf").content)
+    services.render_files(testing.SYSTEM, version)  # made once: never rendered again
+    assert bytes(version.files.get(format="pdf").content) == pdf
+    assert AuditEntry.objects.filter(action="report.files").count() == 1
+    assert client.get(f"{page}fil.pdf").content == pdf
 
 
 def test_the_office_writes_texts_and_the_board_reads(client: Client) -> None:
