@@ -100,15 +100,19 @@ def revoke_role(actor: Actor, membership: Membership) -> None:
 
 
 @transaction.atomic
-def create_user(actor: Actor, username: str, first_name: str, last_name: str, email: str) -> tuple[User, str]:
-    """A new account with a one-time password that must be changed at first login (returned once)."""
-    password = secrets.token_urlsafe(12)
+def create_user(
+    actor: Actor, username: str, first_name: str, last_name: str, email: str, password: str | None = None
+) -> tuple[User, str]:
+    """A new account with a one-time password that must be changed at first login (returned once), or with
+    the password given (the demo's known logins), which need not be changed."""
+    given = password is not None
+    password = password if password is not None else secrets.token_urlsafe(12)
     user = User(
         username=username,
         first_name=first_name,
         last_name=last_name,
         email=email,
-        password_change_required=True,
+        password_change_required=not given,
     )
     user.set_password(password)
     core.save(actor, user, association=None)

@@ -16,7 +16,6 @@ from finsam.accounts import services as accounts
 from finsam.accounts.models import User
 from finsam.accounts.roles import Role
 from finsam.core import documents
-from finsam.core import services as core
 from finsam.core.audit import Actor
 from finsam.finance import budget, sie_import
 from finsam.goals import demo as goals_demo
@@ -78,9 +77,7 @@ def _user(actor: Actor, username: str) -> User:
     user = User.objects.filter(username=username).first()
     if user is None:
         first, last = NAMES[username]
-        user = User(username=username, first_name=first, last_name=last)
-        user.set_password(PASSWORD)
-        core.save(actor, user, association=None)
+        user, _password = accounts.create_user(actor, username, first, last, "", password=PASSWORD)
     return user
 
 
