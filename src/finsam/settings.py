@@ -189,6 +189,9 @@ AXES_VERBOSE = False
 # Two-factor login: required for every user in production, offered (not required) elsewhere.
 FINSAM_REQUIRE_2FA = PRODUCTION or os.environ.get("FINSAM_REQUIRE_2FA") == "1"
 OTP_TOTP_ISSUER = "finsam"
+# New recovery codes, a new authenticator or a new password need the second factor proved this recently
+# (accounts.security), as GitHub's "sudo mode" does.
+FINSAM_RECENT_VERIFICATION_SECONDS = 10 * 60
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
