@@ -41,13 +41,25 @@ def _secret_file(path: Path) -> str:
     """Read a secret kept in the data dir, creating it (readable by the owner only) on first use."""
     if path.exists():
         return path.read_text(encoding="ascii").strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
     value = secrets.token_urlsafe(50)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="ascii") as handle:
         handle.write(value)
     return value
 
+
+def _private_dir(path: Path) -> None:
+    """Create the directory readable by its owner only, and tighten it if an older finsam left it open."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    status = path.stat()
+    if status.st_uid == os.getuid() and status.st_mode & 0o077:
+        path.chmod(0o700)
+
+
+# Everything finsam writes (the database and its WAL, keys, spooled uploads, reports, templates) is private to
+# the user it runs as, whatever umask it was started with. Set here, because every process of finsam (the
+# command, a WSGI server, `django-admin`, the tests) reads these settings before it writes anything.
+os.umask(0o077)
 
 FINSAM_ENV = _env_choice("FINSAM_ENV", ENVIRONMENTS, "dev")
 PRODUCTION = FINSAM_ENV == "production"
@@ -57,6 +69,7 @@ DEBUG = FINSAM_ENV == "dev" and os.environ.get("FINSAM_DEBUG", "1") == "1"
 DATA_DIR = Path(os.environ.get("FINSAM_DATA_DIR") or "finsam-data").resolve()
 if DATA_DIR.exists() and not DATA_DIR.is_dir():
     raise ImproperlyConfigured(f"FINSAM_DATA_DIR={DATA_DIR} is a file; expected a directory")
+_private_dir(DATA_DIR)  # 0700: what an older finsam wrote inside with looser modes is out of reach too
 
 BASE_DIR = Path(__file__).resolve().parent
 
