@@ -41,13 +41,25 @@ def _secret_file(path: Path) -> str:
     """Read a secret kept in the data dir, creating it (readable by the owner only) on first use."""
     if path.exists():
         return path.read_text(encoding="ascii").strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
     value = secrets.token_urlsafe(50)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="ascii") as handle:
         handle.write(value)
     return value
 
+
+def _private_dir(path: Path) -> None:
+    """Create the directory readable by its owner only, and tighten it if an older finsam left it open."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    status = path.stat()
+    if status.st_uid == os.getuid() and status.st_mode & 0o077:
+        path.chmod(0o700)
+
+
+# Everything finsam writes (the database and its WAL, keys, spooled uploads, reports, templates) is private to
+# the user it runs as, whatever umask it was started with. Set here, because every process of finsam (the
+# command, a WSGI server, `django-admin`, the tests) reads these settings before it writes anything.
+os.umask(0o077)
 
 FINSAM_ENV = _env_choice("FINSAM_ENV", ENVIRONMENTS, "dev")
 PRODUCTION = FINSAM_ENV == "production"
@@ -57,6 +69,7 @@ DEBUG = FINSAM_ENV == "dev" and os.environ.get("FINSAM_DEBUG", "1") == "1"
 DATA_DIR = Path(os.environ.get("FINSAM_DATA_DIR") or "finsam-data").resolve()
 if DATA_DIR.exists() and not DATA_DIR.is_dir():
     raise ImproperlyConfigured(f"FINSAM_DATA_DIR={DATA_DIR} is a file; expected a directory")
+_private_dir(DATA_DIR)  # 0700: what an older finsam wrote inside with looser modes is out of reach too
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -126,6 +139,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "finsam.core.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -181,7 +195,11 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # Login throttling (django-axes): after five failures for a user name from one address, wait an hour.
 AXES_FAILURE_LIMIT = _env_int("FINSAM_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 1
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# A second count per address alone, whatever the user names tried, locks at FINSAM_ADDRESS_FAILURE_LIMIT
+# (higher: an office behind one address shares it); accounts.throttling keeps the two limits apart.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "finsam.accounts.throttling.LoginThrottle"
+FINSAM_ADDRESS_FAILURE_LIMIT = 4 * AXES_FAILURE_LIMIT
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
@@ -189,6 +207,9 @@ AXES_VERBOSE = False
 # Two-factor login: required for every user in production, offered (not required) elsewhere.
 FINSAM_REQUIRE_2FA = PRODUCTION or os.environ.get("FINSAM_REQUIRE_2FA") == "1"
 OTP_TOTP_ISSUER = "finsam"
+# New recovery codes, a new authenticator or a new password need the second factor proved this recently
+# (accounts.security), as GitHub's "sudo mode" does.
+FINSAM_RECENT_VERIFICATION_SECONDS = 10 * 60
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
@@ -198,7 +219,22 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 if PRODUCTION:
     SECURE_HSTS_SECONDS = 3600
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True  # names under finsam's own host name only, never its parent's
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    # The preload list takes a registrable domain (kommun.se), never the host name finsam is served on.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# No inline script and no eval (core.csp); htmx is told not to need them (base.html's htmx-config).
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self' 'unsafe-inline'",
+    "img-src": "'self' data:",
+    "object-src": "'none'",
+    "base-uri": "'none'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", "Svenska"), ("en", "English")]

@@ -48,12 +48,19 @@ def _new_recovery_codes(user: User) -> list[str]:
 
 @transaction.atomic
 def confirm_totp(actor: Actor, user: User, device: TOTPDevice) -> list[str]:
-    """Confirm the authenticator, drop any other, and issue fresh recovery codes (shown once, never again)."""
-    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    """Confirm the authenticator, drop any other, and issue fresh recovery codes (shown once, never again).
+
+    Replacing a confirmed authenticator is for a session that recently proved the second factor
+    (accounts.security); the entry names the devices it replaced.
+    """
+    others = TOTPDevice.objects.filter(user=user).exclude(pk=device.pk)
+    replaced = sorted(others.filter(confirmed=True).values_list("name", flat=True))
+    others.delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     codes = _new_recovery_codes(user)
-    record(actor, "2fa.enable", user, association=None, after={"device": device.name})
+    before = {"devices": replaced} if replaced else None
+    record(actor, "2fa.enable", user, association=None, before=before, after={"device": device.name})
     return codes
 
 
@@ -121,9 +128,11 @@ def create_user(
 
 @transaction.atomic
 def change_password(actor: Actor, user: User, password: str) -> None:
+    """Set a new password; the trail says that it changed, never what it is."""
     user.set_password(password)
     user.password_change_required = False
-    core.save(actor, user, association=None)
+    user.save(update_fields=["password", "password_change_required"])
+    record(actor, "password.change", user, association=None)
 
 
 @transaction.atomic

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import segno
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
@@ -9,10 +11,10 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 
 from finsam.accounts import services
@@ -20,7 +22,10 @@ from finsam.accounts.access import AssociationRequest, association_view, associa
 from finsam.accounts.forms import CodeForm, GrantRoleForm
 from finsam.accounts.models import Membership, User
 from finsam.accounts.roles import Perm, Role
+from finsam.accounts.security import mark_verified, recent_events, recent_verification_required
 from finsam.core.audit import Actor
+
+SECURITY_EVENTS_SHOWN = dt.timedelta(days=30)
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -49,14 +54,16 @@ def verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         device = match_token(user, form.cleaned_data["code"])
         if device is not None:
-            otp_login(request, device)
+            mark_verified(request, device)
             return HttpResponseRedirect(_next_url(request))
         form.add_error("code", _("Koden stämmer inte. Försök igen med en ny kod."))
     return render(request, "accounts/verify.html", {"form": form, "next": _next_url(request)})
 
 
 @login_required
+@recent_verification_required
 def setup_2fa(request: HttpRequest) -> HttpResponse:
+    """Enrol an authenticator: the first one freely, a replacement only after a recent verification."""
     user = request.user
     assert isinstance(user, User)
     device = services.start_totp_setup(Actor.of(request), user)
@@ -64,7 +71,7 @@ def setup_2fa(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["code"]):
             codes = services.confirm_totp(Actor.of(request), user, device)
-            otp_login(request, device)
+            mark_verified(request, device)
             return render(
                 request, "accounts/recovery_codes.html", {"codes": codes, "next": _next_url(request)}
             )
@@ -86,6 +93,7 @@ def setup_2fa(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@recent_verification_required
 def regenerate_codes(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
@@ -104,7 +112,12 @@ def profile(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/profile.html",
-        {"memberships": memberships, "has_2fa": user_has_device(user), "associations": associations_of(user)},
+        {
+            "memberships": memberships,
+            "has_2fa": user_has_device(user),
+            "associations": associations_of(user),
+            "security_events": recent_events(user, timezone.now() - SECURITY_EVENTS_SHOWN),
+        },
     )
 
 
@@ -150,6 +163,7 @@ def revoke(request: AssociationRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@recent_verification_required
 def change_password(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)

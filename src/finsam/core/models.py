@@ -96,11 +96,14 @@ def describe(action: str, object_type: str = "") -> str:
 # "<model>.create|update|delete", said with the model's own name; the rest are named here.
 VERBS = {"create": _("Skapade"), "update": _("Ändrade"), "delete": _("Tog bort")}
 ACTIONS = {
+    "2fa.enable": _("Aktiverade tvåstegsinloggning"),
+    "2fa.recovery_codes": _("Skapade nya återställningskoder"),
     "budget.set": _("Läste in budget eller prognos"),
     "budget.edit": _("Ändrade budget eller prognos"),
     "ledger.import": _("Läste in bokföring (SIE)"),
     "membership.grant": _("Gav en roll"),
     "membership.revoke": _("Tog bort en roll"),
+    "password.change": _("Bytte lösenord"),
     "participants.import": _("Läste in deltagare"),
     "participants.erase_expired": _("Gallrade deltagaruppgifter"),
     "participants.erase_numbers": _("Raderade sparade personnummer"),

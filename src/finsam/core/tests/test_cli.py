@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from finsam.organisation.tests.test_orgfile import INTERFACES_EXAMPLE
 
 
-def finsam(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def finsam(data_dir: Path, *args: str, umask: int = -1) -> subprocess.CompletedProcess[str]:
     env = {
         k: v
         for k, v in os.environ.items()
@@ -31,6 +31,7 @@ def finsam(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
         env=env,
         timeout=300,
         check=False,
+        umask=umask,
     )
 
 
