@@ -13,15 +13,23 @@ from pathlib import Path
 from finsam.core.tests.test_cli import finsam
 from finsam.organisation.tests.test_orgfile import INTERFACES_EXAMPLE
 
-# An upload spooled as the web import does it (the import itself left out, so the spool stays to be
-# looked at), and a participant file waiting for its confirmation.
+# An upload spooled as the web import does it: while the upload streams in, the spool file's mode is printed
+# (the import then runs, ends and removes the spool); and a participant file waiting for its confirmation.
 SPOOL = """
+import stat
+from pathlib import Path
+from django.conf import settings
 from finsam.core.audit import Actor
 from finsam.finance import jobs
 from finsam.organisation.models import Association
 from finsam.participants.imports import upload_folder
-jobs.run = lambda job_id, path, actor: None
-jobs.start(Actor.command("test"), Association.objects.get(), "budget", "budget.csv", [b"konto;belopp"])
+
+def chunks():
+    yield b"konto;belopp\\n"
+    for path in (Path(settings.DATA_DIR) / "importer").iterdir():
+        print("spool", stat.filemode(path.stat().st_mode))
+
+jobs.start(Actor.command("test"), Association.objects.get(), "budget", "budget.csv", chunks())
 (upload_folder() / "deltagare.csv").write_bytes(b"personnummer")
 """
 
@@ -38,6 +46,7 @@ def test_the_data_dir_and_all_in_it_are_private_under_umask_022(tmp_path: Path) 
     orgfile = tmp_path / "org.yaml"
     totals = "contributions: [{year: 2024, total: 1000000}]\n"
     orgfile.write_text(INTERFACES_EXAMPLE + totals, encoding="utf-8")
+    printed = ""
     for args in (
         ("setup", str(orgfile)),
         ("manage", "shell", "-c", SPOOL),
@@ -46,11 +55,12 @@ def test_the_data_dir_and_all_in_it_are_private_under_umask_022(tmp_path: Path) 
     ):  # fmt: skip
         result = finsam(data, *args, umask=0o022)
         assert result.returncode == 0, result.stderr
+        printed += result.stdout
+    assert [line for line in printed.splitlines() if line.startswith("spool")] == ["spool -rw-------"]
 
     found = modes(data)
     for name in ("finsam.sqlite3", "secret-key", "importer", "deltagarimport/deltagare.csv", "rapporter"):
         assert name in found, sorted(found)
-    assert any(name.startswith("importer/") for name in found)  # the spooled upload
     loose = {name: mode for name, mode in found.items() if mode not in ("drwx------", "-rw-------")}
     assert loose == {}
 
