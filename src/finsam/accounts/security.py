@@ -21,6 +21,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp import user_has_device
@@ -76,6 +77,14 @@ class SecurityEvent:
     at: dt.datetime
     description: str
     source: str  # "webb 192.0.2.1", "finsam setup" …: where the change came from
+
+
+SHOWN_FOR = dt.timedelta(days=30)  # how far back the start page and the account page show the events
+
+
+def shown_events(user: User) -> list[SecurityEvent]:
+    """The events the user's own pages show: those of the last 30 days."""
+    return recent_events(user, timezone.now() - SHOWN_FOR)
 
 
 def recent_events(user: User, since: dt.datetime) -> list[SecurityEvent]:

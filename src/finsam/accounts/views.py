@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
-
 import segno
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
@@ -11,7 +9,6 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -22,10 +19,8 @@ from finsam.accounts.access import AssociationRequest, association_view, associa
 from finsam.accounts.forms import CodeForm, GrantRoleForm
 from finsam.accounts.models import Membership, User
 from finsam.accounts.roles import Perm, Role
-from finsam.accounts.security import mark_verified, recent_events, recent_verification_required
+from finsam.accounts.security import mark_verified, recent_verification_required, shown_events
 from finsam.core.audit import Actor
-
-SECURITY_EVENTS_SHOWN = dt.timedelta(days=30)
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -116,7 +111,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             "memberships": memberships,
             "has_2fa": user_has_device(user),
             "associations": associations_of(user),
-            "security_events": recent_events(user, timezone.now() - SECURITY_EVENTS_SHOWN),
+            "security_events": shown_events(user),
         },
     )
 

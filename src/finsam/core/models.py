@@ -98,6 +98,7 @@ VERBS = {"create": _("Skapade"), "update": _("Ändrade"), "delete": _("Tog bort"
 ACTIONS = {
     "2fa.enable": _("Aktiverade tvåstegsinloggning"),
     "2fa.recovery_codes": _("Skapade nya återställningskoder"),
+    "2fa.setup": _("Började lägga till en autentiseringsapp"),
     "budget.set": _("Läste in budget eller prognos"),
     "budget.edit": _("Ändrade budget eller prognos"),
     "ledger.import": _("Läste in bokföring (SIE)"),

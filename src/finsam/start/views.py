@@ -10,6 +10,7 @@ from django.utils import timezone
 from finsam.accounts.access import AssociationRequest, association_view, associations_of
 from finsam.accounts.models import User
 from finsam.accounts.roles import Perm
+from finsam.accounts.security import shown_events
 from finsam.finance.documents.kinds import STATEMENTS
 from finsam.participants.models import AccessLogEntry
 from finsam.participants.services import ERASE_EXPIRED, log_access
@@ -23,7 +24,8 @@ def home(request: HttpRequest) -> HttpResponse:
     associations = associations_of(user)
     if len(associations) == 1:
         return redirect(f"/f/{associations[0].slug}/")
-    return render(request, "start/home.html", {"associations": associations})
+    context = {"associations": associations, "security_events": shown_events(user)}
+    return render(request, "start/home.html", context)
 
 
 @association_view(Perm.VIEW_ORGANISATION)
@@ -52,5 +54,6 @@ def overview(request: AssociationRequest) -> HttpResponse:
         "reports": dashboard.reports(association, request.user) if Perm.VIEW_REPORTS in perms else None,
         "privacy": dashboard.privacy(association) if Perm.VIEW_ACCESS_LOG in perms else None,
         "erasure": ERASE_EXPIRED,
+        "security_events": shown_events(request.user),
     }
     return render(request, "start/overview.html", context)

@@ -149,7 +149,7 @@ def test_a_recent_verification_allows_new_codes_a_new_device_and_a_new_password(
     assert user.check_password(NEW_PASSWORD)
 
     actions = list(AuditEntry.objects.filter(user=user).order_by("id").values_list("action", flat=True))
-    assert actions == ["2fa.recovery_codes", "2fa.enable", "password.change"]
+    assert actions == ["2fa.recovery_codes", "2fa.setup", "2fa.enable", "password.change"]
     replaced = AuditEntry.objects.get(user=user, action="2fa.enable")
     assert replaced.before == {"devices": [services.TOTP_NAME]}
     trail = str(list(AuditEntry.objects.values("before", "after", "object_repr")))

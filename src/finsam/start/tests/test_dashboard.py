@@ -13,6 +13,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from finsam import testing
+from finsam.accounts import services as accounts
 from finsam.accounts.models import User
 from finsam.accounts.roles import Role
 from finsam.core import services as core
@@ -131,3 +132,18 @@ def test_the_data_protection_officer_sees_reads_and_erasures(finnveden: Associat
     assert "Visar bara händelsen ”Gallrade deltagaruppgifter”" in log
     assert log.count("Gallrade deltagaruppgifter") == 2  # the note and the one run
     assert "participants.erase_expired" not in log  # the trail speaks Swedish
+
+
+def test_every_user_sees_the_security_events_of_her_own_account() -> None:
+    assoc = testing.association()
+    karin = testing.user("karin", (assoc, Role.OFFICE_ADMIN))
+    erik = testing.user("erik", (assoc, Role.ECONOMIST))
+    accounts.change_password(Actor(user=karin, label="karin"), karin, "ett nytt långt lösenord")
+    client = Client()
+    client.force_login(karin)
+    page = text(client.get(f"/f/{assoc.slug}/").content.decode())
+    assert "Säkerhetshändelser på ditt konto" in page and "Bytte lösenord" in page
+    client.force_login(erik)
+    page = text(client.get(f"/f/{assoc.slug}/").content.decode())
+    assert "Bytte lösenord" not in page
+    assert "Inga ändringar av lösenord eller tvåstegsinloggning den senaste tiden." in page
