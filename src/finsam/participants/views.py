@@ -25,6 +25,7 @@ from finsam.accounts.roles import Perm
 from finsam.core import documents
 from finsam.core.audit import Actor
 from finsam.core.imports import ImportRejected, Problem
+from finsam.core.spreadsheet import append_row
 from finsam.organisation.models import Intervention
 from finsam.participants import caseload, figures, imports, services, tables
 from finsam.participants.forms import (
@@ -321,9 +322,10 @@ def export(request: AssociationRequest) -> HttpResponse:
     book = Workbook()
     sheet = book.active
     sheet.title = "Deltagare"
-    sheet.append([str(label) for _key, label in EXPORT_COLUMNS])
+    append_row(sheet, [str(label) for _key, label in EXPORT_COLUMNS])
     for e in episodes:
-        sheet.append(
+        append_row(
+            sheet,
             [
                 e.intervention.code,
                 e.shown_key,
@@ -336,7 +338,7 @@ def export(request: AssociationRequest) -> HttpResponse:
                 e.income_before,
                 e.income_after,
                 float(e.years_on_support) if e.years_on_support is not None else None,
-            ]
+            ],
         )
     out = io.BytesIO()
     book.save(out)

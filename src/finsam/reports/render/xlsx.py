@@ -9,6 +9,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from finsam.core.documents import Cell, Document, Kind
+from finsam.core.spreadsheet import append_row
 
 FORMATS = {Kind.MONEY: "#,##0", Kind.INTEGER: "#,##0", Kind.SHARE: "0.0%", Kind.DATE: "yyyy-mm-dd"}
 SHEET_NAME_LENGTH = 31  # Excel's limit
@@ -61,19 +62,18 @@ def _number(text: str) -> tuple[int | float, str] | None:
 
 
 def render_xlsx(document: Document) -> bytes:
-    """One sheet per table; numbers stay numbers (exact to the öre) with a display format."""
+    """One sheet per table; numbers stay numbers (exact to the öre) with a display format, text stays text."""
     book = Workbook()
     book.remove(book.active)
     used: set[str] = set()
     bold = Font(bold=True)
     for table in document.tables:
         sheet = book.create_sheet(_sheet_title(table.title, used))
-        sheet.append([table.title])
+        append_row(sheet, [table.title])
         sheet["A1"].font = Font(bold=True, size=13)
-        sheet.append([f"{document.association}, {document.period}"])
-        sheet.append([])
-        sheet.append([c.label for c in table.columns])
-        for cell in sheet[4]:
+        append_row(sheet, [f"{document.association}, {document.period}"])
+        append_row(sheet, [])
+        for cell in append_row(sheet, [c.label for c in table.columns]):
             cell.font = bold
         rows = [*table.rows, *([table.total] if table.total else [])]
         for row in rows:
@@ -94,15 +94,14 @@ def render_xlsx(document: Document) -> bytes:
                     value, number_format = typed
                 values.append(value)
                 formats.append(number_format)
-            sheet.append(values)
-            for cell, number_format in zip(sheet[sheet.max_row], formats, strict=True):
+            for cell, number_format in zip(append_row(sheet, values), formats, strict=True):
                 if number_format:
                     cell.number_format = number_format
         if table.total:
             for cell in sheet[sheet.max_row]:
                 cell.font = bold
         for note in table.notes:
-            sheet.append([note])
+            append_row(sheet, [note])
         for index, column in enumerate(table.columns, start=1):
             width = max([len(column.label), *(len(column.display(r.get(column.key))) for r in rows)]) + 2
             sheet.column_dimensions[get_column_letter(index)].width = min(60, width)
