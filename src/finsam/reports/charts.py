@@ -1,24 +1,39 @@
-"""Charts for pages and reports (matplotlib): SVG for HTML and PDF, PNG for DOCX, Swedish numbers."""
+"""Charts for pages and reports (matplotlib): SVG for HTML and PDF, PNG for DOCX, Swedish numbers.
+
+Labels are user text (statement rows, municipalities) and are drawn as written: matplotlib's mathematics
+(`$…$`) and TeX are off for every text, so `Komp $\\foo{$` is a label, never a formula to parse. A chart
+that cannot be drawn all the same never fails its page or document: the error is logged and the page shows
+its table with a short note instead (`svg` gives None, `add` writes the note into the section).
+
+Figures are made without pyplot, so that no figure is left open on an error and requests drawing at the same
+time share nothing but the settings below.
+"""
 
 from __future__ import annotations
 
+import html
 import io
+import logging
+from collections.abc import Callable
 from decimal import Decimal
 
 import matplotlib
-from matplotlib import pyplot as plt
+from django.utils.translation import gettext as _
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from finsam.core import formatting
+from finsam.core.documents import Chart, Section
 
-matplotlib.use("Agg")  # no display: draw to files only
+logger = logging.getLogger(__name__)
+
 # Colours told apart with the common colour-vision deficiencies, and 3:1 or more against white.
 BLUE = "#1f5a8a"
 ORANGE = "#b35c00"
 GREY = "#6b6b6b"
 
-plt.rcParams.update(
+matplotlib.rcParams.update(
     {
         "font.family": "DejaVu Sans",
         "font.size": 9,
@@ -26,8 +41,17 @@ plt.rcParams.update(
         "axes.spines.right": False,
         "svg.fonttype": "none",
         "svg.hashsalt": "finsam",  # the same chart gives the same file
+        "text.parse_math": False,  # a "$" in a label is a dollar sign
+        "text.usetex": False,
     }
 )
+
+Draw = Callable[[], Figure]
+
+
+def _figure(width: float, height: float) -> tuple[Figure, Axes]:
+    figure = Figure(figsize=(width, height))
+    return figure, figure.subplots()
 
 
 def _kronor(value: float, _: object) -> str:
@@ -39,7 +63,7 @@ def budget_vs_outcome_figure(rows: list[tuple[str, Decimal, Decimal]], outcome_l
     names = [r[0] for r in rows][::-1]
     budget = [float(r[1]) for r in rows][::-1]
     outcome = [float(r[2]) for r in rows][::-1]
-    figure, axes = plt.subplots(figsize=(7, 0.35 * len(rows) + 1))
+    figure, axes = _figure(7, 0.35 * len(rows) + 1)
     positions = range(len(rows))
     axes.barh([p + 0.2 for p in positions], budget, height=0.4, color=GREY, label="Budget")
     axes.barh([p - 0.2 for p in positions], outcome, height=0.4, color=BLUE, label=outcome_label)
@@ -51,7 +75,7 @@ def budget_vs_outcome_figure(rows: list[tuple[str, Decimal, Decimal]], outcome_l
 
 
 def yearly_result_figure(years: list[tuple[int, Decimal]]) -> Figure:
-    figure, axes = plt.subplots(figsize=(6, 3))
+    figure, axes = _figure(6, 3)
     labels = [str(y) for y, _ in years]
     values = [float(v) for _, v in years]
     axes.bar(labels, values, color=[BLUE if v >= 0 else ORANGE for v in values])
@@ -66,18 +90,19 @@ def municipality_figure(groups: list[tuple[str, int, int]]) -> Figure:
     labels = [g[0] for g in groups]
     carried = [g[1] for g in groups]
     new = [g[2] for g in groups]
-    figure, axes = plt.subplots(figsize=(7, 3))
+    figure, axes = _figure(7, 3)
     axes.bar(labels, carried, color=BLUE, label="Vid periodens start")
     axes.bar(labels, new, bottom=carried, color=ORANGE, label="Nya under perioden")
     axes.tick_params(axis="x", labelsize=8)
-    plt.setp(axes.get_xticklabels(), rotation=30, ha="right")
+    for tick_label in axes.get_xticklabels():
+        tick_label.set(rotation=30, horizontalalignment="right")
     axes.legend(frameon=False)
     axes.set_ylabel("Deltagare")
     return figure
 
 
 def count_figure(bars: list[tuple[str, int]], label: str) -> Figure:
-    figure, axes = plt.subplots(figsize=(7, 0.4 * len(bars) + 1))
+    figure, axes = _figure(7, 0.4 * len(bars) + 1)
     names = [b[0] for b in bars][::-1]
     values = [b[1] for b in bars][::-1]
     axes.barh(names, values, color=BLUE)
@@ -92,20 +117,36 @@ def _svg_text(figure: Figure, title: str) -> str:
     figure.savefig(out, format="svg", bbox_inches="tight", metadata={"Title": title, "Date": None})
     text = out.getvalue()
     # Screen readers announce the chart by its title; the data is always given in a table beside it.
-    return text[text.index("<svg") :].replace("<svg ", f'<svg role="img" aria-label="{title}" ', 1)
+    label = html.escape(title)
+    return text[text.index("<svg") :].replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
 
 
-def svg(figure: Figure, title: str) -> str:
-    """The figure as inline SVG for a page (then closed)."""
-    text = _svg_text(figure, title)
-    plt.close(figure)
-    return text
+def _png(figure: Figure) -> bytes:
+    out = io.BytesIO()
+    figure.savefig(out, format="png", dpi=150, bbox_inches="tight")
+    return out.getvalue()
 
 
-def chart_pair(figure: Figure, title: str) -> tuple[str, bytes]:
-    """The same figure as SVG (HTML, PDF) and PNG (Word), then closed."""
-    text = _svg_text(figure, title)
-    png = io.BytesIO()
-    figure.savefig(png, format="png", dpi=150, bbox_inches="tight")
-    plt.close(figure)
-    return text, png.getvalue()
+def not_drawn(title: str) -> str:
+    """The note a page or document shows where a chart could not be drawn."""
+    return _("Diagrammet ”%s” kunde inte ritas. Siffrorna finns i tabellen.") % title
+
+
+def svg(title: str, draw: Draw) -> str | None:
+    """The chart as inline SVG for a page; None if it could not be drawn (logged), and the page says so."""
+    try:
+        return _svg_text(draw(), title)
+    except Exception:
+        logger.exception("The chart %r could not be drawn", title)
+        return None
+
+
+def add(section: Section, title: str, draw: Draw) -> None:
+    """The chart into a document's section in both forms (SVG for HTML and PDF, PNG for Word); if it could
+    not be drawn (logged), the section says so in a paragraph and keeps its tables."""
+    try:
+        figure = draw()
+        section.charts.append(Chart(title, _svg_text(figure, title), _png(figure)))
+    except Exception:
+        logger.exception("The chart %r could not be drawn", title)
+        section.paragraphs.append(not_drawn(title))

@@ -41,7 +41,8 @@ class Attention:
 class Money:
     day: dt.date
     totals: dict[str, dict[str, Decimal]]
-    chart: str
+    chart: str | None  # None if it could not be drawn: the page shows chart_note and the table instead
+    chart_note: str
     rows: list[tuple[str, Decimal, Decimal]]  # cost rows: name, budget, outcome to date
 
 
@@ -71,8 +72,8 @@ def money(books: Books) -> Money | None:
         "year": day.year,
         "day": day.isoformat(),
     }
-    chart = charts.svg(charts.budget_vs_outcome_figure(rows, _("Utfall")), title)
-    return Money(day, statement.totals, chart, rows)
+    chart = charts.svg(title, lambda: charts.budget_vs_outcome_figure(rows, _("Utfall")))
+    return Money(day, statement.totals, chart, "" if chart else charts.not_drawn(title), rows)
 
 
 def attention(association: Association, perms: frozenset[Perm], books: Books) -> list[Attention]:

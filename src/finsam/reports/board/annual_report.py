@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from finsam.core import formatting
-from finsam.core.documents import Cell, Chart, Column, Document, Kind, Section, Table
+from finsam.core.documents import Cell, Column, Document, Kind, Section, Table
 from finsam.finance import annual, statements
 from finsam.finance.documents import (
     balance_sheet,
@@ -56,10 +56,9 @@ GENDERS = (
 )
 
 
-def participant_charts(data: dict[str, Any], end: dt.date) -> list[Chart]:
+def add_participant_charts(section: Section, data: dict[str, Any], end: dt.date) -> None:
     """Participants by municipality and gender (carried over and new), and exit reasons, from the suppressed
     report: a group whose count is hidden is left out of the chart, and the title says so."""
-    made = []
     cells = [
         (f"{label!s} {row['municipality']}", row["carried_over"][key], row["new"][key])
         for row in data.get("municipalities", [])
@@ -72,13 +71,12 @@ def participant_charts(data: dict[str, Any], end: dt.date) -> list[Chart]:
         title = _("Deltagare %s per hemkommun och kön") % end.year
         if hidden:
             title += " " + _("(grupper under %d visas inte)") % settings.SUPPRESSION_THRESHOLD
-        made.append(Chart(title, *charts.chart_pair(charts.municipality_figure(groups), title)))
+        charts.add(section, title, lambda: charts.municipality_figure(groups))
     reasons = data.get("total", {}).get("exit_reasons", {})
     bars = [(str(label), reasons[code]) for code, label in EXIT_GROUP_LABELS.items() if reasons.get(code)]
     if bars:
         title = _("Avslutsorsaker %s") % end.year
-        made.append(Chart(title, *charts.chart_pair(charts.count_figure(bars, _("Avslutade")), title)))
-    return made
+        charts.add(section, title, lambda: charts.count_figure(bars, _("Avslutade")))
 
 
 def _holder(holder: object) -> str:
@@ -132,20 +130,23 @@ def _administration(
         years, annual.balance_requirement(association, end), annual.cost_shares(association, end), []
     )
     tables = key_figures.tables(figures)
-    result_title = _("Årets resultat, fem år")
-    figure = charts.yearly_result_figure([(y.year, y.result) for y in reversed(years)])
-    result_chart = Chart(result_title, *charts.chart_pair(figure, result_title))
+    overview = Section(_("Översikt över verksamhetens utveckling"), level=3, tables=[tables.overview])
+    results = [(y.year, y.result) for y in reversed(years)]
+    charts.add(overview, _("Årets resultat, fem år"), lambda: charts.yearly_result_figure(results))
     participants = common.other_kind(association, "participants-public", start, end)
+    participant_section = Section(
+        _("Deltagare"),
+        level=3,
+        html=texts.html("participants"),
+        tables=participants[1].tables[:2] if participants else [],
+    )
+    if participants:
+        add_participant_charts(participant_section, participants[0], end)
     return [
         Section(_("Förvaltningsberättelse"), html=texts.html("organisation"), new_page=True),
         Section(_("Målgrupp och uppdrag"), level=3, html=texts.html("target_group")),
         Section(_("Finansiering"), level=3, html=texts.html("financing")),
-        Section(
-            _("Översikt över verksamhetens utveckling"),
-            level=3,
-            tables=[tables.overview],
-            charts=[result_chart],
-        ),
+        overview,
         Section(
             _("Styrning och uppföljning"),
             level=3,
@@ -153,13 +154,7 @@ def _administration(
             tables=[_board_table(association, start, end)],
         ),
         Section(_("Måluppfyllelse"), level=3, html=texts.html("goal_attainment")),
-        Section(
-            _("Deltagare"),
-            level=3,
-            html=texts.html("participants"),
-            tables=participants[1].tables[:2] if participants else [],
-            charts=participant_charts(participants[0], end) if participants else [],
-        ),
+        participant_section,
         Section(_("Strukturinriktade insatser"), level=3, html=texts.html("structural")),
         Section(
             _("Balanskravsresultat"),

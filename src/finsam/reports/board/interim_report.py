@@ -7,7 +7,7 @@ import datetime as dt
 from django.utils.translation import gettext as _
 
 from finsam.core import formatting
-from finsam.core.documents import Chart, Document, Section
+from finsam.core.documents import Document, Section
 from finsam.finance import statements
 from finsam.finance.documents import balance_sheet, income_statement
 from finsam.finance.models import StatementRow
@@ -44,8 +44,7 @@ def _economy(
         "y": end.year,
         "d": end.isoformat(),
     }
-    figure = charts.budget_vs_outcome_figure(cost_rows, _("Utfall"))
-    economy.charts = [Chart(chart_title, *charts.chart_pair(figure, chart_title))]
+    charts.add(economy, chart_title, lambda: charts.budget_vs_outcome_figure(cost_rows, _("Utfall")))
     return economy
 
 
