@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from finsam.goals import services
 from finsam.goals.models import (
     DONT_KNOW,
     Commitment,
@@ -84,6 +85,12 @@ class QuestionnaireForm(AssociationBoundForm):
         model = Questionnaire
         fields = ["name", "respondent_group", "intro", "min_answers"]
         widgets = {"intro": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_min_answers(self) -> int:
+        """The service's rule, shown on the field: `services.check_min_answers`."""
+        value: int = self.cleaned_data["min_answers"]
+        services.check_min_answers(self.instance, value)
+        return value
 
 
 class QuestionForm(forms.ModelForm):  # type: ignore[type-arg]

@@ -1,4 +1,5 @@
-"""Survey results per question, with the questionnaire's minimum number of answers.
+"""Survey results per question, with the questionnaire's minimum number of answers (never less than the
+installation's, `settings.SUPPRESSION_THRESHOLD`, whatever a questionnaire holds).
 
 Below the minimum nothing but the number of answers is shown ("för få svar"): neither the share nor the spread
 over the scale, so a small group's answers cannot be told apart. A "vet inte" answer counts as an answer
@@ -11,9 +12,10 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Count, QuerySet
 
-from finsam.goals.models import DONT_KNOW, Answer, Question, ScaleStep, Survey
+from finsam.goals.models import DONT_KNOW, Answer, Question, Questionnaire, ScaleStep, Survey
 from finsam.goals.statistics import share
 
 
@@ -34,6 +36,10 @@ class QuestionResult:
     @property
     def rated(self) -> int:
         return self.answered - self.dont_know
+
+
+def _minimum(questionnaire: Questionnaire) -> int:
+    return max(questionnaire.min_answers, settings.SUPPRESSION_THRESHOLD)
 
 
 def _result(question: Question, answers: QuerySet[Answer], min_answers: int) -> QuestionResult:
@@ -57,7 +63,7 @@ def _result(question: Question, answers: QuerySet[Answer], min_answers: int) -> 
 def survey_results(survey: Survey) -> list[QuestionResult]:
     questionnaire = survey.questionnaire
     return [
-        _result(q, Answer.objects.filter(question=q, response__survey=survey), questionnaire.min_answers)
+        _result(q, Answer.objects.filter(question=q, response__survey=survey), _minimum(questionnaire))
         for q in questionnaire.questions.all()
     ]
 
@@ -65,4 +71,4 @@ def survey_results(survey: Survey) -> list[QuestionResult]:
 def question_result(question: Question, start: dt.date, end: dt.date) -> QuestionResult:
     """The question's answers in every survey of its questionnaire, submitted in the period."""
     answers = Answer.objects.filter(question=question, response__submitted_on__range=(start, end))
-    return _result(question, answers, question.questionnaire.min_answers)
+    return _result(question, answers, _minimum(question.questionnaire))

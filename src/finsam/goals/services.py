@@ -8,6 +8,7 @@ import secrets
 from collections.abc import Mapping
 from typing import TypeVar
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -61,7 +62,31 @@ def delete_commitment(actor: Actor, commitment: Commitment) -> None:
     core.delete(actor, commitment, association=commitment.association)
 
 
+def check_min_answers(questionnaire: Questionnaire, value: int) -> None:
+    """Raise ValidationError unless the questionnaire may take value as its minimum number of answers.
+
+    A new minimum is never below the installation's (`settings.SUPPRESSION_THRESHOLD`), and a questionnaire
+    whose surveys have answers keeps the minimum it has: otherwise a result shown as "för få svar" could be
+    read by lowering the minimum afterwards. Keeping the minimum saved is always allowed.
+    """
+    saved = Questionnaire.objects.filter(pk=questionnaire.pk).values_list("min_answers", flat=True).first()
+    if value == saved:
+        return
+    if saved is not None and Response.objects.filter(survey__questionnaire_id=questionnaire.pk).exists():
+        raise ValidationError(
+            _("Minsta antal svar kan inte ändras när formuläret har fått svar (det är %(n)s).") % {"n": saved}
+        )
+    if value < settings.SUPPRESSION_THRESHOLD:
+        raise ValidationError(
+            _("Minsta antal svar kan inte vara lägre än %(n)s, installationens gräns för små tal.")
+            % {"n": settings.SUPPRESSION_THRESHOLD}
+        )
+
+
+@transaction.atomic
 def save_questionnaire(actor: Actor, questionnaire: Questionnaire) -> Questionnaire:
+    """A questionnaire, new or changed; its minimum number of answers as `check_min_answers` allows."""
+    check_min_answers(questionnaire, questionnaire.min_answers)
     return core.save(actor, questionnaire, association=questionnaire.association)
 
 
@@ -109,9 +134,10 @@ def install_default_questionnaires(actor: Actor, association: Association) -> li
     for name, group, intro, questions in defaults.DEFAULTS:
         if Questionnaire.objects.filter(association=association, name=name).exists():
             continue
-        questionnaire = save_questionnaire(
-            actor, Questionnaire(association=association, name=name, respondent_group=group, intro=intro)
-        )
+        questionnaire = Questionnaire(association=association, name=name, respondent_group=group, intro=intro)
+        # The model's default minimum of answers, or the installation's if that is higher.
+        questionnaire.min_answers = max(questionnaire.min_answers, settings.SUPPRESSION_THRESHOLD)
+        save_questionnaire(actor, questionnaire)
         for position, (text, scale) in enumerate(questions, start=1):
             save_question(
                 actor, Question(questionnaire=questionnaire, position=position, text=text, scale=scale)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import html
 import re
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from finsam import testing
@@ -160,3 +163,27 @@ def test_an_anonymous_answer_through_the_public_form(assoc: Association) -> None
     assert Response.objects.get().answers.get().value == 5
     again = visitor.get(f"/enkat/{link.token}/")
     assert again.status_code == 404 and "redan använts" in again.content.decode()
+
+
+def test_the_form_refuses_to_change_an_answered_questionnaires_minimum(assoc: Association) -> None:
+    q = f.questionnaire(assoc, min_answers=10)
+    survey = f.survey(q, closes=dt.date(2023, 6, 30))
+    for value in (6, 5, 5, 4, 6, 2, 5):
+        f.answer(survey, {1: value, 2: value})
+    office = _client("kansli", (assoc, Role.OFFICE_ADMIN))
+    url = f"/f/{assoc.slug}/mal/enkater/formular/{q.pk}/"
+    form = {"name": q.name, "respondent_group": q.respondent_group, "intro": "", "min_answers": 1}
+    refused = office.post(url, form)
+    assert refused.status_code == 200
+    assert "Minsta antal svar kan inte ändras när formuläret har fått svar (det är 10)." in html.unescape(
+        refused.content.decode()
+    )
+    q.refresh_from_db()
+    assert q.min_answers == 10
+    page = office.get(f"/f/{assoc.slug}/mal/enkater/{survey.pk}/").content.decode()
+    assert page.count("för få svar") == 2 and "Visas från 10 svar." in page
+    new = {"name": "Nytt", "respondent_group": q.respondent_group, "intro": "", "min_answers": 2}
+    refused = office.post(f"/f/{assoc.slug}/mal/enkater/formular/ny/", new)
+    assert refused.status_code == 200
+    threshold = settings.SUPPRESSION_THRESHOLD
+    assert f"Minsta antal svar kan inte vara lägre än {threshold}" in html.unescape(refused.content.decode())

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from finsam import testing
@@ -125,3 +126,37 @@ def test_tokens_are_unguessable_and_unique(assoc: Association) -> None:
     assert len(tokens) == 50 and all(len(t) == 16 for t in tokens)
     assert SurveyLink.objects.filter(survey=survey).count() == 50
     assert AuditEntry.objects.filter(action="surveylink.create").count() == 1
+
+
+def test_the_minimum_of_answers_is_not_lowered_once_answers_exist(assoc: Association) -> None:
+    """The attack: the office lowered a closed survey's minimum from 10 to 1 and read 7 answers' spread."""
+    q = f.questionnaire(assoc, min_answers=10)
+    survey = f.survey(q, closes=dt.date(2023, 6, 30))
+    for value in (6, 5, 5, 4, 6, 2, 5):
+        f.answer(survey, {1: value, 2: value})
+    for value in (1, settings.SUPPRESSION_THRESHOLD, 11):
+        q.min_answers = value
+        with pytest.raises(ValidationError, match="kan inte ändras när formuläret har fått svar"):
+            services.save_questionnaire(testing.SYSTEM, q)
+    q.min_answers, q.name = 10, "Avslut (omdöpt)"
+    services.save_questionnaire(testing.SYSTEM, q)  # other fields change as before
+    assert Questionnaire.objects.get(pk=q.pk).min_answers == 10
+    assert all(r.too_few and r.distribution == [] for r in results.survey_results(survey))
+
+
+def test_the_minimum_of_answers_is_never_below_the_installations(assoc: Association) -> None:
+    threshold = settings.SUPPRESSION_THRESHOLD
+    with pytest.raises(ValidationError, match=f"kan inte vara lägre än {threshold}"):
+        f.questionnaire(assoc, min_answers=threshold - 1)
+    q = f.questionnaire(assoc, min_answers=threshold)
+    q.min_answers = threshold - 1
+    with pytest.raises(ValidationError, match=f"kan inte vara lägre än {threshold}"):
+        services.save_questionnaire(testing.SYSTEM, q)
+    q.min_answers = threshold + 3
+    services.save_questionnaire(testing.SYSTEM, q)  # before any answer the office may raise it
+    # A minimum held from before (or written past the service) still counts as the installation's.
+    Questionnaire.objects.filter(pk=q.pk).update(min_answers=1)
+    survey = f.survey(Questionnaire.objects.get(pk=q.pk))
+    for _ in range(threshold - 1):
+        f.answer(survey, {1: 6, 2: 6})
+    assert all(r.too_few and r.min_answers == threshold for r in results.survey_results(survey))
