@@ -8,10 +8,11 @@ afterwards. The import itself is the same all-or-nothing function the command li
 how far it has come and how it ended.
 
 A job whose worker died with its process (a restart, the kernel ending a process out of memory) cannot say
-so itself: a running job whose process is gone, or that has shown no progress for STALE_AFTER, is marked
-failed when it is next looked at (`end_stale`), and its file removed. `sweep` does that for every job and
-removes any file left without a running job; `finsam serve` runs it at start, `finsam manage erase_expired`
-on each run. It assumes, as `finsam serve` does, that the web app's processes run on one machine.
+so itself: a running job whose process is gone, or that has shown no progress for STALE_AFTER, is shown as
+failed (`as_seen`; a GET writes nothing) and marked failed, its file removed, at the association's next upload
+(`end_stale`). `sweep` does that for every job and removes any file left without a running job; `finsam
+serve` runs it at start, `finsam manage erase_expired` on each run. It assumes, as `finsam serve` does, that
+the web app's processes run on one machine.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ def start(actor: Actor, association: Association, kind: str, name: str, chunks: 
             for chunk in chunks:
                 handle.write(chunk)
     except BaseException:
-        _end(job, path, _("filen kunde inte tas emot"))
+        _end(job, _("filen kunde inte tas emot"))
         raise
     job.total = path.stat().st_size
     job.save(update_fields=["total"])
@@ -120,34 +121,53 @@ def _process_gone(pid: int | None) -> bool:
     return False
 
 
-def _end(job: ImportJob, path: Path, reason: str) -> bool:
-    """Mark the job failed, if it still runs, and remove its file; whether it was marked."""
-    path.unlink(missing_ok=True)
-    details = [_("Importen avbröts: %s. Ingenting har ändrats; ladda upp filen igen.") % reason]
-    return bool(
-        ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.RUNNING).update(
-            status=ImportJob.Status.FAILED, summary=_("avbruten"), details=details
-        )
-    )
+def _stale(job: ImportJob) -> str | None:
+    """Why a running job's worker is taken for gone, or None."""
+    if job.status != ImportJob.Status.RUNNING:
+        return None
+    if _process_gone(job.pid):
+        return _("processen som körde den finns inte längre")
+    if job.alive_at < timezone.now() - STALE_AFTER:
+        return _("den har inte kommit framåt på %s minuter") % (STALE_AFTER.seconds // 60)
+    return None
+
+
+def _ended(reason: str) -> dict[str, object]:
+    return {
+        "status": ImportJob.Status.FAILED,
+        "summary": _("avbruten"),
+        "details": [_("Importen avbröts: %s. Ingenting har ändrats; ladda upp filen igen.") % reason],
+    }
+
+
+def as_seen(job: ImportJob) -> ImportJob:
+    """The job as a page shows it: one whose worker is gone as failed, without writing (end_stale records
+    it, at the next upload or sweep)."""
+    reason = _stale(job)
+    if reason is not None:
+        for name, value in _ended(reason).items():
+            setattr(job, name, value)
+    return job
 
 
 def end_stale(association: Association | None = None) -> int:
-    """Mark failed the running jobs (of one association, or all) whose worker is gone; remove their files.
-    Returns how many."""
+    """Mark failed the running jobs (of one association, or all) whose worker is gone and remove their files;
+    returns how many."""
     running = ImportJob.objects.filter(status=ImportJob.Status.RUNNING)
     if association is not None:
         running = running.filter(association=association)
-    cutoff = timezone.now() - STALE_AFTER
     ended = 0
     for job in running:
-        if _process_gone(job.pid):
-            reason = _("processen som körde den finns inte längre")
-        elif job.alive_at < cutoff:
-            reason = _("den har inte kommit framåt på %s minuter") % (STALE_AFTER.seconds // 60)
-        else:
-            continue
-        ended += _end(job, _spool_path(job), reason)
+        reason = _stale(job)
+        if reason is not None:
+            ended += _end(job, reason)
     return ended
+
+
+def _end(job: ImportJob, reason: str) -> int:
+    """Mark the job failed, if it still runs, and remove its file; 1 if it was marked."""
+    _spool_path(job).unlink(missing_ok=True)
+    return ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.RUNNING).update(**_ended(reason))
 
 
 def sweep() -> tuple[int, int]:

@@ -116,23 +116,33 @@ def running_job(association: Association, **fields: object) -> tuple[ImportJob, 
     return job, spooled
 
 
-def test_an_import_whose_process_died_is_shown_failed_and_its_file_removed(
+def test_an_import_whose_process_died_is_shown_failed_and_ended_at_the_next_upload(
     client: Client, exempel: Association
 ) -> None:
     client.force_login(testing.user("erik", (exempel, Role.ECONOMIST)))
     job, spooled = running_job(exempel, pid=dead_pid())
     page = client.get(f"/f/{exempel.slug}/ekonomi/import/{job.pk}/").content.decode()
     assert "Importen avbröts: processen som körde den finns inte längre." in page
-    assert 'hx-trigger="every 1s"' not in page and not spooled.exists()
+    assert 'hx-trigger="every 1s"' not in page
     job.refresh_from_db()
-    assert job.status == ImportJob.Status.FAILED
+    assert job.status == ImportJob.Status.RUNNING and spooled.exists()  # a GET writes nothing
+    upload = SimpleUploadedFile("budget-2025.csv", (EXAMPLES / "budget-2025.csv").read_bytes())
+    client.post(f"/f/{exempel.slug}/ekonomi/import/", {"kind": "budget", "file": upload})
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED and not spooled.exists()
+    assert job.details == [
+        "Importen avbröts: processen som körde den finns inte längre. Ingenting har ändrats; "
+        "ladda upp filen igen."
+    ]
 
 
 def test_an_import_without_progress_for_half_an_hour_is_ended(client: Client, exempel: Association) -> None:
     client.force_login(testing.user("erik", (exempel, Role.ECONOMIST)))
     job, spooled = running_job(exempel, alive_at=timezone.now() - dt.timedelta(minutes=31))
     fresh, kept = running_job(exempel)
-    client.get(f"/f/{exempel.slug}/ekonomi/import/")
+    page = client.get(f"/f/{exempel.slug}/ekonomi/import/").content.decode()
+    assert page.count(": Avbruten av ett fel</li>") == 1 and page.count(": Pågår</li>") == 1
+    assert jobs.end_stale(exempel) == 1
     job.refresh_from_db()
     fresh.refresh_from_db()
     assert job.status == ImportJob.Status.FAILED and "inte kommit framåt på 30 minuter" in job.details[0]

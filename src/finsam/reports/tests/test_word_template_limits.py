@@ -12,7 +12,7 @@ from pytest_django.fixtures import Settings
 from finsam import testing
 from finsam.accounts.roles import Role
 from finsam.core import archives
-from finsam.reports import exporters
+from finsam.reports import services
 from finsam.reports.render.docx import render_docx
 from finsam.reports.tests.test_render_layout import small_document
 from finsam.testdata import hostile
@@ -41,7 +41,7 @@ def test_a_zip_bomb_template_is_refused_with_its_reason(
     assert "Mallen är inte bytt: word/document.xml är större än 4 MB uppackad" in upload(
         client, assoc.slug, large
     )
-    assert exporters.word_template(assoc) is None
+    assert services.word_template(assoc) is None
     settings.UPLOAD_LIMITS = {**settings.UPLOAD_LIMITS, "template": 16 * 1024}
     assert "Filen är större än 16 kB, det största som tas emot här." in upload(client, assoc.slug, bomb)
 
