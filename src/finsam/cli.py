@@ -137,12 +137,17 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
+    from finsam.core import uploads
     from finsam.core.audit import Actor
     from finsam.core.imports import ImportRejected
 
     importer = _importers()[args.kind]
     if not args.file.is_file():
         raise CommandError(f"filen {args.file} finns inte")
+    try:
+        uploads.check_size(args.file, args.kind)
+    except uploads.FileTooLarge as error:
+        raise CommandError(f"{args.file}: {error}") from None
     _migrate()
     association = _association(args.association)
     try:
@@ -218,7 +223,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             execute_from_command_line(["finsam manage", *args.args])
             return 0
         if args.command == "serve":
+            from finsam.finance import jobs
+
             _migrate()
+            jobs.sweep()  # imports whose process ended with the last run
             _serve(args.host, args.port)
             return 0
         if args.command == "setup":

@@ -6,6 +6,8 @@ Environment:
   DATABASE_URL      postgres://… to use PostgreSQL instead of the embedded SQLite database
   SECRET_KEY        required in production; generated once into the data dir otherwise
   FINSAM_ALLOWED_HOSTS  comma-separated host names (required in production)
+  FINSAM_MAX_UPLOAD_<KIND>_MB  the largest file taken of a kind (SIE, BUDGET, PARTICIPANTS, TEMPLATE,
+                    ORGANISATION), in whole MB (docs/decisions/0013-upload-limits.md)
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 ENVIRONMENTS = ("production", "demo", "dev")
+MEGABYTE = 1024 * 1024
 
 
 def _env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
@@ -35,6 +38,16 @@ def _env_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name}={raw!r} is not valid; expected a whole number") from None
+
+
+def _env_megabytes(name: str, default: int) -> int:
+    """A size in whole MB from the environment, as bytes; 1 to 1024 MB."""
+    value = _env_int(name, default)
+    if not 1 <= value <= 1024:
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not valid; expected a whole number of MB from 1 to 1024"
+        )
+    return value * MEGABYTE
 
 
 def _secret_file(path: Path) -> str:
@@ -78,6 +91,21 @@ BASE_DIR = Path(__file__).resolve().parent
 PSEUDONYM_KEY_FILE = Path(os.environ.get("FINSAM_PSEUDONYM_KEY_FILE") or DATA_DIR / "pseudonym-key").resolve()
 IDENTITY_KEY_FILE = Path(os.environ.get("FINSAM_IDENTITY_KEY_FILE") or DATA_DIR / "identity-key").resolve()
 SUPPRESSION_THRESHOLD = _env_int("FINSAM_SUPPRESSION_THRESHOLD", 5)
+# The largest file taken of each kind, on the web (enforced while the upload streams) and on the command line:
+# far above any real association's file, far below what would strain the server (ADR 0013).
+UPLOAD_LIMITS = {
+    "sie": _env_megabytes("FINSAM_MAX_UPLOAD_SIE_MB", 50),
+    "budget": _env_megabytes("FINSAM_MAX_UPLOAD_BUDGET_MB", 2),
+    "participants": _env_megabytes("FINSAM_MAX_UPLOAD_PARTICIPANTS_MB", 10),
+    "template": _env_megabytes("FINSAM_MAX_UPLOAD_TEMPLATE_MB", 10),
+    "organisation": _env_megabytes("FINSAM_MAX_UPLOAD_ORGANISATION_MB", 1),
+}
+# Uploads pass a handler that drops what goes beyond the view's limit before Django keeps it anywhere.
+FILE_UPLOAD_HANDLERS = [
+    "finsam.core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # Imports started on the web run in a thread of their own; the tests run them inside the request instead.
 IMPORT_JOBS_INLINE = False
 

@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from finsam.core import formatting
+from finsam.core import formatting, uploads
 from finsam.core.money import ORE, parse_amount
 
 
@@ -42,3 +42,27 @@ class MoneyField(forms.DecimalField):
         if isinstance(value, Decimal):
             return formatting.number(value, 2 if value != value.to_integral_value() else 0)
         return value
+
+
+class UploadField(forms.FileField):
+    """A file of a kind of `core.uploads`: one that went over the limit while it streamed is refused here,
+    and so is one over its kind's limit when the view takes several kinds (the form's kind not yet known)."""
+
+    def __init__(self, *, kind: str | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.kind = kind
+
+    def to_python(self, data: Any) -> Any:
+        if isinstance(data, uploads.RefusedUpload):
+            raise ValidationError(data.message, code="too_large")
+        uploaded = super().to_python(data)
+        if uploaded is not None and self.kind is not None:
+            check_upload(uploaded, self.kind)
+        return uploaded
+
+
+def check_upload(uploaded: Any, kind: str) -> None:
+    """Raise ValidationError for an uploaded file over its kind's limit."""
+    if uploaded.size > uploads.limit(kind):
+        message = uploads.too_large(kind)
+        raise ValidationError(f"{message[:1].upper()}{message[1:]}.", code="too_large")

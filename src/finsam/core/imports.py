@@ -1,13 +1,29 @@
 """What every file import shares: problems named by line and column, all-or-nothing, a summary of the change.
 
 An importer reads and checks the whole file first, collecting every problem; only a file without problems is
-applied, in one transaction. Applying the same file again changes nothing.
+applied, in one transaction. Applying the same file again changes nothing. Reading is bounded whatever the
+file: at most MAX_PROBLEMS problems are collected, and a CSV file's rows, fields a row and characters a field
+are capped (`csv_records`), so a hostile file is refused with a message, not with the server's memory.
 """
 
 from __future__ import annotations
 
+import csv
+import io
+import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
+
+from django.utils.translation import gettext as _
+
+from finsam.core.formatting import number
+
+MAX_PROBLEMS = 1000  # a file with more is refused with the first of them; the rest would add only memory
+FIELD_LIMIT = 10_000  # characters in one CSV field: no field of an import is near it
+MAX_FIELDS = 100  # fields in one CSV row
+# The csv module's limit holds for the whole process; set here, once, where every import reads CSV.
+csv.field_size_limit(FIELD_LIMIT)
 
 
 @dataclass(frozen=True)
@@ -62,3 +78,53 @@ class ImportResult:
     def summary(self) -> str:
         counts = (self.created, self.updated, self.deleted, self.unchanged)
         return "{} nya, {} ändrade, {} borttagna, {} oförändrade".format(*counts)
+
+
+def too_many_problems(problems: list[Problem]) -> bool:
+    """Whether to stop reading; the first time, say so as the last problem."""
+    if len(problems) < MAX_PROBLEMS:
+        return False
+    if len(problems) == MAX_PROBLEMS:
+        problems.append(Problem(None, None, None, "", _("fler än %s fel; läsningen avbröts") % MAX_PROBLEMS))
+    return True
+
+
+def csv_records(text: str, delimiter: str, source: str, max_rows: int) -> Iterator[tuple[int, list[str]]]:
+    """The records of a CSV text numbered from 1, header included; raise ImportRejected for a file with more
+    than max_rows records after the header, a row of more than MAX_FIELDS fields, a field over FIELD_LIMIT
+    characters or text the csv module cannot read (naming the line and, where it can, the column)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    count = 0
+    while True:
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise ImportRejected(source, [_unreadable(text, reader.line_num, delimiter, error)]) from None
+        count += 1
+        if count > max_rows + 1:
+            raise ImportRejected(source, [too_many_rows(max_rows)])
+        if len(fields) > MAX_FIELDS:
+            message = _("raden har %(n)s fält; förväntade högst %(max)s") % {
+                "n": number(len(fields)),
+                "max": MAX_FIELDS,
+            }
+            raise ImportRejected(source, [Problem(reader.line_num, None, None, "", message)])
+        yield count, fields
+
+
+def too_many_rows(max_rows: int) -> Problem:
+    return Problem(
+        None, None, None, "", _("filen har fler än %s rader; dela upp den i flera filer") % number(max_rows)
+    )
+
+
+def _unreadable(text: str, line: int, delimiter: str, error: csv.Error) -> Problem:
+    if "field limit" not in str(error):
+        return Problem(line, None, None, "", _("CSV-texten går inte att läsa (%s)") % error)
+    lines = io.StringIO(text, newline="")  # split as the csv module counts lines
+    physical = next(itertools.islice(lines, line - 1, None), "") if line else ""
+    long = [n for n, part in enumerate(physical.split(delimiter), start=1) if len(part) > FIELD_LIMIT]
+    message = _("ett fält med fler än %(n)s tecken; förväntade högst %(n)s") % {"n": number(FIELD_LIMIT)}
+    return Problem(line, str(long[0]) if long else None, None, "", message)

@@ -6,9 +6,8 @@ people editing the same line at once the second is told to reload instead of ove
 
 from __future__ import annotations
 
-import csv
+import codecs
 import datetime as dt
-import io
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
@@ -19,7 +18,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from finsam.core.audit import Actor, record
-from finsam.core.imports import ImportRejected, ImportResult, Problem
+from finsam.core.imports import ImportRejected, ImportResult, Problem, csv_records, too_many_problems
 from finsam.core.money import parse_amount
 from finsam.finance.models import BudgetChange, BudgetLine, StatementRow
 from finsam.organisation.models import Association
@@ -28,6 +27,8 @@ KINDS = {"budget": BudgetLine.Kind.BUDGET, "prognos": BudgetLine.Kind.FORECAST}
 HEADERS = ("rad", "år", "typ", "belopp")
 # Plausible budget years: samordningsförbund exist since 2004 (the Finsam law); others are typing errors.
 FIRST_YEAR, LAST_YEAR = 2000, 2100
+# Lines after the header: a hundred rows, ten years, budget and forecast are 2 000.
+MAX_ROWS = 20_000
 
 
 class StaleEdit(Exception):
@@ -49,28 +50,43 @@ def _fold(text: str) -> str:
     )
 
 
-def _decode(raw: bytes) -> str:
+def _decode(raw: bytes, source: str) -> str:
+    """UTF-8 (with or without BOM) or else Windows-1252, as Excel saves CSV; any other encoding is refused
+    naming where it fails."""
+    expected = "förväntade en textfil i UTF-8 eller Windows-1252 (som Excel sparar CSV)"
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise ImportRejected(
+            source, [Problem(None, None, None, "", f"filen är sparad som UTF-16; {expected}")]
+        )
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
+        pass
+    try:
         return raw.decode("cp1252")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        column = error.start - raw.rfind(b"\n", 0, error.start)
+        byte = raw[error.start : error.start + 1].hex()
+        message = f"byte 0x{byte} går varken att läsa som UTF-8 eller Windows-1252; {expected}"
+        raise ImportRejected(source, [Problem(line, str(column), None, "", message)]) from None
 
 
 def read(path: Path, association: Association) -> list[Entry]:
-    """Check the whole file; raise ImportRejected naming every bad line."""
+    """Check the whole file; raise ImportRejected naming every bad line (the first MAX_PROBLEMS)."""
     rows = {
         r.code: r for r in StatementRow.objects.filter(association=association, statement="income_statement")
     }
-    reader = csv.reader(io.StringIO(_decode(path.read_bytes())), delimiter=";")
+    records = csv_records(_decode(path.read_bytes(), str(path)), ";", str(path), MAX_ROWS)
     problems: list[Problem] = []
-    header = next(reader, None)
-    if header is None or tuple(_fold(h) for h in header) != tuple(_fold(h) for h in HEADERS):
-        raise ImportRejected(
-            str(path), [Problem(1, None, ";".join(header or []), "rubrikerna rad;år;typ;belopp")]
-        )
+    header = next(records, (1, []))[1]
+    if tuple(_fold(h) for h in header) != tuple(_fold(h) for h in HEADERS):
+        raise ImportRejected(str(path), [Problem(1, None, ";".join(header), "rubrikerna rad;år;typ;belopp")])
     entries: list[Entry] = []
     seen: dict[tuple[str, int, str], int] = {}
-    for number, fields in enumerate(reader, start=2):
+    for number, fields in records:
+        if too_many_problems(problems):
+            break
         if not any(f.strip() for f in fields):
             continue
         if len(fields) != 4:

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from finsam.core.forms import MoneyField
+from finsam.core.forms import MoneyField, UploadField, check_upload
 from finsam.finance.models import StatementRow
 from finsam.organisation.models import Association
 
@@ -13,9 +13,18 @@ from finsam.organisation.models import Association
 class UploadForm(forms.Form):
     KINDS = [("sie", _("SIE-fil (bokföring)")), ("budget", _("Budget och prognos (CSV)"))]
     kind = forms.ChoiceField(label=_("Slag av fil"), choices=KINDS)
-    file = forms.FileField(
+    file = UploadField(
         label=_("Fil"), help_text=_("SIE 4, typ 2 eller 3 från ekonomisystemet, eller rad;år;typ;belopp.")
     )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("file") is not None and data.get("kind"):
+            try:
+                check_upload(data["file"], data["kind"])
+            except forms.ValidationError as error:
+                self.add_error("file", error)
+        return data
 
 
 class StatementRowForm(forms.ModelForm):  # type: ignore[type-arg]

@@ -3,21 +3,31 @@
 With the setting `IMPORT_JOBS_INLINE` (the tests set it) the import runs inside the request instead, so that
 a test reads the finished job without a thread to wait for.
 
-The uploaded file is kept in the data dir while the import runs and removed afterwards. The import itself is
-the same all-or-nothing function the command line uses; the job only records how far it has come and how it
-ended.
+The uploaded file is kept in the data dir (importer/, named after its job) while the import runs and removed
+afterwards. The import itself is the same all-or-nothing function the command line uses; the job only records
+how far it has come and how it ended.
+
+A job whose worker died with its process (a restart, the kernel ending a process out of memory) cannot say
+so itself: a running job whose process is gone, or that has shown no progress for STALE_AFTER, is shown as
+failed (`as_seen`; a GET writes nothing) and marked failed, its file removed, at the association's next upload
+(`end_stale`). `sweep` does that for every job and removes any file left without a running job; `finsam
+serve` runs it at start, `finsam manage erase_expired` on each run. It assumes, as `finsam serve` does, that
+the web app's processes run on one machine.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import threading
 import time
-import uuid
 from collections.abc import Iterable
 from pathlib import Path
 
 from django.conf import settings
 from django.db import close_old_connections, connection
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from finsam.core.audit import Actor
 from finsam.core.imports import ImportRejected
@@ -26,22 +36,35 @@ from finsam.finance.models import ImportJob
 from finsam.organisation.models import Association
 
 PROGRESS_EVERY = 0.5  # seconds between progress writes
+# No progress written for this long: the worker is taken for dead. Reading writes progress every half second;
+# storing a large file's rows afterwards takes a few minutes at most.
+STALE_AFTER = dt.timedelta(minutes=30)
+
+
+def spool_folder() -> Path:
+    folder = Path(settings.DATA_DIR) / "importer"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return folder
+
+
+def _spool_path(job: ImportJob) -> Path:
+    return spool_folder() / f"{job.pk}-{job.filename}"
 
 
 def start(actor: Actor, association: Association, kind: str, name: str, chunks: Iterable[bytes]) -> ImportJob:
-    folder = Path(settings.DATA_DIR) / "importer"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{uuid.uuid4().hex}-{Path(name).name}"
-    with path.open("wb") as handle:
-        for chunk in chunks:
-            handle.write(chunk)
     job = ImportJob.objects.create(
-        association=association,
-        kind=kind,
-        filename=Path(name).name,
-        actor=actor.label,
-        total=path.stat().st_size,
+        association=association, kind=kind, filename=Path(name).name, actor=actor.label, pid=os.getpid()
     )
+    path = _spool_path(job)
+    try:
+        with path.open("wb") as handle:
+            for chunk in chunks:
+                handle.write(chunk)
+    except BaseException:
+        _end(job, _("filen kunde inte tas emot"))
+        raise
+    job.total = path.stat().st_size
+    job.save(update_fields=["total"])
     if settings.IMPORT_JOBS_INLINE:
         return run(job.pk, path, actor)
     worker = threading.Thread(target=_run_in_thread, args=(job.pk, path, actor), daemon=True)
@@ -65,7 +88,7 @@ def run(job_id: int, path: Path, actor: Actor) -> ImportJob:
         nonlocal last
         if time.monotonic() - last >= PROGRESS_EVERY or done >= total:
             last = time.monotonic()
-            ImportJob.objects.filter(pk=job_id).update(done=done, total=total)
+            ImportJob.objects.filter(pk=job_id).update(done=done, total=total, alive_at=timezone.now())
 
     try:
         if job.kind == "sie":
@@ -84,3 +107,80 @@ def run(job_id: int, path: Path, actor: Actor) -> ImportJob:
     job.done = job.total
     job.save()
     return job
+
+
+def _process_gone(pid: int | None) -> bool:
+    if pid is None or pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False  # it exists, as another user's
+    return False
+
+
+def _stale(job: ImportJob) -> str | None:
+    """Why a running job's worker is taken for gone, or None."""
+    if job.status != ImportJob.Status.RUNNING:
+        return None
+    if _process_gone(job.pid):
+        return _("processen som körde den finns inte längre")
+    if job.alive_at < timezone.now() - STALE_AFTER:
+        return _("den har inte kommit framåt på %s minuter") % (STALE_AFTER.seconds // 60)
+    return None
+
+
+def _ended(reason: str) -> dict[str, object]:
+    return {
+        "status": ImportJob.Status.FAILED,
+        "summary": _("avbruten"),
+        "details": [_("Importen avbröts: %s. Ingenting har ändrats; ladda upp filen igen.") % reason],
+    }
+
+
+def as_seen(job: ImportJob) -> ImportJob:
+    """The job as a page shows it: one whose worker is gone as failed, without writing (end_stale records
+    it, at the next upload or sweep)."""
+    reason = _stale(job)
+    if reason is not None:
+        for name, value in _ended(reason).items():
+            setattr(job, name, value)
+    return job
+
+
+def end_stale(association: Association | None = None) -> int:
+    """Mark failed the running jobs (of one association, or all) whose worker is gone and remove their files;
+    returns how many."""
+    running = ImportJob.objects.filter(status=ImportJob.Status.RUNNING)
+    if association is not None:
+        running = running.filter(association=association)
+    ended = 0
+    for job in running:
+        reason = _stale(job)
+        if reason is not None:
+            ended += _end(job, reason)
+    return ended
+
+
+def _end(job: ImportJob, reason: str) -> int:
+    """Mark the job failed, if it still runs, and remove its file; 1 if it was marked."""
+    _spool_path(job).unlink(missing_ok=True)
+    return ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.RUNNING).update(**_ended(reason))
+
+
+def sweep() -> tuple[int, int]:
+    """End stale jobs, then remove every spooled file without a running job: (jobs ended, other files
+    removed)."""
+    ended = end_stale()
+    running = {
+        str(pk)
+        for pk in ImportJob.objects.filter(status=ImportJob.Status.RUNNING).values_list("pk", flat=True)
+    }
+    removed = 0
+    for path in spool_folder().iterdir():
+        if path.name.split("-", 1)[0] not in running:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return ended, removed

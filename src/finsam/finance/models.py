@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from finsam.finance.accounts_spec import SpecError, parse_accounts, parse_object
@@ -291,6 +292,9 @@ class ImportJob(models.Model):
     total = models.PositiveBigIntegerField(default=0)
     summary = models.CharField(_("resultat"), max_length=300, blank=True)
     details = models.JSONField(_("detaljer"), default=list)
+    # Signs of life while it runs (finance.jobs): the process running it and when it last moved on.
+    pid = models.PositiveIntegerField(null=True, editable=False)
+    alive_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("importjobb")

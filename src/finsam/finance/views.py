@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from finsam.accounts.access import AssociationRequest, association_view
 from finsam.accounts.roles import Perm
-from finsam.core import documents
+from finsam.core import documents, uploads
 from finsam.core.audit import Actor
 from finsam.finance import budget, jobs, services, statements
 from finsam.finance.documents.kinds import STATEMENTS
@@ -70,7 +70,10 @@ def statement(request: AssociationRequest, name: str) -> HttpResponse:
 
 
 @association_view(Perm.EDIT_FINANCE)
+@uploads.accepts("sie", "budget")
 def upload(request: AssociationRequest) -> HttpResponse:
+    if request.method == "POST":
+        jobs.end_stale(request.association)  # a GET writes nothing: the jobs it shows as ended are ended here
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         uploaded = form.cleaned_data["file"]
@@ -82,14 +85,14 @@ def upload(request: AssociationRequest) -> HttpResponse:
             uploaded.chunks(),
         )
         return redirect("finance:job", slug=request.association.slug, pk=job.pk)
-    recent = ImportJob.objects.filter(association=request.association)[:5]
+    recent = [jobs.as_seen(j) for j in ImportJob.objects.filter(association=request.association)[:5]]
     return render(request, "finance/upload.html", {"form": form, "recent": recent})
 
 
 @association_view(Perm.EDIT_FINANCE)
 def job(request: AssociationRequest, pk: int) -> HttpResponse:
     """The progress of an import; while it runs the page asks again every second (HTMX)."""
-    chosen = get_object_or_404(ImportJob, pk=pk, association=request.association)
+    chosen = jobs.as_seen(get_object_or_404(ImportJob, pk=pk, association=request.association))
     template = "finance/_job.html" if request.htmx else "finance/job.html"  # type: ignore[attr-defined]
     return render(request, template, {"job": chosen})
 

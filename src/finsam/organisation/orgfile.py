@@ -19,7 +19,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from finsam.core import services as core
+from finsam.core import uploads
 from finsam.core.audit import Actor
+from finsam.core.safeyaml import BoundedSafeLoader
 from finsam.organisation import services
 from finsam.organisation.models import (
     Association,
@@ -34,8 +36,9 @@ from finsam.organisation.models import (
 )
 
 
-class _Loader(yaml.SafeLoader):
-    """Safe YAML that leaves dates as text, so a bad date is reported with its key, not as a parser crash."""
+class _Loader(BoundedSafeLoader):
+    """Safe YAML of bounded cost that leaves dates as text, so a bad date is reported with its key, not as a
+    parser crash."""
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -354,19 +357,19 @@ def read(path: Path) -> Plan:
     """Parse and check the whole file; raise OrgFileError listing every problem."""
     source = str(path)
     try:
+        uploads.check_size(path, "organisation")
         text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
+    except (OSError, UnicodeDecodeError, uploads.FileTooLarge) as error:
         raise OrgFileError(
             source, [Problem("(filen)", source, _("en läsbar YAML-fil i UTF-8: %s") % error)]
         ) from None
     try:
         raw = yaml.load(text, Loader=_Loader)  # a SafeLoader subclass
-    except yaml.YAMLError as error:
+    except (yaml.YAMLError, ValueError) as error:  # ValueError: an integer of more than 4 300 digits
         mark = getattr(error, "problem_mark", None)
         where = f"rad {mark.line + 1}, kolumn {mark.column + 1}" if mark else "(filen)"
-        raise OrgFileError(
-            source, [Problem(where, getattr(error, "problem", ""), _("giltig YAML"))]
-        ) from None
+        problem = getattr(error, "problem", "") if isinstance(error, yaml.YAMLError) else str(error)
+        raise OrgFileError(source, [Problem(where, problem, _("giltig YAML"))]) from None
     check = Checker()
     top = check.mapping(
         raw, "(filen)", TOP_KEYS | {key for part in PARTS for key in part.keys}, {"association"}

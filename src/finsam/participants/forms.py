@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from finsam.core.forms import UploadField
 from finsam.organisation.models import Association, Intervention
 from finsam.participants.identity import (
     InvalidPersonalNumber,
@@ -233,7 +234,8 @@ class ReferralForm(_KeyMixin, forms.ModelForm):  # type: ignore[type-arg]
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(
+    file = UploadField(
+        kind="participants",
         label=_("Fil"),
         help_text=_(
             "CSV (semikolon eller komma, UTF-8 eller Windows-1252) eller XLSX "

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from finsam.core.audit import Actor, record, values
-from finsam.core.imports import ImportRejected, ImportResult, Problem
+from finsam.core.imports import ImportRejected, ImportResult, Problem, too_many_problems
 from finsam.organisation.models import Association, Intervention
 from finsam.participants import services
 from finsam.participants.identity import (
@@ -431,7 +431,7 @@ def _planned_rows(
     sheet: Sheet, headers: dict[str, str], positions: dict[str, int], source: str, association: Association
 ) -> list[Planned]:
     """Every line's episode, one per intervention, participant and enrolment date; raise ImportRejected
-    naming every problem of every line."""
+    naming every problem of every line (the first MAX_PROBLEMS)."""
     interventions = {
         i.code.casefold(): i
         for i in association.interventions.filter(kind=Intervention.Kind.INDIVIDUAL).order_by("code")
@@ -441,6 +441,8 @@ def _planned_rows(
     planned: list[Planned] = []
     seen: dict[tuple[int, str, dt.date], int] = {}
     for line, cells in sheet.rows:
+        if too_many_problems(problems):
+            break
         by_name = {name: (cells[i] if i < len(cells) else "") for name, i in positions.items()}
         row = _Row(line, by_name, headers, problems)
         result = _parse_row(row, association, interventions, keep_numbers)

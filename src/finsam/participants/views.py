@@ -22,7 +22,7 @@ from openpyxl import Workbook
 
 from finsam.accounts.access import AssociationRequest, association_view
 from finsam.accounts.roles import Perm
-from finsam.core import documents
+from finsam.core import documents, uploads
 from finsam.core.audit import Actor
 from finsam.core.imports import ImportRejected, Problem
 from finsam.core.spreadsheet import append_row
@@ -369,6 +369,7 @@ def _check_interventions(request: AssociationRequest, plan: imports.Plan) -> Non
 
 
 @association_view(Perm.VIEW_PERSONAL_DATA)
+@uploads.accepts("participants")
 def import_file(request: AssociationRequest) -> HttpResponse:
     """Upload, preview what would change, then confirm; the file waits in the data dir, not the database."""
     context: dict[str, object] = {"form": ImportForm()}

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from finsam.core.forms import UploadField
 from finsam.reports.models import ReportVersion
 
 
@@ -34,7 +35,8 @@ class ApproveForm(forms.Form):
 
 
 class TemplateForm(forms.Form):
-    template = forms.FileField(
+    template = UploadField(
+        kind="template",
         label=_("Word-mall (.docx)"),
         help_text=_(
             "Förbundets egen mall: dess format, sidhuvud, sidfot och logotyp används i Word-rapporterna."

@@ -17,7 +17,7 @@ from docx import Document as WordDocument
 
 from finsam.accounts.models import Membership, User
 from finsam.accounts.roles import Role
-from finsam.core import documents
+from finsam.core import archives, documents
 from finsam.core.audit import Actor, record
 from finsam.core.documents import Document, Gathered
 from finsam.organisation.models import Association
@@ -271,7 +271,9 @@ def word_template(association: Association) -> Path | None:
 
 @transaction.atomic
 def set_word_template(actor: Actor, association: Association, content: bytes) -> Path:
-    """Keep the association's own Word template in the data dir (checked to open as a Word document)."""
+    """Keep the association's own Word template in the data dir (checked to open as a Word document, its
+    archive first: raises archives.UnsafeArchive before python-docx inflates anything)."""
+    archives.check_docx(content)
     WordDocument(io.BytesIO(content))  # raises for a file Word cannot open
     path = _word_template_path(association)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -14,7 +14,7 @@ from django_otp import user_has_device
 from finsam.accounts.access import AssociationRequest, association_view
 from finsam.accounts.models import User
 from finsam.accounts.roles import Perm
-from finsam.core import documents
+from finsam.core import archives, documents, uploads
 from finsam.core.audit import Actor
 from finsam.finance.models import StatementRow
 from finsam.participants import services as participant_services
@@ -93,6 +93,7 @@ def versions(request: AssociationRequest) -> HttpResponse:
 
 @association_view(Perm.EDIT_ORGANISATION)
 @require_POST
+@uploads.accepts("template")
 def word_template(request: AssociationRequest) -> HttpResponse:
     form = TemplateForm(request.POST, request.FILES)
     if form.is_valid():
@@ -100,6 +101,8 @@ def word_template(request: AssociationRequest) -> HttpResponse:
             services.set_word_template(
                 Actor.of(request), request.association, form.cleaned_data["template"].read()
             )
+        except archives.UnsafeArchive as error:
+            messages.error(request, _("Mallen är inte bytt: %s.") % error)
         except Exception:  # python-docx raises several kinds for a file it cannot open
             messages.error(request, _("Word kunde inte öppna filen; mallen är inte bytt."))
         else:

@@ -18,6 +18,7 @@ from docx.shared import Cm, Pt
 from docx.table import Table as WordTable
 from docx.text.paragraph import Paragraph
 
+from finsam.core import archives
 from finsam.core.documents import Document, Table
 
 SIDE_MARGIN = Cm(2)  # as the PDF's @page
@@ -25,7 +26,11 @@ TEXT_WIDTH = Cm(21 - 2 * 2)
 
 
 def _new(template: Path | None) -> Word:
-    """A document from the template with its body emptied (its styles, headers and footers kept)."""
+    """A document from the template with its body emptied (its styles, headers and footers kept).
+
+    The template is an association's own file: its archive is checked before python-docx opens it."""
+    if template:
+        archives.check_docx(template)
     word = WordDocument(str(template)) if template else WordDocument()
     body = word.element.body
     for child in list(body):

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from finsam.core.audit import Actor
+from finsam.finance import jobs
 from finsam.organisation.models import Association
 from finsam.participants import imports, services
 
@@ -18,7 +19,8 @@ class Command(BaseCommand):
     help = (
         "Gallrar deltagarepisoder och remisser vars bevarandetid (år efter avslut, per förbund) har gått ut. "
         "Raderna tas bort på riktigt; antalen i tabellerna finns kvar utan personuppgifter. "
-        "Tar också bort uppladdade importfiler som inte bekräftats inom en timme."
+        "Tar också bort uppladdade importfiler som inte bekräftats inom en timme, och filerna från "
+        "ekonomiimporter vars process har avbrutits."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -51,3 +53,6 @@ class Command(BaseCommand):
         # association's retention, so they go on every run (by their age on disk, not by --date).
         uploads = imports.erase_stale_uploads()
         self.stdout.write(f"tog bort {uploads} obekräftade importfiler")
+        # A finance import whose process died leaves its job running and its file behind.
+        ended, left = jobs.sweep()
+        self.stdout.write(f"avslutade {ended} avbrutna ekonomiimporter och tog bort {left} kvarlämnade filer")

@@ -1,0 +1,63 @@
+"""Hostile organisation files (issue 13): each refused with a message naming where, never expanded."""
+
+from __future__ import annotations
+
+import resource
+import time
+from pathlib import Path
+
+import pytest
+from pytest_django.fixtures import Settings
+
+from finsam.organisation import orgfile
+from finsam.testdata import hostile
+
+
+def refused(path: Path) -> list[str]:
+    with pytest.raises(orgfile.OrgFileError) as caught:
+        orgfile.read(path)
+    return [str(problem) for problem in caught.value.problems]
+
+
+def test_a_billion_laughs_is_refused_before_it_is_expanded(tmp_path: Path) -> None:
+    path = tmp_path / "skratt.yaml"
+    path.write_text(hostile.billion_laughs(), encoding="utf-8")
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.monotonic()
+    assert refused(path) == [
+        "rad 7, kolumn 5: värdet 'fler än 100000 värden när alias (*) räknas ut' går inte att använda; "
+        "förväntade giltig YAML"
+    ]
+    assert time.monotonic() - started < 2
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 50_000  # kB
+
+
+def test_two_hundred_thousand_nested_brackets_give_a_message(tmp_path: Path) -> None:
+    path = tmp_path / "djup.yaml"
+    path.write_text(hostile.nested_brackets(), encoding="utf-8")
+    assert refused(path) == [
+        "rad 2, kolumn 59: värdet 'djupare än 50 nivåer' går inte att använda; förväntade giltig YAML"
+    ]
+
+
+def test_an_alias_inside_itself_and_an_endless_number_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "org.yaml"
+    path.write_text("association: &a {slug: a, name: *a}\n", encoding="utf-8")
+    assert refused(path) == [
+        "rad 1, kolumn 33: värdet 'aliaset *a pekar på sig självt' går inte att använda; "
+        "förväntade giltig YAML"
+    ]
+    path.write_text(f"association: {{slug: a, name: A}}\nmembers: {'9' * 5000}\n", encoding="utf-8")
+    (problem,) = refused(path)
+    assert problem.startswith("(filen): värdet 'Exceeds the limit (4300 digits)")
+
+
+def test_a_file_over_the_limit_is_refused_before_it_is_read(tmp_path: Path, settings: Settings) -> None:
+    settings.UPLOAD_LIMITS = {**settings.UPLOAD_LIMITS, "organisation": 1024}
+    path = tmp_path / "stor.yaml"
+    path.write_text("association: {slug: a, name: A}\n" + "# kommentar\n" * 200, encoding="utf-8")
+    (problem,) = refused(path)
+    assert problem.endswith(
+        "förväntade en läsbar YAML-fil i UTF-8: filen är större än 1 kB, det största som tas emot för en "
+        "organisationsfil"
+    )
