@@ -52,8 +52,8 @@ _COORDINATION_DAY_OFFSET = 60
 
 MIN_KEY_BYTES = 32
 
-# Spreadsheets and word processors turn a typed hyphen into one of these.
-_DASHES = str.maketrans(dict.fromkeys("‐‑‒–—−", "-"))
+# Spreadsheets and word processors turn a typed hyphen into one of these (U+2010-U+2015, U+2212).
+_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"))
 _BLANKS = re.compile(r"\s+")
 
 # The accepted layout once blanks are removed: 6 or 8 digits of date, an
@@ -69,6 +69,17 @@ _LAYOUT = re.compile(r"(?P<date>\d{6}|\d{8})(?P<sep>[-+]?)(?P<tail>\d{4})")
 _DIGIT_SPAN = re.compile(r"\d(?:[\W_]{0,4}\d)*")
 _DIGIT_GROUP = re.compile(r"\d+")
 _SERIAL_AFTER_DATE = 3  # digits that must follow a birth date for a run of 9 or 13+ to count
+
+# Letters that are typed, scanned or pasted for digits: O for 0, l or I for 1, in Latin, Greek and Cyrillic.
+# A word made of these letters only is read as those digits when deciding whether a text is an attempt at a
+# personnummer ("8501O11236"); a word with any other letter ("Olle") is a word.
+_LOOKALIKE_DIGITS = str.maketrans(
+    {
+        **dict.fromkeys("Oo\u039f\u03bf\u041e\u043e", "0"),
+        **dict.fromkeys("lI\u0399\u0406\u0456\u04c0", "1"),
+    }
+)
+_LETTERS = re.compile(r"[^\W\d_]+")
 
 
 class Problem(enum.Enum):
@@ -122,9 +133,9 @@ class PersonalNumber:
 
 
 def _typed_form(text: str) -> str:
-    # People type "121212 - 1212" and paste en dashes from documents; neither changes
-    # which number is meant.
-    return _BLANKS.sub("", text.translate(_DASHES))
+    # People type "121212 - 1212" and paste en dashes or full-width digits from documents; none of them
+    # changes which number is meant.
+    return _BLANKS.sub("", unicodedata.normalize("NFKC", text).translate(_DASHES))
 
 
 def _swedish_today() -> date:
@@ -231,31 +242,56 @@ def _is_attempt(span: str) -> bool:
     return False
 
 
+def _fold(char: str) -> str:
+    folded = unicodedata.normalize("NFKC", char)
+    return folded if len(folded) == 1 else char
+
+
+def _read_as_digits(text: str) -> str:
+    """The text as a personnummer in it would be read, character for character (so that a span of the result
+    is the same span of the text): compatibility forms folded (full-width digits and letters, odd blanks), and
+    each word made only of letters that look like digits read as those digits."""
+    folded = text if text.isascii() else "".join(map(_fold, text))
+    return _LETTERS.sub(
+        lambda word: digits if (digits := word[0].translate(_LOOKALIKE_DIGITS)).isdecimal() else word[0],
+        folded,
+    )
+
+
+def _attempts(read: str) -> list[tuple[int, int]]:
+    """Where a text, as `_read_as_digits` gives it, holds attempts at a personnummer: (start, end) of each."""
+    return [span.span() for span in _DIGIT_SPAN.finditer(read) if _is_attempt(span[0])]
+
+
 def looks_like_personal_number(text: str) -> bool:
     """Whether a text holds an attempt at a personnummer anywhere in it.
 
-    True for 10 to 12 digits joined by blanks or other separators (". - / +"), wherever they stand in the
-    text ("pnr 850101-1236"), and for 9 or 13 and more such digits where a plausible birth date starts one
-    of their groups. A participant key for which this holds is validated as a personnummer (and refused
-    when it is not a valid one), never stored as a free-text key; other free text holding such a run is
-    refused or masked.
+    True for 10 to 12 digits joined by blanks or other separators (". - / +", any Unicode dash or blank),
+    wherever they stand in the text ("pnr 850101-1236"), and for 9 or 13 and more such digits where a
+    plausible birth date starts one of their groups. Letters that look like digits count as those digits
+    where they make up a word of their own among digits ("8501O11236", "l9850101-1236"); full-width digits
+    count too. A participant key for which this holds is validated as a personnummer (and refused when it
+    is not a valid one), never stored as a free-text key; other free text holding such a run is refused
+    or masked.
     """
-    return any(_is_attempt(span[0]) for span in _DIGIT_SPAN.finditer(text))
+    return bool(_attempts(_read_as_digits(text)))
 
 
 def mask_personal_numbers(text: str) -> str:
     """The text with every digit of each personnummer-looking sequence replaced by "*".
 
     The one way a text that may hold a personnummer (an import's cell, a file name) is echoed in a message,
-    a page or an audit entry: "Rad 2 pnr 850101-1236" becomes "Rad 2 pnr ******-****". Other digits
-    (dates, counts, short keys) are kept.
+    a page or an audit entry: "Rad 2 pnr 850101-1236" becomes "Rad 2 pnr ******-****", and a letter read
+    as a digit is hidden with the digits ("8501O11236" becomes "**********"). Other digits (dates, counts,
+    short keys) are kept.
     """
-    return _DIGIT_SPAN.sub(
-        lambda span: (
-            _DIGIT_GROUP.sub(lambda group: "*" * len(group[0]), span[0]) if _is_attempt(span[0]) else span[0]
-        ),
-        text,
-    )
+    read = _read_as_digits(text)
+    shown = list(text)
+    for start, end in _attempts(read):
+        for position in range(start, end):
+            if read[position].isdecimal():
+                shown[position] = "*"
+    return "".join(shown)
 
 
 def _normalise_key(own_key: str) -> str:

@@ -53,6 +53,11 @@ def check_digit_by_oracle(eleven: str) -> str:
         # What spreadsheets and people make of the hyphen.
         (" 19121212 – 1212 ", "191212121212", date(1912, 12, 12), False),
         ("121212 - 1212", "201212121212", date(2012, 12, 12), False),
+        # Any dash or blank of Unicode's, and full-width digits, are the same number.
+        ("19121212\u20151212", "191212121212", date(1912, 12, 12), False),
+        ("19121212\u2212\u00a01212", "191212121212", date(1912, 12, 12), False),
+        ("19121212\u202f\u2010\u20071212", "191212121212", date(1912, 12, 12), False),
+        ("１９１２１２１２－１２１２", "191212121212", date(1912, 12, 12), False),
     ],
 )
 def test_valid_numbers(text: str, canonical: str, born: date, coordination: bool) -> None:
@@ -89,6 +94,9 @@ def test_the_plus_goes_by_the_year_someone_turns_100() -> None:
         ("19701092-1234", Problem.NO_SUCH_DATE, "no such date: 1970-10-32"),
         ("20300101-1234", Problem.FUTURE_DATE, "the birth date 2030-01-01 is in the future"),
         ("19121212-0000", Problem.SERIAL_ZERO, "the serial number 000 is never issued"),
+        # A letter that looks like a digit is not taken for it: the number is typed again.
+        ("8501O11236", Problem.BAD_CHARACTERS, "only digits, blanks and one - or + separator are allowed"),
+        ("19121212-l212", Problem.BAD_CHARACTERS, "only digits, blanks and one - or + separator are allowed"),
         ("19121212-12a2", Problem.BAD_CHARACTERS, "only digits, blanks and one - or + separator are allowed"),
         ("ABCDEF-GHIJ", Problem.BAD_CHARACTERS, "only digits, blanks and one - or + separator are allowed"),
         ("1912-12121212", Problem.BAD_LAYOUT, "expected the form YYYYMMDD-NNNN or YYMMDD-NNNN"),
@@ -184,6 +192,18 @@ def test_the_short_form_round_trips(born: date, serial: int, today: date) -> Non
         "uppfoljning 19850101-1236.csv",
         "12345 19850101-1236",
         "１９８５０１０１-１２３６",
+        # Letters for digits (O for 0, l or I for 1, in Latin, Greek or Cyrillic), odd dashes and blanks.
+        "8501O11236",
+        "85O1O1-1236",
+        "19850l01-1236",
+        "I9850101-I236",
+        "8501Ol1236",
+        "8501\u041e11236",
+        "8501\u039f1\u04061236",
+        "８５０１Ｏ１-１２３６",
+        "850101\u20151236",
+        "850101\u2212\u00a01236",
+        "pnr 85O1O1 - l236",
     ],
 )
 def test_looks_like_a_personal_number(text: str) -> None:
@@ -206,6 +226,12 @@ def test_looks_like_a_personal_number(text: str) -> None:
         "IT-12",
         "2025-01-10",
         "123456789",
+        # Words are words, even where they start with a letter that looks like a digit.
+        "Olle 12",
+        "IO-12",
+        "Ola 2024-001",
+        "lIl 1234",
+        "Olof 19850101",
     ],
 )
 def test_free_text_keys_do_not_look_like_personal_numbers(text: str) -> None:
@@ -219,6 +245,9 @@ def test_free_text_keys_do_not_look_like_personal_numbers(text: str) -> None:
         ("Rad 2 pnr 850101-1236 inskriven 2025-01-10", "Rad 2 pnr ******-**** inskriven 2025-01-10"),
         ("uppfoljning 19850101-1236.csv", "uppfoljning ********-****.csv"),
         ("19850101.1236", "********.****"),
+        ("8501O11236", "**********"),
+        ("Rad 2 pnr 85O1O1\u2015l236 (Olle)", "Rad 2 pnr ******\u2015**** (Olle)"),
+        ("８５０１０１-１２３６", "******-****"),
         ("ST-001", "ST-001"),
         ("1990", "1990"),
         ("", ""),
