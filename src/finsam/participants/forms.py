@@ -53,6 +53,15 @@ class YearsField(forms.DecimalField):
             raise forms.ValidationError(_("Skriv antal år, till exempel 3,5.")) from None
 
 
+class NumberlessInput(forms.TextInput):
+    """A text box never filled with anything like a personnummer: a form shown again, after an error in it or
+    in the service that was to store it (a duplicate enrolment), does not hold the number typed into it."""
+
+    def format_value(self, value: Any) -> str | None:
+        text = super().format_value(value)
+        return None if text is not None and looks_like_personal_number(text) else text
+
+
 def _participant_field(required: bool) -> forms.CharField:
     return forms.CharField(
         label=_("Deltagare"),
@@ -62,7 +71,7 @@ def _participant_field(required: bool) -> forms.CharField:
             "Personnummer (ÅÅÅÅMMDD-NNNN) eller förbundets egen nyckel. Ett personnummer sparas aldrig, "
             "bara en pseudonym som känner igen samma person."
         ),
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        widget=NumberlessInput(attrs={"autocomplete": "off"}),
     )
 
 
@@ -78,18 +87,6 @@ class _KeyMixin:
             return participant_key(text, self.association)
         except InvalidPersonalNumber as error:
             raise forms.ValidationError(_("Inget giltigt personnummer: %s.") % reason(error)) from None
-
-    def full_clean(self) -> None:
-        super().full_clean()  # type: ignore[misc]
-        # A refused personnummer is not sent back in the re-rendered field either: the page would hold it.
-        form: Any = self
-        errors = form._errors or {}
-        refused = [n for n in ("participant", "municipality") if n in errors]
-        if any(looks_like_personal_number(str(form.data.get(n, ""))) for n in refused):
-            data = form.data.copy()
-            for name in refused:
-                data[name] = ""
-            form.data = data
 
 
 class EpisodeForm(_KeyMixin, forms.ModelForm):  # type: ignore[type-arg]
@@ -117,7 +114,7 @@ class EpisodeForm(_KeyMixin, forms.ModelForm):  # type: ignore[type-arg]
             "years_on_support",
             "enrolled_on",
         ]
-        widgets = {"enrolled_on": DATE}
+        widgets = {"enrolled_on": DATE, "municipality": NumberlessInput}
 
     def __init__(
         self, *args: Any, association: Association, interventions: QuerySet[Intervention], **kwargs: Any

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import secrets
 from pathlib import Path
 from typing import Any
@@ -68,17 +69,35 @@ def index(request: AssociationRequest) -> HttpResponse:
     raise PermissionDenied
 
 
-def _search(request: AssociationRequest, episodes: QuerySet[Episode], query: str) -> QuerySet[Episode]:
-    """A typed personnummer or own key finds its pseudonym; part of an own key finds it too."""
+_PSEUDONYM = re.compile(r"[0-9a-f]{64}")
+
+
+def _search(
+    request: AssociationRequest, episodes: QuerySet[Episode]
+) -> tuple[QuerySet[Episode], dict[str, str]]:
+    """A posted search: the episodes it finds, and the fields that the pages of its result post again.
+
+    A typed own key finds its pseudonym, part of one finds it too, and it is posted again as typed. A typed
+    personnummer finds its pseudonym and never goes back into the page: the pages of its result post the
+    pseudonym ("nyckel") instead. A text like a personnummer that is not a valid one finds nothing and is not
+    sent back either. No search: every episode and no fields.
+    """
+    query = request.POST.get("q", "").strip()
+    if not query:
+        pseudonym = request.POST.get("nyckel", "")
+        if _PSEUDONYM.fullmatch(pseudonym):
+            return episodes.filter(participant_key=pseudonym), {"nyckel": pseudonym}
+        return episodes, {}
     try:
         key = participant_key(query, request.association)
     except (InvalidPersonalNumber, ValueError):
-        return episodes.none()
+        return episodes.none(), {"q": ""}
     if key.own_key:
-        return episodes.filter(participant_key=key.pseudonym) | episodes.filter(
+        found = episodes.filter(participant_key=key.pseudonym) | episodes.filter(
             own_key__icontains=key.own_key
         )
-    return episodes.filter(participant_key=key.pseudonym)
+        return found, {"q": query}
+    return episodes.filter(participant_key=key.pseudonym), {"nyckel": key.pseudonym}
 
 
 @association_view(Perm.VIEW_PERSONAL_DATA)
@@ -88,7 +107,6 @@ def episode_list(request: AssociationRequest) -> HttpResponse:
     # a "q" in the query string is ignored. The filters and the page may come either way (the start page
     # links to "lista/?status=skatta"); paging through a search posts the term again.
     form = request.POST if request.method == "POST" else request.GET
-    query = request.POST.get("q", "").strip() if request.method == "POST" else ""
     status = form.get("status", "pagaende")
     code = form.get("insats", "")
     if code:
@@ -101,18 +119,18 @@ def episode_list(request: AssociationRequest) -> HttpResponse:
         episodes = caseload.ratings_due(episodes, timezone.localdate())
     elif status == "avsluta":
         episodes = caseload.exits_due(episodes, timezone.localdate())
-    if query:
-        episodes = _search(request, episodes, query)
+    episodes, search = _search(request, episodes) if request.method == "POST" else (episodes, {})
     page = Paginator(episodes.order_by("-enrolled_on", "-pk"), 50).get_page(form.get("sida"))
     services.log_access(
         request,
         request.association,
-        AccessLogEntry.Action.SEARCH if query else AccessLogEntry.Action.LIST,
+        AccessLogEntry.Action.SEARCH if search else AccessLogEntry.Action.LIST,
         [e.pk for e in page],
     )
     context = {
         "page": page,
-        "query": query,
+        "query": search.get("q", ""),
+        "search": search,
         "status": status,
         "code": code,
         "interventions": _interventions(request),
