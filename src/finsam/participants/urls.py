@@ -1,23 +1,33 @@
-from django.urls import path
+from collections.abc import Callable
 
+from django.http import HttpResponse
+from django.urls import URLPattern, path
+
+from finsam.core.caching import no_store
 from finsam.participants import views
+
+
+def _private(route: str, view: Callable[..., HttpResponse], name: str) -> URLPattern:
+    # Every page and download here shows personal data or figures from it: none is ever cached.
+    return path(route, no_store(view), name=name)
+
 
 app_name = "participants"
 urlpatterns = [
-    path("", views.index, name="index"),
-    path("lista/", views.episode_list, name="list"),
-    path("lista.xlsx", views.export, name="export"),
-    path("ny/", views.enrol, name="enrol"),
-    path("<int:pk>/", views.episode_detail, name="episode"),
-    path("<int:pk>/avsluta/", views.exit_episode, name="exit"),
-    path("<int:pk>/skatta/", views.rate, name="rate"),
-    path("remisser/", views.referral_list, name="referrals"),
-    path("remisser/ny/", views.referral_create, name="referral_create"),
-    path("remisser/<int:pk>/", views.referral_edit, name="referral"),
-    path("import/", views.import_file, name="import"),
-    path("tabeller/", views.table_page, name="tables"),
-    path("tabeller.<str:fmt>", views.table_download, name="tables_download"),
-    path("atkomstlogg/", views.access_log, name="access_log"),
-    path("installningar/", views.settings_page, name="settings"),
-    path("volym/", views.volumes, name="volumes"),
+    _private("", views.index, "index"),
+    _private("lista/", views.episode_list, "list"),
+    _private("lista.xlsx", views.export, "export"),
+    _private("ny/", views.enrol, "enrol"),
+    _private("<int:pk>/", views.episode_detail, "episode"),
+    _private("<int:pk>/avsluta/", views.exit_episode, "exit"),
+    _private("<int:pk>/skatta/", views.rate, "rate"),
+    _private("remisser/", views.referral_list, "referrals"),
+    _private("remisser/ny/", views.referral_create, "referral_create"),
+    _private("remisser/<int:pk>/", views.referral_edit, "referral"),
+    _private("import/", views.import_file, "import"),
+    _private("tabeller/", views.table_page, "tables"),
+    _private("tabeller.<str:fmt>", views.table_download, "tables_download"),
+    _private("atkomstlogg/", views.access_log, "access_log"),
+    _private("installningar/", views.settings_page, "settings"),
+    _private("volym/", views.volumes, "volumes"),
 ]

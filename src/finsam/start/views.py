@@ -11,12 +11,14 @@ from finsam.accounts.access import AssociationRequest, association_view, associa
 from finsam.accounts.models import User
 from finsam.accounts.roles import Perm
 from finsam.accounts.security import shown_events
+from finsam.core.caching import no_store
 from finsam.finance.documents.kinds import STATEMENTS
 from finsam.participants.models import AccessLogEntry
 from finsam.participants.services import ERASE_EXPIRED, log_access
 from finsam.start import dashboard
 
 
+@no_store  # the user's own security events
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -28,6 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "start/home.html", context)
 
 
+@no_store  # a registrar's participants, the user's own security events
 @association_view(Perm.VIEW_ORGANISATION)
 def overview(request: AssociationRequest) -> HttpResponse:
     association = request.association
