@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.apps import apps as global_apps
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import F
 
 from finsam.core import services as core
@@ -345,6 +345,31 @@ def erase_expired(actor: Actor, association: Association, today: dt.date) -> tup
             },
         )
     return len(episodes), len(referrals)
+
+
+def scrub_erased_rows() -> bool:
+    """Leave nothing of deleted participant rows readable in the database's files. False when SQLite's
+    write-ahead log could not be emptied because another connection was reading it: run again.
+
+    Run after the erasure has committed, outside any transaction. SQLite overwrites a deleted row in the
+    database file itself (`secure_delete`, set on every connection in the settings), but its write-ahead log
+    still holds the pages as they were written before: the log is checkpointed and truncated. PostgreSQL keeps
+    deleted rows as dead tuples, and a plain VACUUM only marks their space free without overwriting it, so the
+    erased tables and their indexes are rewritten into new files (VACUUM FULL, which cannot run in a
+    transaction and locks each table for the moment it takes). Not promised: the server's own write-ahead
+    log and backups keep what they hold until they expire (docs/participants.md).
+    """
+    if connection.in_atomic_block:
+        raise RuntimeError("scrub_erased_rows must run after the erasure's transaction, outside any other")
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            busy, _log, _done = cursor.fetchone()
+            return not busy
+        if connection.vendor == "postgresql":
+            for model in (Rating, Episode, Referral):
+                cursor.execute(f"VACUUM FULL {connection.ops.quote_name(model._meta.db_table)}")
+    return True
 
 
 def parse_years(text: str) -> Decimal:

@@ -7,6 +7,7 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils import timezone
 
 from finsam.core.audit import Actor
@@ -19,8 +20,8 @@ class Command(BaseCommand):
     help = (
         "Gallrar deltagarepisoder och remisser vars bevarandetid (år efter avslut, per förbund) har gått ut. "
         "Raderna tas bort på riktigt; antalen i tabellerna finns kvar utan personuppgifter. "
-        "Tar också bort uppladdade importfiler som inte bekräftats inom en timme, och filerna från "
-        "ekonomiimporter vars process har avbrutits."
+        "Tar också bort uppladdade importfiler som inte bekräftats inom en timme och filerna från "
+        "ekonomiimporter vars process har avbrutits, och skriver över det raderade i databasens filer."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -56,3 +57,14 @@ class Command(BaseCommand):
         # A finance import whose process died leaves its job running and its file behind.
         ended, left = jobs.sweep()
         self.stdout.write(f"avslutade {ended} avbrutna ekonomiimporter och tog bort {left} kvarlämnade filer")
+        # What the deletions freed is overwritten once they have committed (at once when the command runs on
+        # its own, outside any transaction), on every run, so that a run that found the database's log busy is
+        # made good by the next one.
+        transaction.on_commit(self._scrub)
+
+    def _scrub(self) -> None:
+        if not services.scrub_erased_rows():
+            raise CommandError(
+                "gallringen är klar, men databasens logg (WAL) lästes av en annan process och kunde inte "
+                "tömmas; kör kommandot igen"
+            )
