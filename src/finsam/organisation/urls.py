@@ -1,5 +1,6 @@
 from django.urls import path
 
+from finsam.core.caching import no_store
 from finsam.organisation import views
 
 app_name = "organisation"
@@ -19,5 +20,5 @@ urlpatterns = [
     path("beviljade-belopp/<int:pk>/", views.grant_edit, name="grant"),
     path("medlemsbidrag/", views.contribution_split, name="contributions"),
     path("medlemsbidrag/totalbelopp/", views.contribution_total_save, name="contribution_total"),
-    path("andringslogg/", views.audit_log, name="audit"),
+    path("andringslogg/", no_store(views.audit_log), name="audit"),
 ]

@@ -134,3 +134,22 @@ def test_starting_to_set_up_an_authenticator_is_in_the_trail_without_its_secret(
     secret = base64.b32encode(device.bin_key).decode("ascii")
     trail = json.dumps([entry.before, entry.after, entry.object_repr])
     assert device.key not in trail and secret not in trail
+
+
+def test_no_account_page_is_ever_cached(client: Client) -> None:
+    """They show an authenticator's key, recovery codes, a new user's one-time password, the change log."""
+    assoc = testing.association()
+    client.force_login(testing.user("karin", (assoc, Role.OFFICE_ADMIN)))
+    for url in (
+        "/konto/logga-in/",
+        "/konto/verifiera/",
+        "/konto/tvastegsinloggning/",
+        "/konto/aterstallningskoder/",
+        "/konto/byt-losenord/",
+        "/konto/",
+        f"/f/{assoc.slug}/anvandare/",
+        f"/f/{assoc.slug}/andringslogg/",
+    ):
+        response = client.get(url)
+        directives = {d.strip() for d in response.get("Cache-Control", "").split(",")}
+        assert "no-store" in directives and response.get("Pragma") == "no-cache", (url, response.status_code)
