@@ -8,12 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from finsam import testing
 from finsam.demo import seeds
-from finsam.demo.build import BUDGETS, DATA, LEDGERS
-from finsam.finance import annual, budget, sie_import, statements
+from finsam.demo.build import LEDGERS
+from finsam.finance import annual, statements
 from finsam.finance.documents import balance_sheet, cash_flow
-from finsam.organisation import orgfile
 from finsam.organisation.models import Association
 
 pytestmark = pytest.mark.django_db
@@ -25,22 +23,13 @@ def kr(value: Decimal | None) -> int:
     return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def load(slug: str) -> Association:
-    association = orgfile.setup(DATA / f"{slug}.yaml", testing.SYSTEM)
-    for path in sorted(LEDGERS.glob(f"{slug}-*.se")):
-        sie_import.import_file(path, association, testing.SYSTEM)
-    for path in sorted(BUDGETS.glob(f"{slug}-*.csv")):
-        budget.import_file(path, association, testing.SYSTEM)
-    return association
-
-
 def test_the_committed_sie_files_are_what_the_generator_writes(tmp_path: Path) -> None:
     for path in seeds.write_all(tmp_path):
         assert path.read_bytes() == (LEDGERS / path.name).read_bytes(), path.name
 
 
-def test_sodra_vatterbygden_2023_h1_is_seed_000() -> None:
-    sv = load("sodra-vatterbygden")
+def test_sodra_vatterbygden_2023_h1_is_seed_000(demo: dict[str, Association]) -> None:
+    sv = demo["sodra-vatterbygden"]
     june = dt.date(2023, 6, 30)
     statement = statements.income_statement(sv, june)
     printed = {line.code: [kr(line.values[c]) for c in statement.columns] for line in statement.lines}
@@ -76,9 +65,11 @@ def test_sodra_vatterbygden_2023_h1_is_seed_000() -> None:
     )
 
 
-def test_finnveden_2023_is_seed_001() -> None:
-    fv = load("finnveden")
-    end = dt.date(2023, 12, 31)
+FINNVEDEN_2023 = dt.date(2023, 12, 31)
+
+
+def test_finnveden_2023_income_statement_is_seed_001s(demo: dict[str, Association]) -> None:
+    fv, end = demo["finnveden"], FINNVEDEN_2023
     statement = annual.annual_income_statement(fv, end)
     totals = statement.totals
     assert kr(totals["income"]["outcome"]) == 5277544
@@ -100,6 +91,9 @@ def test_finnveden_2023_is_seed_001() -> None:
     deviation = {key: kr(totals[key]["deviation"]) for key in ("income", "costs", "result")}
     assert deviation == {"income": 207544, "costs": 626761, "result": 834305}
 
+
+def test_finnveden_2023_balance_sheet_is_seed_001s(demo: dict[str, Association]) -> None:
+    fv, end = demo["finnveden"], FINNVEDEN_2023
     sheet = statements.balance_sheet(fv, end)
     assert kr(sheet.equity.retained) == 2608640
     assert kr(sheet.equity_previous_year_end) == 3113335
@@ -117,6 +111,9 @@ def test_finnveden_2023_is_seed_001() -> None:
         "SKULDER": 892854,
     }
 
+
+def test_finnveden_2023_cash_flow_is_seed_001s_with_2022_beside_it(demo: dict[str, Association]) -> None:
+    fv, end = demo["finnveden"], FINNVEDEN_2023
     flow = annual.cash_flow(fv, end)
     assert [kr(v) for v in (flow.receivables_change, flow.liabilities_change, flow.total)] == [
         -79206,
@@ -146,6 +143,9 @@ def test_finnveden_2023_is_seed_001() -> None:
     assert (data["total"], data["previous_year"]["total"]) == ("-897257.50", "732044.00")
     assert data["previous_year"]["date"] == "2022-12-31"
 
+
+def test_finnveden_2023_notes_overview_and_key_figures_are_seed_001s(demo: dict[str, Association]) -> None:
+    fv, end = demo["finnveden"], FINNVEDEN_2023
     operating = annual.operating_statement(fv, end)
     assert [kr(v) for v in operating.net_cost] == [5782239, 6409000, 4646493]
     assert [kr(v) for v in operating.member_fees] == [5277544, 5070000, 5098500]
@@ -179,8 +179,10 @@ def test_finnveden_2023_is_seed_001() -> None:
     assert booked["GNOSJO"] == (162400, 162400)
 
 
-def test_the_office_costs_shared_with_finnveden_are_invoiced_by_the_agreement() -> None:
-    sv = load("sodra-vatterbygden")
+def test_the_office_costs_shared_with_finnveden_are_invoiced_by_the_agreement(
+    demo: dict[str, Association],
+) -> None:
+    sv = demo["sodra-vatterbygden"]
     # Seed 000: 35 % of the director's cost and 50 % of other office costs, invoiced for January–May.
     basis = annual.shared_costs(sv, dt.date(2023, 1, 1), dt.date(2023, 5, 31))
     assert [(b.rule.description, b.cost, b.invoiced) for b in basis] == [
