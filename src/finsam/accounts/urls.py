@@ -18,4 +18,6 @@ urlpatterns = [
 association_urlpatterns = [
     path("", views.users, name="list"),
     path("<int:pk>/ta-bort/", views.revoke, name="revoke"),
+    path("behorigheter/", views.role_requests, name="requests"),
+    path("behorigheter/<int:pk>/", views.decide, name="decide"),
 ]
