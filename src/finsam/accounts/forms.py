@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from finsam.accounts.roles import Role
+from finsam.accounts.roles import Role, needs_approval
 from finsam.organisation.models import Association, Intervention
 
 
@@ -40,11 +40,22 @@ class GrantRoleForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    reason = forms.CharField(
+        label=_("Motivering"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args: Any, association: Association, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         queryset = association.interventions.filter(kind=Intervention.Kind.INDIVIDUAL)
         self.fields["interventions"].queryset = queryset  # type: ignore[attr-defined]
+        asked = ", ".join(str(label) for value, label in Role.choices if needs_approval(value))
+        self.fields["reason"].help_text = _(
+            "Rollerna %(roles)s ges först när dataskyddsombudet eller en annan kansliadministratör har "
+            "godkänt. Skriv gärna varför rollen behövs."
+        ) % {"roles": asked}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -53,3 +64,10 @@ class GrantRoleForm(forms.Form):
         if data.get("role") != Role.REGISTRAR and data.get("interventions"):
             self.add_error("interventions", _("Insatser anges bara för deltagarregistratorer."))
         return data
+
+
+class DecisionForm(forms.Form):
+    """Approve or refuse a request for a role; which one is the button pressed."""
+
+    decision = forms.ChoiceField(choices=[("approve", _("Godkänn")), ("refuse", _("Avslå"))])
+    comment = forms.CharField(label=_("Kommentar (valfri)"), max_length=1000, required=False)

@@ -1,7 +1,8 @@
 """Roles per association and what each may do.
 
 Personal data of participants is never granted by a role alone: a registrar sees it only for the
-interventions named on her membership (checked by the participants app).
+interventions named on her membership (checked by the participants app). A role that reads personal data, or
+decides who may, is given on the web only when a second person approves (needs_approval, ADR 0014).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class Perm(StrEnum):
     VIEW_PERSONAL_DATA = "participants.personal"
     VIEW_ACCESS_LOG = "privacy.access_log"
     MANAGE_USERS = "accounts.manage"
+    DECIDE_ACCESS = "accounts.decide"  # approve or refuse the requests for roles that need approval
 
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
@@ -44,6 +46,7 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.VIEW_FINANCE,
             Perm.VIEW_AGGREGATES,
             Perm.MANAGE_USERS,
+            Perm.DECIDE_ACCESS,
         }
     ),
     Role.ECONOMIST: frozenset(
@@ -57,6 +60,18 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
     ),
     Role.REGISTRAR: frozenset({Perm.VIEW_ORGANISATION, Perm.VIEW_PERSONAL_DATA}),
     Role.BOARD_MEMBER: frozenset({Perm.VIEW_ORGANISATION, Perm.VIEW_REPORTS, Perm.VIEW_AGGREGATES}),
-    Role.DATA_PROTECTION_OFFICER: frozenset({Perm.VIEW_ORGANISATION, Perm.VIEW_AUDIT, Perm.VIEW_ACCESS_LOG}),
+    Role.DATA_PROTECTION_OFFICER: frozenset(
+        {Perm.VIEW_ORGANISATION, Perm.VIEW_AUDIT, Perm.VIEW_ACCESS_LOG, Perm.DECIDE_ACCESS}
+    ),
     Role.REPORTING: frozenset({Perm.VIEW_ORGANISATION, Perm.VIEW_REPORTS, Perm.VIEW_AGGREGATES}),
 }
+
+# What a role is given on the web only with a second person's approval: reading personal data, and deciding
+# such requests (else an administrator could make an account of her own a decider and approve through it).
+APPROVAL_PERMS = frozenset({Perm.VIEW_PERSONAL_DATA, Perm.DECIDE_ACCESS})
+
+
+def needs_approval(role: str) -> bool:
+    """Whether the role is given on the web only when the data protection officer or another administrator
+    approves (ADR 0014); a command grants it directly."""
+    return bool(ROLE_PERMS[role] & APPROVAL_PERMS)

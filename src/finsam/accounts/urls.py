@@ -21,4 +21,6 @@ urlpatterns = [
 association_urlpatterns = [
     path("", no_store(views.users), name="list"),
     path("<int:pk>/ta-bort/", no_store(views.revoke), name="revoke"),
+    path("behorigheter/", no_store(views.role_requests), name="requests"),
+    path("behorigheter/<int:pk>/", no_store(views.decide), name="decide"),
 ]

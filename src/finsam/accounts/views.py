@@ -6,6 +6,7 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,13 +15,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import match_token, user_has_device
 
-from finsam.accounts import services
+from finsam.accounts import approvals, services
 from finsam.accounts.access import AssociationRequest, association_view, associations_of
-from finsam.accounts.forms import CodeForm, GrantRoleForm
-from finsam.accounts.models import Membership, User
+from finsam.accounts.forms import CodeForm, DecisionForm, GrantRoleForm
+from finsam.accounts.models import Membership, RoleRequest, User
 from finsam.accounts.roles import Perm, Role
 from finsam.accounts.security import mark_verified, recent_verification_required, shown_events
 from finsam.core.audit import Actor
+
+DECIDED_SHOWN = 20  # decided requests on the requests page; all of them are in the audit trail
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -122,27 +125,89 @@ def users(request: AssociationRequest) -> HttpResponse:
     form = GrantRoleForm(request.POST or None, association=association)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        user, password = services.invite(
-            Actor.of(request),
-            association,
-            username=data["username"],
-            role=Role(data["role"]),
-            first_name=data["first_name"],
-            last_name=data["last_name"],
-            email=data["email"],
-            interventions=list(data["interventions"]) or None,
-        )
-        if password:
-            return render(request, "accounts/new_user.html", {"new_user": user, "password": password})
-        messages.success(request, _("Rollen är tilldelad %(user)s.") % {"user": user.get_full_name() or user})
-        return redirect("users:list", slug=association.slug)
+        try:
+            invited = services.invite(
+                Actor.of(request),
+                association,
+                username=data["username"],
+                role=Role(data["role"]),
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+                interventions=list(data["interventions"]) or None,
+                reason=data["reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return _invited(request, invited)
     memberships = (
         Membership.objects.filter(association=association)
         .select_related("user")
         .prefetch_related("interventions", "user__totpdevice_set")
         .order_by("user__last_name", "user__first_name", "user__username", "role")
     )
-    return render(request, "accounts/users.html", {"memberships": memberships, "form": form})
+    context = {"memberships": memberships, "form": form, "pending": approvals.pending(association).count()}
+    return render(request, "accounts/users.html", context)
+
+
+def _invited(request: AssociationRequest, invited: services.Invitation) -> HttpResponse:
+    user = invited.user
+    if invited.password:
+        context = {"new_user": user, "password": invited.password, "role_request": invited.request}
+        return render(request, "accounts/new_user.html", context)
+    name = user.get_full_name() or user.get_username()
+    if invited.request is not None:
+        messages.success(
+            request,
+            _(
+                "Rollen %(role)s för %(user)s väntar nu på beslut av dataskyddsombudet eller en annan "
+                "kansliadministratör."
+            )
+            % {"role": invited.request.get_role_display(), "user": name},
+        )
+    else:
+        messages.success(request, _("Rollen är tilldelad %(user)s.") % {"user": name})
+    return redirect("users:list", slug=request.association.slug)
+
+
+@association_view(Perm.DECIDE_ACCESS)
+def role_requests(request: AssociationRequest) -> HttpResponse:
+    """The requests for roles that need approval: the pending ones, each with its decision for those who may
+    take it, and the latest decided."""
+    association = request.association
+    waiting = [(r, approvals.may_decide(request.user, r)) for r in approvals.pending(association)]
+    decided = (
+        RoleRequest.objects.filter(association=association)
+        .exclude(status=RoleRequest.Status.PENDING)
+        .select_related("user", "requested_by", "decided_by")
+        .prefetch_related("interventions")
+        .order_by("-decided_at", "-id")[:DECIDED_SHOWN]
+    )
+    return render(request, "accounts/role_requests.html", {"waiting": waiting, "decided": decided})
+
+
+@association_view(Perm.DECIDE_ACCESS)
+@require_POST
+@recent_verification_required
+def decide(request: AssociationRequest, pk: int) -> HttpResponse:
+    """Approve or refuse one request; 403 for the one who asked and the one it is for."""
+    role_request = get_object_or_404(RoleRequest, pk=pk, association=request.association)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Välj Godkänn eller Avslå."))
+        return redirect("users:requests", slug=request.association.slug)
+    approve = form.cleaned_data["decision"] == "approve"
+    try:
+        services.decide_role_request(
+            Actor.of(request), role_request, approve=approve, comment=form.cleaned_data["comment"]
+        )
+    except services.AlreadyDecided:
+        messages.error(request, _("Begäran är redan beslutad."))
+    else:
+        done = _("Rollen är godkänd och tilldelad.") if approve else _("Begäran är avslagen.")
+        messages.success(request, done)
+    return redirect("users:requests", slug=request.association.slug)
 
 
 @association_view(Perm.MANAGE_USERS)

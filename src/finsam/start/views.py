@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from finsam.accounts import approvals
 from finsam.accounts.access import AssociationRequest, association_view, associations_of
 from finsam.accounts.models import User
 from finsam.accounts.roles import Perm
@@ -50,6 +51,7 @@ def overview(request: AssociationRequest) -> HttpResponse:
         "year": year,
         "money": dashboard.money(books) if Perm.VIEW_REPORTS in perms else None,
         "attention": dashboard.attention(association, perms, books),
+        "role_requests": approvals.waiting(request.user, association),
         "changes": dashboard.recent_changes(association) if Perm.VIEW_AUDIT in perms else [],
         "registrar": registrar,
         "forecasts": dashboard.forecasts(books) if Perm.VIEW_FINANCE in perms else None,

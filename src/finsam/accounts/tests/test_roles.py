@@ -19,6 +19,7 @@ EDIT = "edit"
 REPORTS = "reports"
 AUDIT = "audit"
 USERS = "users"
+DECIDE = "decide"
 
 # page -> what it needs
 PAGES = {
@@ -40,14 +41,15 @@ PAGES = {
     "rapporter/contributions.json?ar=2023": REPORTS,
     "andringslogg/": AUDIT,
     "anvandare/": USERS,
+    "anvandare/behorigheter/": DECIDE,
 }
 
 ALLOWED = {
-    Role.OFFICE_ADMIN: {VIEW, EDIT, REPORTS, AUDIT, USERS},
+    Role.OFFICE_ADMIN: {VIEW, EDIT, REPORTS, AUDIT, USERS, DECIDE},
     Role.ECONOMIST: {VIEW, REPORTS},
     Role.REGISTRAR: {VIEW},
     Role.BOARD_MEMBER: {VIEW, REPORTS},
-    Role.DATA_PROTECTION_OFFICER: {VIEW, AUDIT},
+    Role.DATA_PROTECTION_OFFICER: {VIEW, AUDIT, DECIDE},
     Role.REPORTING: {VIEW, REPORTS},
 }
 

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from finsam import testing
-from finsam.accounts.models import Membership, User
+from finsam.accounts.models import Membership, RoleRequest, User
 from finsam.accounts.roles import Role
 from finsam.core.models import AuditEntry
 
@@ -14,9 +14,12 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_new_registrar_gets_an_account_and_must_choose_a_password(client: Client) -> None:
+    """The account at once; the role, which reads personal data, once the data protection officer approves."""
     assoc = testing.association()
     steg = testing.intervention(assoc, "STEG")
     testing.intervention(assoc, "TEAM")
+    dpo = Client()
+    dpo.force_login(testing.user("dora", (assoc, Role.DATA_PROTECTION_OFFICER)))
     client.force_login(testing.user("karin", (assoc, Role.OFFICE_ADMIN)))
     response = client.post(
         f"/f/{assoc.slug}/anvandare/",
@@ -31,9 +34,13 @@ def test_a_new_registrar_gets_an_account_and_must_choose_a_password(client: Clie
     password = response.context["password"]
     rita = User.objects.get(username="rita")
     assert rita.password_change_required
+    assert not Membership.objects.filter(user=rita).exists()
+    asked = RoleRequest.objects.get(user=rita)
+    decision = dpo.post(f"/f/{assoc.slug}/anvandare/behorigheter/{asked.pk}/", {"decision": "approve"})
+    assert decision.status_code == 302
     membership = Membership.objects.get(user=rita)
     assert (membership.role, [i.code for i in membership.interventions.all()]) == ("registrar", ["STEG"])
-    assert AuditEntry.objects.filter(action="membership.grant", association=assoc).count() == 2
+    assert AuditEntry.objects.filter(action="membership.grant", association=assoc).count() == 3
 
     other = Client()
     assert other.post("/konto/logga-in/", {"username": "rita", "password": password}).status_code == 302
