@@ -1,13 +1,15 @@
 """The participant figures (`finsam report participants`): JSON as docs/participants.md documents it, and the
 same tables as a Document.
 
-`public_json`/`public_document` are the forms that leave the association: every count under the threshold is
-hidden, with complementary suppression so that no hidden count can be recovered from what is shown.
+`public_json` and `as_document` with a threshold are the forms that leave the association: given only for
+the allowed periods (`privacy.periods`: January–March, January–June, the whole year), every count under the
+threshold is hidden, with complementary suppression so that no hidden count can be recovered from what is
+shown, and a count that grew by less than the threshold since an earlier allowed period of the year is hidden
+too (`public_tables`), so that no two tables subtract to a small group.
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
@@ -18,7 +20,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from finsam.core import formatting
-from finsam.core.documents import Cell, Column, Document, Gather, Gathered, Kind, Period, Section, Table
+from finsam.core.documents import (
+    Cell,
+    Column,
+    Document,
+    Gather,
+    Gathered,
+    Kind,
+    Period,
+    ReportUnavailable,
+    Section,
+    Table,
+)
 from finsam.participants.models import (
     COUNTED_REASONS,
     EXIT_GROUP_LABELS,
@@ -37,7 +50,8 @@ from finsam.participants.tables import (
     average,
     gather,
 )
-from finsam.privacy.suppression import SuppressedTable, suppress
+from finsam.privacy import periods
+from finsam.privacy.suppression import SuppressedTable
 
 if TYPE_CHECKING:
     from finsam.organisation.models import Association
@@ -151,12 +165,14 @@ def _columns(table: SuppressedTable, keys: Sequence[str]) -> dict[str, int | Non
     return dict(zip(keys, table.column_totals, strict=True))
 
 
-def suppressed_grids(
-    tables: ParticipantTables, threshold: int
-) -> dict[str, tuple[SuppressedTable, list[str]]]:
-    """Each published grid with its row, column and grand totals, suppressed on its own."""
+Grids = dict[str, tuple[SuppressedTable, list[str]]]
+MUNICIPALITY_KEYS = [f"{part}_{g}" for part in ("carried_over", "new") for g in GENDERS]
+
+
+def published_grids(tables: ParticipantTables) -> dict[str, tuple[list[object], list[list[int]], list[str]]]:
+    """Each published grid of the tables: its rows' keys, its counts and its columns' keys."""
     counts = [c for _i, c in tables.interventions]
-    municipality_keys = [f"{part}_{g}" for part in ("carried_over", "new") for g in GENDERS]
+    interventions: list[object] = [i.pk for i, _c in tables.interventions]
     municipality_rows = [
         {
             **{f"carried_over_{g}": m.carried_over[g] for g in GENDERS},
@@ -164,26 +180,40 @@ def suppressed_grids(
         }
         for m in tables.municipalities
     ]
-    grids = {
-        "participating": (_grid([c.participating for c in counts], GENDERS), list(GENDERS)),
-        "exited": (_grid([c.exited for c in counts], GENDERS), list(GENDERS)),
-        "exit_reasons": (_grid([c.groups for c in counts], list(EXIT_GROUPS)), list(EXIT_GROUPS)),
-        "municipalities": (_grid(municipality_rows, municipality_keys), municipality_keys),
+    groups = list(EXIT_GROUPS)
+    return {
+        "participating": (interventions, _grid([c.participating for c in counts], GENDERS), list(GENDERS)),
+        "exited": (interventions, _grid([c.exited for c in counts], GENDERS), list(GENDERS)),
+        "exit_reasons": (interventions, _grid([c.groups for c in counts], groups), groups),
+        "municipalities": (
+            [m.municipality for m in tables.municipalities],
+            _grid(municipality_rows, MUNICIPALITY_KEYS),
+            MUNICIPALITY_KEYS,
+        ),
     }
-    return {name: (_suppress(grid, keys, threshold), keys) for name, (grid, keys) in grids.items()}
 
 
-def _suppress(grid: list[list[int]], keys: Sequence[str], threshold: int) -> SuppressedTable:
-    if grid:
-        return suppress(grid, threshold=threshold)
-    # No rows: nothing to hide, every total is zero.
-    zeros = tuple(0 for _k in keys)
-    return SuppressedTable((), (), zeros, 0, threshold, frozenset(), frozenset())
+def suppressed_grids(
+    tables: ParticipantTables, threshold: int, earlier: Sequence[ParticipantTables] = ()
+) -> Grids:
+    """Each published grid with its row, column and grand totals, suppressed on its own, and against the same
+    grid of the `earlier` periods (the allowed periods of the year before this one, shortest first; see
+    `privacy.periods.suppress_chain`)."""
+    chain = [published_grids(period) for period in [*earlier, tables]]
+    result: Grids = {}
+    for name, (_rows, _grid_counts, keys) in chain[-1].items():
+        suppressed = periods.suppress_chain(
+            [(grids[name][0], grids[name][1]) for grids in chain], columns=len(keys), threshold=threshold
+        )
+        result[name] = (suppressed[-1], keys)
+    return result
 
 
-def public_json(tables: ParticipantTables, threshold: int) -> dict[str, Any]:
-    """The table as it may leave the association: hidden counts are null, and no detail is given."""
-    grids = suppressed_grids(tables, threshold)
+def public_json(tables: ParticipantTables, threshold: int, grids: Grids | None = None) -> dict[str, Any]:
+    """The table as it may leave the association: hidden counts are null, and no detail is given. The grids
+    are suppressed on their own unless given (`public_tables`)."""
+    if grids is None:
+        grids = suppressed_grids(tables, threshold)
     participating, exited, reasons = (grids[k][0] for k in ("participating", "exited", "exit_reasons"))
     municipalities, municipality_keys = grids["municipalities"]
     interventions = []
@@ -236,9 +266,7 @@ def _count_columns(tables: ParticipantTables) -> list[Column]:
     ]
 
 
-def _intervention_table(
-    tables: ParticipantTables, grids: dict[str, tuple[SuppressedTable, list[str]]] | None
-) -> Table:
+def _intervention_table(tables: ParticipantTables, grids: Grids | None) -> Table:
     """Seed 000's layout: a row per measure and gender, a column per intervention, and the total."""
     rows: list[dict[str, Cell]] = []
     show_other = tables.total.participating["other"] > 0
@@ -301,7 +329,7 @@ def _reasons_table(tables: ParticipantTables) -> Table:
 
 def _municipality_table(
     tables: ParticipantTables,
-    grids: dict[str, tuple[SuppressedTable, list[str]]] | None,
+    grids: Grids | None,
     rows_of: list[MunicipalityRow] | None = None,
     title: str | None = None,
 ) -> Table:
@@ -433,9 +461,13 @@ def _volume_table(tables: ParticipantTables) -> Table:
     return Table(_("Volymdeltagare i strukturinriktade insatser"), columns, rows)
 
 
-def as_document(tables: ParticipantTables, *, threshold: int | None = None) -> Document:
-    """All tables; with a threshold, the suppressed form (without the detailed tables)."""
-    grids = suppressed_grids(tables, threshold) if threshold is not None else None
+def as_document(
+    tables: ParticipantTables, *, threshold: int | None = None, grids: Grids | None = None
+) -> Document:
+    """All tables; with a threshold, the suppressed form (without the detailed tables), its grids suppressed
+    on their own unless given (`public_tables`)."""
+    if threshold is not None and grids is None:
+        grids = suppressed_grids(tables, threshold)
     period = f"{tables.start.isoformat()} – {tables.end.isoformat()}"
     sections = [Section(_("Deltagare och avslut"), [], [_intervention_table(tables, grids)])]
     if grids is None:
@@ -464,22 +496,34 @@ def as_document(tables: ParticipantTables, *, threshold: int | None = None) -> D
     )
 
 
-def whole_months(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
-    """The period widened to whole calendar months: suppressed tables are never given for a period of days,
-    since two periods a day apart would tell, by their difference, what one person did on that day."""
-    last = calendar.monthrange(end.year, end.month)[1]
-    return start.replace(day=1), end.replace(day=last)
+def public_period(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
+    """The allowed period (`privacy.periods`) a suppressed table of start … end is given for: the shortest
+    that holds it. A period across a year end is refused with a message in Swedish."""
+    try:
+        return periods.fixed_period(start, end)
+    except periods.PeriodNotAllowed as error:
+        raise ReportUnavailable(str(error)) from None
+
+
+def public_tables(
+    association: Association, start: dt.date, end: dt.date, threshold: int
+) -> tuple[ParticipantTables, Grids]:
+    """The tables of the allowed period that holds start … end, and their grids suppressed against the allowed
+    periods of the year before it: never two tables that subtract to a small count."""
+    start, end = public_period(start, end)
+    chain = [gather(association, s, e) for s, e in periods.allowed_periods(end.year) if e <= end]
+    return chain[-1], suppressed_grids(chain[-1], threshold, chain[:-1])
 
 
 def gathered(association: Association, start: dt.date, end: dt.date, *, public: bool = False) -> Gathered:
-    """The report for `finsam report participants` (exact) and `participants-public` (suppressed, for whole
-    months)."""
-    if public:
-        start, end = whole_months(start, end)
-    tables = gather(association, start, end)
+    """The report for `finsam report participants` (exact) and `participants-public` (suppressed, for the
+    allowed periods only)."""
     if public:
         threshold = settings.SUPPRESSION_THRESHOLD
-        return Gathered(public_json(tables, threshold), as_document(tables, threshold=threshold))
+        tables, grids = public_tables(association, start, end, threshold)
+        document = as_document(tables, threshold=threshold, grids=grids)
+        return Gathered(public_json(tables, threshold, grids), document)
+    tables = gather(association, start, end)
     return Gathered(as_json(tables), as_document(tables))
 
 

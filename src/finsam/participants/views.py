@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -469,10 +469,18 @@ def table_page(request: AssociationRequest) -> HttpResponse:
     start, end = _period(request)
     suppressed = services.settings_of(request.association).suppress_own_tables
     if suppressed:
-        start, end = figures.whole_months(start, end)
-    gathered = tables.gather(request.association, start, end)
-    threshold = settings.SUPPRESSION_THRESHOLD if suppressed else None
-    document = figures.as_document(gathered, threshold=threshold)
+        threshold = settings.SUPPRESSION_THRESHOLD
+        try:
+            gathered, grids = figures.public_tables(request.association, start, end, threshold)
+        except documents.ReportUnavailable as error:
+            # A period across a year end: said, and the year of its end shown instead.
+            messages.error(request, str(error))
+            return redirect(f"{_base(request)}/tabeller/?fran={end.year}-01-01&till={end.isoformat()}")
+        start, end = gathered.start, gathered.end
+        document = figures.as_document(gathered, threshold=threshold, grids=grids)
+    else:
+        gathered = tables.gather(request.association, start, end)
+        document = figures.as_document(gathered)
     names = {i.code: i.name for i, _c in gathered.interventions}
     charts: list[dict[str, Any]] = [
         {"title": names.get(code, code), "rows": [_bars(m) for m in rows]}
@@ -500,7 +508,10 @@ def table_download(request: AssociationRequest, fmt: str) -> HttpResponse:
     start, end = _period(request)
     # "publik=1": the form that may leave the association, small counts hidden.
     public = services.settings_of(request.association).suppress_own_tables or request.GET.get("publik") == "1"
-    gathered = figures.gathered(request.association, start, end, public=public)
+    try:
+        gathered = figures.gathered(request.association, start, end, public=public)
+    except documents.ReportUnavailable as error:
+        return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
     response = HttpResponse(documents.render(gathered, fmt), content_type=documents.FORMATS[fmt].content_type)
     if fmt != "html":
         response["Content-Disposition"] = f'attachment; filename="{gathered.document.filename}.{fmt}"'

@@ -19,6 +19,11 @@ What is guaranteed (and tested) for `suppress(table, threshold=t)`:
   be t or more, and a hidden zero could be more than zero;
 * the same table gives the same result.
 
+With `guards` and `lower` (`privacy.periods` passes them, for tables of several
+periods): a position with a guard is hidden and kept safe by its guard instead of the
+threshold rule (see `Guard`), and every hidden position's range is computed with the
+given lower bounds (a value the reader knows the position has at least).
+
 What is not promised: a wide range (a 4 known to be 3 … 5 passes at t = 5), the
 fewest possible hidden cells (the choice is a heuristic, cheap cells first), or
 protection from someone who knows some hidden counts already (a participant knows
@@ -35,12 +40,13 @@ from __future__ import annotations
 
 import operator
 from collections import deque
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 __all__ = [
     "DEFAULT_THRESHOLD",
     "GRAND_TOTAL",
+    "Guard",
     "Position",
     "SuppressedTable",
     "exposed_cells",
@@ -54,6 +60,21 @@ DEFAULT_THRESHOLD = 5
 
 # A hidden position's possible values: lowest, highest (None when unbounded).
 Range = tuple[int, int | None]
+
+
+@dataclass(frozen=True)
+class Guard:
+    """When a hidden position is safe: once a table agreeing with everything published
+    may hold `low` or less there (None: a lower value never helps) or `high` or more.
+
+    The threshold rule is Guard(0, threshold): a hidden count of 1 … threshold-1 is safe
+    once it could be 0 or the threshold. A count that grew by 1 … threshold-1 since a
+    published count `a` of an earlier period is guarded by Guard(a, a + threshold).
+    A position at (or below) `low` is safe once its value is not determined.
+    """
+
+    low: int | None
+    high: int
 
 
 @dataclass(frozen=True)
@@ -84,7 +105,7 @@ class _Grid:
     non-negative circulations that carry the published values on the published arcs.
     """
 
-    def __init__(self, table: Sequence[Sequence[int]]) -> None:
+    def __init__(self, table: Sequence[Sequence[int]], lower: Mapping[Position, int] | None = None) -> None:
         rows = [[operator.index(count) for count in row] for row in table]
         if not rows or not rows[0]:
             raise ValueError("a table needs at least one row and one column")
@@ -103,6 +124,14 @@ class _Grid:
         for j in range(self.column_count):
             self.values[None, j] = sum(row[j] for row in rows)
         self.values[GRAND_TOTAL] = sum(map(sum, rows))
+        # What a reader knows each position holds at least (from elsewhere); 0 by default.
+        self.lower = dict.fromkeys(self.values, 0)
+        for position, bound in (lower or {}).items():
+            if position not in self.values:
+                raise ValueError(f"no such position in the table: {position}")
+            if not 0 <= bound <= self.values[position]:
+                raise ValueError(f"a lower bound must lie between 0 and the count: {position}")
+            self.lower[position] = bound
         # Insertion order (cells row by row, row totals, column totals, grand total)
         # breaks ties, so the same table always gives the same result.
         self.order = {position: index for index, position in enumerate(self.values)}
@@ -233,13 +262,13 @@ def _freedom_network(
     grid: _Grid, hidden: Collection[Position], without: Position, unbounded: int
 ) -> _Network:
     """Ways to change the hidden values: each hidden position but `without` may grow
-    without bound (`unbounded` stands for infinity) or shrink to zero."""
+    without bound (`unbounded` stands for infinity) or shrink to its lower bound."""
     network = _Network(grid.node_count)
     for position in hidden:
         if position != without:
             tail, head = grid.ends(position)
             network.add_arc(tail, head, unbounded)
-            network.add_arc(head, tail, grid.values[position])
+            network.add_arc(head, tail, grid.values[position] - grid.lower[position])
     return network
 
 
@@ -254,15 +283,17 @@ def _range(grid: _Grid, hidden: Collection[Position], position: Position) -> Ran
     # past that sum has found a path of growing arcs only: no upper bound.
     unbounded = sum(grid.values[other] for other in hidden) + 1
     rise = _freedom_network(grid, hidden, position, unbounded).send(head, tail, unbounded)
-    fall = _freedom_network(grid, hidden, position, unbounded).send(tail, head, value)
+    fall = _freedom_network(grid, hidden, position, unbounded).send(tail, head, value - grid.lower[position])
     return value - fall, None if rise >= unbounded else value + rise
 
 
-def _is_exposed(bounds: Range, threshold: int) -> bool:
+def _is_exposed(bounds: Range, guard: Guard) -> bool:
     low, high = bounds
     if low == high:
         return True
-    return low >= 1 and high is not None and high <= threshold - 1
+    if high is None or high >= guard.high:
+        return False
+    return guard.low is None or low > guard.low
 
 
 def feasible_ranges(table: Sequence[Sequence[int]], hidden: Collection[Position]) -> dict[Position, Range]:
@@ -285,7 +316,7 @@ def exposed_cells(
     return {
         position
         for position, bounds in feasible_ranges(table, hidden).items()
-        if _is_exposed(bounds, threshold)
+        if _is_exposed(bounds, Guard(0, threshold))
     }
 
 
@@ -316,11 +347,12 @@ def _apply_line_rule(grid: _Grid, hidden: set[Position]) -> None:
         hidden.add(min(choices)[-1])
 
 
-def _protection(grid: _Grid, hidden: set[Position], position: Position, threshold: int) -> set[Position]:
+def _protection(grid: _Grid, hidden: set[Position], position: Position, guard: Guard) -> set[Position]:
     """The cheapest positions found to hide so that `position` is no longer exposed.
 
-    `position` is safe once its value can rise to the threshold, or (when it is not
-    zero) fall to zero. Each way is a minimum-cost flow of that many units around its
+    `position` is safe once its value can rise to its guard's high, or (when it is
+    above its guard's low) fall to that low; one at its low needs only to be able to
+    rise by one. Each way is a minimum-cost flow of that many units around its
     arc, through hidden positions for free and through published ones at their
     hiding cost; the published positions the flow uses are the ones to hide, and the
     cheaper way wins. Rising is always possible (through the totals), so a choice
@@ -328,9 +360,12 @@ def _protection(grid: _Grid, hidden: set[Position], position: Position, threshol
     """
     value = grid.values[position]
     tail, head = grid.ends(position)
-    ways = [(head, tail, threshold - value if value else 1)]
-    if value:
-        ways.append((tail, head, value))
+    if guard.low is not None and value <= guard.low:
+        ways = [(head, tail, 1)]
+    else:
+        ways = [(head, tail, guard.high - value)]
+        if guard.low is not None and guard.low >= grid.lower[position]:
+            ways.append((tail, head, value - guard.low))
     choices: list[tuple[int, list[int], set[Position]]] = []
     for start, end, needed in ways:
         network = _Network(grid.node_count)
@@ -341,7 +376,7 @@ def _protection(grid: _Grid, hidden: set[Position], position: Position, threshol
                 other_tail, other_head = grid.ends(other)
                 arcs[other] = (
                     network.add_arc(other_tail, other_head, needed, cost),
-                    network.add_arc(other_head, other_tail, grid.values[other], cost),
+                    network.add_arc(other_head, other_tail, grid.values[other] - grid.lower[other], cost),
                 )
         if network.send(start, end, needed) < needed:
             continue
@@ -357,30 +392,38 @@ def _protection(grid: _Grid, hidden: set[Position], position: Position, threshol
     return min(choices, key=lambda choice: choice[:2])[2]
 
 
-def _protect(grid: _Grid, primary: set[Position], threshold: int, *, line_rule: bool) -> set[Position]:
-    """Steps 2–5 of `suppress`; without the line rule step 3 does all the work."""
+def _protect(grid: _Grid, guards: Mapping[Position, Guard], *, line_rule: bool) -> set[Position]:
+    """Steps 2–5 of `suppress` for the primary positions (the keys of `guards`); without
+    the line rule step 3 does all the work."""
+    primary = set(guards)
     hidden = set(primary)
     if line_rule:
         _apply_line_rule(grid, hidden)
     for position in sorted(primary, key=grid.order.__getitem__):
-        if _is_exposed(_range(grid, hidden, position), threshold):
-            hidden |= _protection(grid, hidden, position, threshold)
+        if _is_exposed(_range(grid, hidden, position), guards[position]):
+            hidden |= _protection(grid, hidden, position, guards[position])
     for position in sorted(hidden - primary, key=lambda other: (-grid.cost[other], grid.order[other])):
         trial = hidden - {position}
-        if not any(_is_exposed(_range(grid, trial, guarded), threshold) for guarded in primary):
+        if not any(_is_exposed(_range(grid, trial, guarded), guards[guarded]) for guarded in primary):
             hidden = trial
     ranges = {position: _range(grid, hidden, position) for position in hidden - primary}
     return hidden - {position for position, (low, high) in ranges.items() if low == high}
 
 
 def suppress(
-    table: Sequence[Sequence[int]], *, threshold: int = DEFAULT_THRESHOLD, suppress_zeros: bool = False
+    table: Sequence[Sequence[int]],
+    *,
+    threshold: int = DEFAULT_THRESHOLD,
+    suppress_zeros: bool = False,
+    guards: Mapping[Position, Guard] | None = None,
+    lower: Mapping[Position, int] | None = None,
 ) -> SuppressedTable:
     """Hide the small counts of a table, and enough else that they stay hidden.
 
     1. Primary: every position (cells and totals alike) with a count of 1 …
-       threshold-1 is hidden, and with `suppress_zeros` every zero too. A total below
-       the threshold is thereby hidden with all its non-zero cells, which are smaller.
+       threshold-1 is hidden, and with `suppress_zeros` every zero too, each guarded by
+       Guard(0, threshold); so is every position of `guards`, with its own guard. A
+       total below the threshold is thereby hidden with all its non-zero cells.
     2. Lines: while a row or column (totals included) has exactly one hidden position,
        which its total would give away, its cheapest other position is hidden.
     3. Verification: each primary position's exact range is computed, and where it is
@@ -397,19 +440,20 @@ def suppress(
     """
     if threshold < 1:
         raise ValueError("the threshold must be at least 1")
-    grid = _Grid(table)
+    grid = _Grid(table, lower)
+    grid.check(guards or {})
     primary = {
-        position
+        position: Guard(0, threshold)
         for position, value in grid.values.items()
         if 0 < value < threshold or (suppress_zeros and value == 0)
-    }
+    } | dict(guards or {})
     # Both ways are heuristics and neither wins always: keep the cheaper result.
     hidden = min(
         (
-            _protect(grid, primary, threshold, line_rule=True),
-            _protect(grid, primary, threshold, line_rule=False),
+            _protect(grid, primary, line_rule=True),
+            _protect(grid, primary, line_rule=False),
         ),
-        key=lambda candidate: sum(grid.cost[position] for position in candidate - primary),
+        key=lambda candidate: sum(grid.cost[position] for position in candidate - primary.keys()),
     )
 
     def shown(position: Position) -> int | None:
@@ -422,5 +466,5 @@ def suppress(
         grand_total=shown(GRAND_TOTAL),
         threshold=threshold,
         primary=frozenset(primary),
-        complementary=frozenset(hidden - primary),
+        complementary=frozenset(hidden - primary.keys()),
     )

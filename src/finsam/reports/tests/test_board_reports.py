@@ -327,8 +327,12 @@ def test_the_participant_report_follows_the_setting_to_suppress_own_tables(clien
     assoc = testing.association()
     client.force_login(testing.user("sara", (assoc, Role.BOARD_MEMBER)))
     url = f"/f/{assoc.slug}/rapporter/participants.json?fran=2025-03-10&datum=2025-12-31"
-    hidden = client.get(url).json()  # small counts hidden by default, for whole months
-    assert (hidden["suppression"], hidden["from"]) == ({"threshold": 5}, "2025-03-01")
+    hidden = client.get(url).json()  # small counts hidden by default, for the allowed periods only
+    assert (hidden["suppression"], hidden["from"], hidden["to"]) == (
+        {"threshold": 5},
+        "2025-01-01",
+        "2025-12-31",
+    )
     chosen = participant_services.settings_of(assoc)
     chosen.suppress_own_tables = False
     participant_services.save_settings(testing.SYSTEM, chosen)
