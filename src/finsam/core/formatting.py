@@ -1,11 +1,15 @@
-"""Swedish number and date formats: "2 238 400", "-504 695", "30 augusti 2024", "75 %"."""
+"""Swedish number and date formats: "2 238 400", "-504 695", "30 augusti 2024", "75 %"; in messages
+"−12 771,00" and "2024-02-10 14:05" in local time."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils import timezone
+
 NBSP = "\u00a0"
+MINUS = "\u2212"
 MONTHS = (
     "januari",
     "februari",
@@ -47,6 +51,11 @@ def kronor(value: Decimal | int) -> str:
     return number(value, 0)
 
 
+def amount_text(value: Decimal | int, decimals: int = 2) -> str:
+    """An amount in a sentence, as Swedish text sets it: "−12 771,00" (a true minus, U+2212)."""
+    return number(value, decimals).replace("-", MINUS)
+
+
 def percent(value: Decimal | float | int, decimals: int = 0) -> str:
     """A share (0.75) as "75 %"."""
     return f"{number(Decimal(str(value)) * 100, decimals)}{NBSP}%"
@@ -61,3 +70,8 @@ def join_words(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return f"{', '.join(items[:-1])} och {items[-1]}"
+
+
+def local_time(value: dt.datetime) -> str:
+    """A moment as "2024-02-10 14:05" in the installation's time zone (the database keeps UTC)."""
+    return f"{timezone.localtime(value):%Y-%m-%d %H:%M}"

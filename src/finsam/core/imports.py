@@ -76,7 +76,7 @@ class ImportResult:
         return bool(self.created or self.updated or self.deleted)
 
     def summary(self) -> str:
-        counts = (self.created, self.updated, self.deleted, self.unchanged)
+        counts = (number(n) for n in (self.created, self.updated, self.deleted, self.unchanged))
         return "{} nya, {} ändrade, {} borttagna, {} oförändrade".format(*counts)
 
 

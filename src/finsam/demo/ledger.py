@@ -29,6 +29,7 @@ from finsam.sie import (
     Format,
     Generated,
     ObjectDef,
+    OrgNumber,
     Program,
     Record,
     RowKind,
@@ -82,6 +83,7 @@ class Cost:
 class Year:
     association: str
     name: str
+    org_number: str  # as the demo's organisation file gives it: the two must agree, or the import refuses
     year: int
     exported: dt.date
     cutoff: dt.date  # income, costs and balance targets apply up to here
@@ -180,6 +182,7 @@ def records(spec: Year) -> list[Record]:
         Generated(0, spec.exported, ""),
         SieType(0, 4),
         CompanyName(0, spec.name),
+        OrgNumber(0, spec.org_number),
         FiscalYear(0, 0, dt.date(spec.year, 1, 1), dt.date(spec.year, 12, 31)),
         FiscalYear(0, -1, dt.date(spec.year - 1, 1, 1), dt.date(spec.year - 1, 12, 31)),
         Dimension(0, 6, "Projekt"),

@@ -17,6 +17,7 @@ from finsam.sie import write_sie
 
 SV = "sodra-vatterbygden"
 SV_NAME = "Samordningsförbundet Södra Vätterbygden"
+SV_ORG_NUMBER = "222000-1339"  # the demo's, as in sodra-vatterbygden.yaml
 SV_PROJECTS = {
     "ENTER": "Enter",
     "NOVA": "NOVA - Stöd i förändring",
@@ -54,6 +55,7 @@ def _sv_costs(amounts: dict[str, str]) -> list[Cost]:
 SV_2022 = Year(
     association=SV,
     name=SV_NAME,
+    org_number=SV_ORG_NUMBER,
     year=2022,
     exported=dt.date(2023, 2, 15),
     cutoff=dt.date(2022, 12, 31),
@@ -94,6 +96,7 @@ SV_2022 = Year(
 SV_2023 = Year(
     association=SV,
     name=SV_NAME,
+    org_number=SV_ORG_NUMBER,
     year=2023,
     exported=dt.date(2023, 8, 20),
     cutoff=dt.date(2023, 6, 30),
@@ -134,6 +137,7 @@ SV_2023 = Year(
 
 FV = "finnveden"
 FV_NAME = "Finnvedens Samordningsförbund"
+FV_ORG_NUMBER = "222000-1867"  # the demo's, as in finnveden.yaml
 FV_PROJECTS = {
     "SAMVERKANSTEAM": "Samverkansteam Finnveden",
     "ITSPARET": "IT-spåret",
@@ -181,6 +185,7 @@ def _fv_year(
     return Year(
         association=FV,
         name=FV_NAME,
+        org_number=FV_ORG_NUMBER,
         year=year,
         exported=dt.date(year + 1, 2, 10),
         cutoff=dt.date(year, 12, 31),

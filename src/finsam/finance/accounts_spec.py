@@ -65,3 +65,8 @@ def is_balance_account(account: int) -> bool:
 def balance_account_ranges() -> list[tuple[int, int]]:
     """The balance accounts as integer ranges (low, high exclusive), one per length of account number."""
     return [(10 ** (n - 1), 3 * 10 ** (n - 1)) for n in range(1, MAX_ACCOUNT_DIGITS + 1)]
+
+
+# Where a voucher row goes whose account in the file is no number (SoftOne writes FEL for an account it could
+# not map): no statement row takes it, so it shows in "Ej fördelat på rad" and the statements still reconcile.
+NOT_A_NUMBER_ACCOUNT = 0

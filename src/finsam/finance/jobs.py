@@ -13,12 +13,20 @@ failed (`as_seen`; a GET writes nothing) and marked failed, its file removed, at
 (`end_stale`). `sweep` does that for every job and removes any file left without a running job; `finsam
 serve` runs it at start, `finsam manage erase_expired` on each run. It assumes, as `finsam serve` does, that
 the web app's processes run on one machine.
+
+An SIE file that would change a year already imported (or give the association its organisation number)
+stores nothing at first: its job waits for confirmation (status "confirm"), showing what would change, and
+keeps its file. Its user confirms it with the job's token (`confirm`), which runs the same import again on the
+same file, storing it this time if the books in force are still those the change was shown against; or
+cancels it (`cancel`). A confirmation not given within CONFIRM_WITHIN expires and its file goes
+(`expire_confirmations`, run at each upload and by `sweep`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import secrets
 import threading
 import time
 from collections.abc import Iterable
@@ -39,6 +47,7 @@ PROGRESS_EVERY = 0.5  # seconds between progress writes
 # No progress written for this long: the worker is taken for dead. Reading writes progress every half second;
 # storing a large file's rows afterwards takes a few minutes at most.
 STALE_AFTER = dt.timedelta(minutes=30)
+CONFIRM_WITHIN = dt.timedelta(hours=1)  # how long a change waits for its confirmation, its file kept
 
 
 def spool_folder() -> Path:
@@ -53,7 +62,12 @@ def _spool_path(job: ImportJob) -> Path:
 
 def start(actor: Actor, association: Association, kind: str, name: str, chunks: Iterable[bytes]) -> ImportJob:
     job = ImportJob.objects.create(
-        association=association, kind=kind, filename=Path(name).name, actor=actor.label, pid=os.getpid()
+        association=association,
+        kind=kind,
+        filename=Path(name).name,
+        actor=actor.label,
+        user=actor.user,
+        pid=os.getpid(),
     )
     path = _spool_path(job)
     try:
@@ -65,6 +79,10 @@ def start(actor: Actor, association: Association, kind: str, name: str, chunks: 
         raise
     job.total = path.stat().st_size
     job.save(update_fields=["total"])
+    return _launch(job, path, actor)
+
+
+def _launch(job: ImportJob, path: Path, actor: Actor) -> ImportJob:
     if settings.IMPORT_JOBS_INLINE:
         return run(job.pk, path, actor)
     worker = threading.Thread(target=_run_in_thread, args=(job.pk, path, actor), daemon=True)
@@ -92,9 +110,13 @@ def run(job_id: int, path: Path, actor: Actor) -> ImportJob:
 
     try:
         if job.kind == "sie":
-            result = sie_import.import_file(path, job.association, actor, on_progress=progress)
+            result = sie_import.import_file(
+                path, job.association, actor, on_progress=progress, ask=True, seen=job.seen
+            )
         else:
             result = budget.import_file(path, job.association, actor)
+    except sie_import.NeedsConfirmation as change:
+        _hold(job, change)
     except ImportRejected as error:
         job.status, job.summary = ImportJob.Status.REFUSED, f"{len(error.problems)} fel"
         job.details = [str(problem) for problem in error.problems]
@@ -103,7 +125,8 @@ def run(job_id: int, path: Path, actor: Actor) -> ImportJob:
     else:
         job.status, job.summary, job.details = ImportJob.Status.DONE, result.summary(), result.details
     finally:
-        path.unlink(missing_ok=True)
+        if job.status != ImportJob.Status.CONFIRM:
+            path.unlink(missing_ok=True)
     job.done = job.total
     job.save()
     return job
@@ -141,12 +164,14 @@ def _ended(reason: str) -> dict[str, object]:
 
 
 def as_seen(job: ImportJob) -> ImportJob:
-    """The job as a page shows it: one whose worker is gone as failed, without writing (end_stale records
-    it, at the next upload or sweep)."""
+    """The job as a page shows it: one whose worker is gone as failed, an expired confirmation as refused,
+    without writing (end_stale and expire_confirmations record it, at the next upload or sweep)."""
     reason = _stale(job)
-    if reason is not None:
-        for name, value in _ended(reason).items():
-            setattr(job, name, value)
+    ended = _ended(reason) if reason is not None else None
+    if job.status == ImportJob.Status.CONFIRM and _expired(job):
+        ended = _unconfirmed()
+    for name, value in (ended or {}).items():
+        setattr(job, name, value)
     return job
 
 
@@ -171,16 +196,85 @@ def _end(job: ImportJob, reason: str) -> int:
 
 
 def sweep() -> tuple[int, int]:
-    """End stale jobs, then remove every spooled file without a running job: (jobs ended, other files
-    removed)."""
+    """End stale jobs and expired confirmations, then remove every spooled file without a running job or a
+    confirmation waiting for it: (jobs ended, other files removed)."""
     ended = end_stale()
-    running = {
-        str(pk)
-        for pk in ImportJob.objects.filter(status=ImportJob.Status.RUNNING).values_list("pk", flat=True)
-    }
+    expire_confirmations()
+    waiting = (ImportJob.Status.RUNNING, ImportJob.Status.CONFIRM)
+    running = {str(pk) for pk in ImportJob.objects.filter(status__in=waiting).values_list("pk", flat=True)}
     removed = 0
     for path in spool_folder().iterdir():
         if path.name.split("-", 1)[0] not in running:
             path.unlink(missing_ok=True)
             removed += 1
     return ended, removed
+
+
+def _hold(job: ImportJob, change: sie_import.NeedsConfirmation) -> None:
+    """Keep the file and wait for the user's confirmation of the change."""
+    job.status, job.summary, job.details = (
+        ImportJob.Status.CONFIRM,
+        _("väntar på bekräftelse"),
+        change.details,
+    )
+    job.seen, job.token, job.alive_at = change.seen, secrets.token_urlsafe(32), timezone.now()
+
+
+def _expired(job: ImportJob) -> bool:
+    return job.alive_at < timezone.now() - CONFIRM_WITHIN
+
+
+def confirmable(job: ImportJob, token: str, actor: Actor) -> bool:
+    """Whether the job waits for this user's confirmation, with this token, and has not expired."""
+    return (
+        job.status == ImportJob.Status.CONFIRM
+        and actor.user is not None
+        and job.user_id == actor.user.pk
+        and bool(job.token)
+        and secrets.compare_digest(job.token, token)
+        and not _expired(job)
+    )
+
+
+def confirm(job: ImportJob, actor: Actor) -> ImportJob:
+    """Run a confirmable job's import again on its file, storing it this time (see confirmable)."""
+    job.status, job.token, job.summary, job.details = ImportJob.Status.RUNNING, "", "", []
+    job.pid, job.alive_at = os.getpid(), timezone.now()
+    job.save()
+    return _launch(job, _spool_path(job), actor)
+
+
+def cancel(job: ImportJob) -> None:
+    """The user declined the change: nothing is stored and the file goes."""
+    _spool_path(job).unlink(missing_ok=True)
+    job.status, job.token, job.summary = ImportJob.Status.REFUSED, "", _("avbruten")
+    job.details = [_("Du avbröt importen; ingenting har ändrats.")]
+    job.save()
+
+
+def expire_confirmations(association: Association | None = None) -> int:
+    """End the confirmations (of one association, or all) not given within CONFIRM_WITHIN and remove their
+    files; returns how many."""
+    waiting = ImportJob.objects.filter(
+        status=ImportJob.Status.CONFIRM, alive_at__lt=timezone.now() - CONFIRM_WITHIN
+    )
+    if association is not None:
+        waiting = waiting.filter(association=association)
+    expired = 0
+    for job in waiting:
+        _spool_path(job).unlink(missing_ok=True)
+        expired += ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.CONFIRM).update(
+            **_unconfirmed()
+        )
+    return expired
+
+
+def _unconfirmed() -> dict[str, object]:
+    return {
+        "status": ImportJob.Status.REFUSED,
+        "token": "",
+        "summary": _("ej bekräftad"),
+        "details": [
+            _("Ändringen bekräftades inte inom en timme; ingenting har ändrats. Ladda upp filen igen.")
+        ],
+    }

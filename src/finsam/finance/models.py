@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -281,8 +282,13 @@ class ImportJob(models.Model):
         DONE = "done", _("Klar")
         REFUSED = "refused", _("Ej importerad")
         FAILED = "failed", _("Avbruten av ett fel")
+        CONFIRM = "confirm", _("Väntar på bekräftelse")
 
     association = models.ForeignKey("organisation.Association", on_delete=models.CASCADE, related_name="+")
+    # Who started it: only she may confirm it, with its token, while its file waits (finance.jobs.confirm).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     kind = models.CharField(_("slag"), max_length=10)
     filename = models.CharField(_("fil"), max_length=300)
     actor = models.CharField(_("av"), max_length=200)
@@ -295,6 +301,10 @@ class ImportJob(models.Model):
     # Signs of life while it runs (finance.jobs): the process running it and when it last moved on.
     pid = models.PositiveIntegerField(null=True, editable=False)
     alive_at = models.DateTimeField(default=timezone.now, editable=False)
+    # A change to a year already imported waits for its confirmation: the secret that confirms it, and the
+    # imports in force that the change was shown against (sie_import.NeedsConfirmation.seen).
+    token = models.CharField(max_length=64, blank=True, editable=False)
+    seen = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("importjobb")

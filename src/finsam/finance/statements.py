@@ -29,10 +29,11 @@ from finsam.organisation.models import Association
 INCOME_SIDE: set[str] = {StatementRow.Section.INCOME, StatementRow.Section.FINANCIAL}
 COST_SIDE: set[str] = {StatementRow.Section.OPERATIONS, StatementRow.Section.ADMINISTRATION}
 # BAS classes of unmapped result accounts: 3 income and 8 financial on the income side, 4–7 costs, and 9
-# (internal accounts, rarely exported) with the costs, so that nothing in the ledger is left out.
+# (internal accounts, rarely exported) with the costs, so that nothing in the ledger is left out; so does
+# NOT_A_NUMBER_ACCOUNT (0), where rows go whose account in the file was no number.
 UNMAPPED_RESULT = (
     ("EJ_FORDELAT_INTAKTER", "Ej fördelat på rad: intäkter", StatementRow.Section.INCOME, "38"),
-    ("EJ_FORDELAT_KOSTNADER", "Ej fördelat på rad: kostnader", StatementRow.Section.OPERATIONS, "45679"),
+    ("EJ_FORDELAT_KOSTNADER", "Ej fördelat på rad: kostnader", StatementRow.Section.OPERATIONS, "045679"),
 )
 INTERIM_COLUMNS = ("outcome_previous_year", "budget", "outcome_to_date", "forecast")
 UNMAPPED_ASSETS = "EJ_FORDELAT_TILLGANGAR"

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.overview, name="overview"),
     path("import/", views.upload, name="upload"),
     path("import/<int:pk>/", views.job, name="job"),
+    path("import/<int:pk>/bekrafta/", views.confirm, name="confirm"),
     path("rader/", views.mapping, name="mapping"),
     path("rader/ny/", views.row_create, name="row_create"),
     path("rader/<int:pk>/", views.row_edit, name="row"),

@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from finsam.accounts.access import AssociationRequest, association_view
 from finsam.accounts.roles import Perm
@@ -74,6 +75,7 @@ def statement(request: AssociationRequest, name: str) -> HttpResponse:
 def upload(request: AssociationRequest) -> HttpResponse:
     if request.method == "POST":
         jobs.end_stale(request.association)  # a GET writes nothing: the jobs it shows as ended are ended here
+        jobs.expire_confirmations(request.association)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         uploaded = form.cleaned_data["file"]
@@ -95,6 +97,26 @@ def job(request: AssociationRequest, pk: int) -> HttpResponse:
     chosen = jobs.as_seen(get_object_or_404(ImportJob, pk=pk, association=request.association))
     template = "finance/_job.html" if request.htmx else "finance/job.html"  # type: ignore[attr-defined]
     return render(request, template, {"job": chosen})
+
+
+@require_POST
+@association_view(Perm.EDIT_FINANCE)
+def confirm(request: AssociationRequest, pk: int) -> HttpResponse:
+    """Store, or decline, the change an import showed; only its user may, with its token, within the hour."""
+    chosen = get_object_or_404(ImportJob, pk=pk, association=request.association, user=request.user.pk)
+    actor = Actor.of(request)
+    jobs.expire_confirmations(request.association)
+    chosen.refresh_from_db()
+    if not jobs.confirmable(chosen, request.POST.get("token", ""), actor):
+        messages.error(
+            request, _("Ändringen kan inte längre bekräftas; ingenting har ändrats. Ladda upp filen igen.")
+        )
+        return redirect("finance:upload", slug=request.association.slug)
+    if "avbryt" in request.POST:
+        jobs.cancel(chosen)
+    else:
+        jobs.confirm(chosen, actor)
+    return redirect("finance:job", slug=request.association.slug, pk=chosen.pk)
 
 
 @association_view(Perm.VIEW_FINANCE)

@@ -416,7 +416,11 @@ def apply(actor: Actor, plan: Plan) -> Association:
     if head["office"]:
         office = Office.objects.filter(name=head["office"]).first()
         office = office or core.save(actor, Office(name=head["office"]), association=None)
-    values = {k: v for k, v in head.items() if k != "office"} | {"office": office}
+    # A file without org_number keeps the number the association has: the first SIE file may have given it,
+    # and it is what keeps another organisation's books out of the ledger.
+    values = {k: v for k, v in head.items() if k != "office" and (v or k != "org_number")} | {
+        "office": office
+    }
     association = upsert(actor, association, association, values)
 
     members = {m.code: m for m in association.members.all()}

@@ -166,6 +166,15 @@ class Fields:
         self.parser.accounts_used.add(value)
         return value
 
+    def row_account(self, index: int) -> str:
+        """A voucher row's account: digits, or a word that some exporters write for an account they could
+        not map (SoftOne writes FEL); what such a row means is for the caller to decide."""
+        value = self._string(index, "account")
+        if not value:
+            raise BadField(index, "account")
+        self.parser.accounts_used.add(value)
+        return value
+
     def objects(self, index: int) -> ObjectList:
         if index >= len(self.items):
             raise BadField(index, "object_list", missing=True)
@@ -226,7 +235,7 @@ def _balance(kind: BalanceKind) -> Callable[[Fields], Parsed]:
 
 def _row(kind: RowKind) -> Callable[[Fields], Parsed]:
     def parse(f: Fields) -> Parsed:
-        account, objects, amount = f.used_account(1), f.objects(2), f.amount(3)
+        account, objects, amount = f.row_account(1), f.objects(2), f.amount(3)
         date, text, quantity = f.opt_date(4), f.opt_text(5), f.opt_quantity(6)
         return Transaction(f.line, kind, account, objects, amount, date, text, quantity, f.opt_text(7))
 

@@ -8,7 +8,8 @@ Strictness follows the standard where it is clear: syntax, dates, amounts (a dec
 decimals and 19 characters), account numbers, object lists, every voucher balancing exactly, and an #RTRANS
 repeated by the #TRANS after it. What real exporters write is accepted: tabs, quoted labels and values,
 ``""`` for an omitted field, extra fields at the end of a record (the standard keeps them for later
-versions), accounts and objects used without being declared (reported in :class:`SieFile`), unknown labels
+versions), accounts and objects used without being declared (reported in :class:`SieFile`), a voucher row on
+an account that is not a number (SoftOne writes ``FEL`` for an account it could not map), unknown labels
 (counted, then ignored), and a bare quote inside a text where a letter could not be encoded (see
 :func:`finsam.sie.tokens.tokenize`). Fields are separated by spaces and tabs (and the other ASCII whitespace
 controls).

@@ -64,3 +64,14 @@ def test_amounts_are_read_as_people_write_them(text: str, amount: str) -> None:
 def test_anything_else_is_not_an_amount(text: str) -> None:
     with pytest.raises(ValueError, match="is not an amount"):
         parse_amount(text)
+
+
+def test_amounts_in_messages_have_a_true_minus_and_times_are_local() -> None:
+    assert formatting.amount_text(Decimal("-12771")) == f"\u221212{NBSP}771,00"
+    assert formatting.amount_text(1330, 0) == f"1{NBSP}330"
+    winter = dt.datetime(2024, 2, 10, 13, 5, tzinfo=dt.UTC)
+    summer = dt.datetime(2024, 7, 10, 13, 5, tzinfo=dt.UTC)
+    assert (formatting.local_time(winter), formatting.local_time(summer)) == (
+        "2024-02-10 14:05",
+        "2024-07-10 15:05",
+    )

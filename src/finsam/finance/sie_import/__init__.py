@@ -8,9 +8,16 @@ changes nothing. Every import is kept in the history with its file hash and a su
 Vouchers define the outcome; a file without vouchers gives it through its period balances (#PSALDO), dated the
 last day of each month, so a ledger that exports only balances still gives statements.
 
+A file is never another organisation's books: an association without an organisation number takes the first
+file's #ORGNR, and from then on a file with another number is refused. Every import says what it changes
+(vouchers added, changed and removed; the year's result and equity before and after); asked to (``ask``, as
+the web does), an import that would change a year already imported, or give the association its number,
+stores nothing and raises :class:`NeedsConfirmation` with that summary, until it is run again with the
+imports in force that the summary was made against (``seen``).
+
 The file is read (reading.py) into an import not yet in force, checked (checks.py) and stored
 (storing.py); :func:`decide` then says whether it replaces the year's books, adds to them or leaves them
-unchanged, and what the import says is worded in messages.py.
+unchanged, what it changes is worked out in changes.py, and what the import says is worded in messages.py.
 """
 
 from __future__ import annotations
@@ -22,11 +29,17 @@ from pathlib import Path
 
 from django.db import transaction
 
+from finsam.core import services
 from finsam.core.audit import Actor, record
 from finsam.core.imports import ImportResult
 from finsam.finance.models import LedgerImport
-from finsam.finance.sie_import import messages, storing
-from finsam.finance.sie_import.checks import check_against_books, check_unbalanced, check_year
+from finsam.finance.sie_import import changes, messages, storing
+from finsam.finance.sie_import.checks import (
+    check_against_books,
+    check_unbalanced,
+    check_year,
+    org_number_to_take,
+)
 from finsam.finance.sie_import.reading import Progress, Reading, file_hash, read_file
 from finsam.organisation.models import Association
 from finsam.sie import SieErrors
@@ -54,9 +67,29 @@ class Staged:
     end: dt.date
 
 
+class NeedsConfirmation(Exception):
+    """The file would change a year already imported, or give the association its organisation number:
+    nothing is stored. ``details`` says what would change; ``seen`` names the imports in force it was
+    worked out against, for the run that confirms it."""
+
+    def __init__(self, details: list[str], seen: list[int]) -> None:
+        super().__init__("; ".join(details))
+        self.details = details
+        self.seen = seen
+
+
 def import_file(
-    path: Path, association: Association, actor: Actor, *, on_progress: Progress | None = None
+    path: Path,
+    association: Association,
+    actor: Actor,
+    *,
+    on_progress: Progress | None = None,
+    ask: bool = False,
+    seen: list[int] | None = None,
 ) -> ImportResult:
+    """Import the file. With ``ask``, a change to a year already imported or a new organisation number raises
+    :class:`NeedsConfirmation` unless ``seen`` names exactly the imports in force that the change was shown
+    against (the books changed meanwhile: the new change is shown again)."""
     sha, size = file_hash(path)
     if LedgerImport.objects.filter(association=association, sha256=sha, in_force=True).exists():
         return messages.already_imported()
@@ -67,7 +100,23 @@ def import_file(
             if decision is Decision.UNCHANGED:
                 transaction.set_rollback(True)  # what was staged goes; the import in force stays as it was
                 return messages.unchanged_books(staged.previous, staged.start, staged.end)
-            return _apply(staged, decision, actor)
+            in_force = sorted(old.pk for old in staged.previous)
+            org_number = org_number_to_take(staged.reading, association)
+            before = changes.year_end(association, staged.end) if staged.previous else None
+            vouchers = changes.voucher_changes(staged.source, staged.previous, decision is Decision.REPLACE)
+            result = _apply(staged, decision, actor, org_number)
+            summary = changes.describe(
+                vouchers,
+                before,
+                changes.year_end(association, staged.end),
+                staged.end,
+                org_number,
+                staged.reading.company_name,
+            )
+            if ask and (staged.previous or org_number) and seen != in_force:
+                raise NeedsConfirmation(summary, in_force)  # leaving the transaction undoes the import
+            result.details[1:1] = summary
+            return result
     except SieErrors as errors:
         raise messages.reader_rejected(path, errors) from None
 
@@ -98,12 +147,17 @@ def _stage(
     check_against_books(path, reading, source, previous, start)
     storing.store_period_rows(reading, source)
     storing.store_balances(reading, source, start)
+    storing.derive_opening(reading, source, start)
     return Staged(path, association, reading, source, previous, start, end)
 
 
-def _apply(staged: Staged, decision: Decision, actor: Actor) -> ImportResult:
-    """Put the staged import in force, retire what it replaces, and record it in the audit trail."""
+def _apply(staged: Staged, decision: Decision, actor: Actor, org_number: str | None) -> ImportResult:
+    """Put the staged import in force, retire what it replaces, give the association the file's organisation
+    number when it has none, and record it all in the audit trail."""
     path, association, reading, source = staged.path, staged.association, staged.reading, staged.source
+    if org_number:
+        # A copy: the caller's object keeps its state when the transaction is undone.
+        services.save(actor, _with_org_number(association, org_number), association=association)
     storing.store_accounts(association, reading.accounts)
     replaced = staged.previous if decision is Decision.REPLACE else []
     changed = storing.changed_accounts(storing.summary_of(replaced), storing.summary_by_account(source))
@@ -131,3 +185,9 @@ def _apply(staged: Staged, decision: Decision, actor: Actor) -> ImportResult:
     )
     details = messages.imported(reading, source, replaced, len(changed), warnings)
     return ImportResult(created=source.rows, deleted=sum(o.rows for o in replaced), details=details)
+
+
+def _with_org_number(association: Association, org_number: str) -> Association:
+    fresh = Association.objects.get(pk=association.pk)
+    fresh.org_number = org_number
+    return fresh

@@ -12,23 +12,38 @@ from pathlib import Path
 from django.db.models import Min
 from django.utils.translation import gettext as _
 
+from finsam.core.formatting import amount_text, local_time
 from finsam.core.imports import ImportRejected, Problem
 from finsam.finance.models import LedgerBalance, LedgerImport, LedgerRow
-from finsam.finance.sie_import.reading import MAX_LISTED, Reading, fiscal_year
+from finsam.finance.sie_import.reading import MAX_LISTED, Reading, fiscal_year, take_calendar_years
 from finsam.organisation.models import Association
 
 
 def check_year(path: Path, reading: Reading, association: Association) -> tuple[dt.date, dt.date]:
-    """The file's fiscal year (start, end), once the file is known to be this association's books for it."""
+    """The file's fiscal year (start, end), once the file is known to be this association's books for it.
+    Year indexes the file uses without their #RAR take calendar years."""
     year = fiscal_year(reading)
     if year is None:
         raise ImportRejected(str(path), [_no_year(reading)])
     start, end = year
+    take_calendar_years(reading, start)
     reading.problems += _outside_year(reading, start, end)
     reading.problems += _wrong_file(reading, association)
     if reading.problems:
         raise ImportRejected(str(path), reading.problems)
     return start, end
+
+
+def org_number_of(reading: Reading) -> str | None:
+    """The file's #ORGNR as the association keeps one ("222000-0000"); None when the file gives none."""
+    given = reading.org_number
+    digits = _digits(given.number) if given is not None else ""
+    return f"{digits[-10:-4]}-{digits[-4:]}" if len(digits) in (10, 12) else None  # 12: with "16" before
+
+
+def org_number_to_take(reading: Reading, association: Association) -> str | None:
+    """The file's organisation number, when the association has none yet: its first file gives it one."""
+    return None if association.org_number else org_number_of(reading)
 
 
 def check_against_books(
@@ -47,31 +62,7 @@ def check_against_books(
 
 def _wrong_file(reading: Reading, association: Association) -> list[Problem]:
     """What shows that the file cannot be this association's books for the year, though every line reads."""
-    problems = []
-    file_number = reading.org_number
-    if (
-        file_number is not None
-        and association.org_number
-        and _digits(file_number.number)[-10:] != _digits(association.org_number)
-    ):
-        problems.append(
-            Problem(
-                file_number.line,
-                "#ORGNR",
-                file_number.number,
-                f"förbundets organisationsnummer {association.org_number}",
-            )
-        )
-    for balance in reading.balances:
-        if balance.year not in reading.years:
-            problems.append(
-                Problem(
-                    balance.line,
-                    balance.kind.value,
-                    balance.year,
-                    f"ett räkenskapsår som filen anger (#RAR {balance.year})",
-                )
-            )
+    problems = _other_org_number(reading, association)
     results = [r for r in reading.results if r.year == 0 and r.amount]
     if results and not reading.vouchers and not reading.period_balances:
         problems.append(
@@ -85,6 +76,32 @@ def _wrong_file(reading: Reading, association: Association) -> list[Problem]:
             )
         )
     return problems
+
+
+def _other_org_number(reading: Reading, association: Association) -> list[Problem]:
+    """A file whose #ORGNR is not the association's (or, for an association without one, no number at all)."""
+    given = reading.org_number
+    if given is None or not _digits(given.number):
+        return []  # the file names no organisation
+    if not association.org_number:
+        if org_number_of(reading) is not None:
+            return []  # the association takes it
+        return [Problem(given.line, "#ORGNR", given.number, "ett organisationsnummer med tio siffror")]
+    if _digits(given.number)[-10:] == _digits(association.org_number):
+        return []
+    company = f" ({reading.company_name})" if reading.company_name else ""
+    return [
+        Problem(
+            given.line,
+            "#ORGNR",
+            given.number,
+            "",
+            message=_(
+                "filen är bokföringen för organisationsnummer {file}{company}, men {name} har "
+                "organisationsnummer {own}; en annan organisations bokföring importeras inte"
+            ).format(file=given.number, company=company, name=association.name, own=association.org_number),
+        )
+    ]
 
 
 def _digits(text: str) -> str:
@@ -174,7 +191,7 @@ def _older_than_in_force(reading: Reading, previous: list[LedgerImport]) -> list
                 end=old.year_end,
                 file=old.filename,
                 newer=old.generated,
-                imported=f"{old.imported_at:%Y-%m-%d %H:%M}",
+                imported=local_time(old.imported_at),
             ),
         )
         for old in newer
@@ -238,8 +255,8 @@ def check_unbalanced(
                     "#VER",
                     f"{total:f}",
                     "",
-                    message=f"verifikation {name} balanserar inte: raderna summerar till {total:f}, "
-                    "förväntade 0",
+                    message=f"verifikation {name} balanserar inte: raderna summerar till "
+                    f"{amount_text(total)}, förväntade 0",
                 )
                 for line, name, total in reading.unbalanced
             ],

@@ -11,9 +11,11 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from finsam.core.formatting import amount_text, local_time, number
 from finsam.core.imports import ImportRejected, ImportResult, Problem
+from finsam.finance.accounts_spec import NOT_A_NUMBER_ACCOUNT
 from finsam.finance.models import LedgerImport
-from finsam.finance.sie_import.reading import Reading
+from finsam.finance.sie_import.reading import MAX_LISTED, Reading
 from finsam.sie import SieError, SieErrors
 
 
@@ -99,7 +101,7 @@ def already_imported() -> ImportResult:
 
 def unchanged_books(in_force: list[LedgerImport], start: dt.date, end: dt.date) -> ImportResult:
     """A full export giving exactly the books in force: the import in force stays."""
-    names = ", ".join(f"{old.filename} från {old.imported_at:%Y-%m-%d %H:%M}" for old in in_force)
+    names = ", ".join(f"{old.filename} från {local_time(old.imported_at)}" for old in in_force)
     return ImportResult(
         unchanged=1,
         details=[
@@ -126,14 +128,38 @@ def imported(
     """What an import did, line by line: its year and size, the imports it replaced and how many accounts got
     new amounts, the unbalanced vouchers its closing balances hold, and the balance warnings."""
     return [
-        f"räkenskapsår {source.year_start}–{source.year_end}, {reading.vouchers} verifikationer, "
-        f"{source.rows} rader",
-        *(f"ersatte import {old.filename} från {old.imported_at:%Y-%m-%d %H:%M}" for old in replaced),
-        *([f"{changed_accounts} konton fick nya belopp"] if replaced else []),
+        f"räkenskapsår {source.year_start}–{source.year_end}, {number(reading.vouchers)} verifikationer, "
+        f"{number(source.rows)} rader",
+        *(f"ersatte import {old.filename} från {local_time(old.imported_at)}" for old in replaced),
+        *([f"{number(changed_accounts)} konton fick nya belopp"] if replaced else []),
         *(
-            f"verifikation {name} (rad {line}) balanserar inte ({total:f}) men ingår i filens egna utgående "
-            "balanser; den är importerad som exportören bokfört den"
+            f"verifikation {name} (rad {line}) balanserar inte ({amount_text(total)}) men ingår i filens "
+            "egna utgående balanser; den är importerad som exportören bokfört den"
             for line, name, total in reading.unbalanced
         ),
+        *not_numbers(reading),
+        *reading.notes,
         *warnings,
+    ]
+
+
+def not_numbers(reading: Reading) -> list[str]:
+    """Rows on an account that is no number, named by their lines (the first MAX_LISTED, then a count)."""
+    if not reading.not_numbers:
+        return []
+    accounts = ", ".join(sorted({account for _line, account in reading.not_numbers}))
+    lines = ", ".join(str(line) for line, _account in reading.not_numbers[:MAX_LISTED])
+    more = len(reading.not_numbers) - MAX_LISTED
+    return [
+        _(
+            "{count} rader har ett konto som inte är ett kontonummer ({accounts}): de är importerade som "
+            "konto {stored} och syns under Ej fördelat på rad tills kontot rättas i bokföringssystemet och "
+            "filen exporteras igen; rad {lines}"
+        ).format(
+            count=number(len(reading.not_numbers)),
+            accounts=accounts,
+            stored=NOT_A_NUMBER_ACCOUNT,
+            lines=lines,
+        )
+        + (_(" och {more} till").format(more=number(more)) if more > 0 else "")
     ]

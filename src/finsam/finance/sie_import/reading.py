@@ -15,13 +15,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from finsam.core.formatting import kronor
 from finsam.core.imports import Problem
 from finsam.core.money import from_ore, ore_of
+from finsam.finance.accounts_spec import NOT_A_NUMBER_ACCOUNT
 from finsam.finance.models import LedgerImport, LedgerRow
 from finsam.sie import (
     Account,
     Balance,
     BalanceKind,
+    CompanyName,
     FiscalYear,
     Generated,
     ObjectList,
@@ -64,6 +67,7 @@ class Reading:
     generated_line: int | None = None
     sie_type: int | None = None
     org_number: OrgNumber | None = None
+    company_name: str = ""
     accounts: dict[int, str] = field(default_factory=dict)
     balances: list[Balance] = field(default_factory=list)
     period_balances: list[Balance] = field(default_factory=list)
@@ -82,6 +86,11 @@ class Reading:
     numbered: dict[str, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     unbalanced: list[tuple[int, str, Decimal]] = field(default_factory=list)  # line, voucher, sum of rows
+    # Rows on an account that is no number (line, account as written), stored on NOT_A_NUMBER_ACCOUNT.
+    not_numbers: list[tuple[int, str]] = field(default_factory=list)
+    notes: list[str] = field(
+        default_factory=list
+    )  # what the import did with the file's quirks, for the summary
 
     @property
     def full_export(self) -> bool:
@@ -136,9 +145,14 @@ def read_file(path: Path, source: LedgerImport, size: int, on_progress: Progress
             elif kind is OrgNumber:
                 assert isinstance(item, OrgNumber)
                 reading.org_number = item
+            elif kind is CompanyName:
+                assert isinstance(item, CompanyName)
+                reading.company_name = item.name
             if on_progress and not count % 20000:
                 on_progress(binary.tell(), size)
     LedgerRow.objects.bulk_create(buffer)
+    if reading.not_numbers:
+        reading.accounts[NOT_A_NUMBER_ACCOUNT] = "Konto som inte är ett kontonummer i SIE-filen"
     if on_progress:
         on_progress(size, size)
     return reading
@@ -162,9 +176,9 @@ def _voucher_rows(voucher: Voucher, source: LedgerImport, reading: Reading, buff
             reading.last_date, reading.last_line = day, voucher.line
         if year is not None and outside is None and not year.start <= day <= year.end:
             outside = day
+        account = int(row.account) if row.account.isdigit() else NOT_A_NUMBER_ACCOUNT
         if not row.account.isdigit():
-            reading.problems.append(Problem(row.line, "#TRANS", row.account, "ett kontonummer"))
-            continue
+            reading.not_numbers.append((row.line, row.account))
         ore = _storable(row.amount, row.line, "#TRANS", reading)
         if ore is None:
             continue
@@ -173,7 +187,7 @@ def _voucher_rows(voucher: Voucher, source: LedgerImport, reading: Reading, buff
                 source=source,
                 association_id=source.association_id,
                 date=day,
-                account=int(row.account),
+                account=account,
                 object_key=objects_key(row.objects),
                 ore=ore,
                 voucher=name[:60],
@@ -190,17 +204,40 @@ def _storable(amount: Decimal, line: int, record: str, reading: Reading) -> int 
     """The amount in öre, or None (and a problem) when it is too large to store."""
     ore = ore_of(amount)
     if abs(ore) > MAX_ORE:
-        limit = f"{from_ore(MAX_ORE):,.0f}".replace(",", " ")
+        limit = kronor(from_ore(MAX_ORE))
         reading.problems.append(Problem(line, record, f"{amount:f}", f"ett belopp under {limit} kronor"))
         return None
     return ore
 
 
 def fiscal_year(reading: Reading) -> tuple[dt.date, dt.date] | None:
-    """The fiscal year the file gives: its #RAR 0, else the calendar year of its vouchers; None if neither."""
+    """The fiscal year the file gives: its #RAR 0, else the calendar year of its vouchers (or, without
+    vouchers, of its period balances); None if neither."""
     if 0 in reading.years:
         return reading.years[0].start, reading.years[0].end
-    if reading.first_date and reading.last_date and reading.first_date.year == reading.last_date.year:
-        # An import file (4I) may name no fiscal year; its vouchers then give the calendar year.
-        return dt.date(reading.first_date.year, 1, 1), dt.date(reading.first_date.year, 12, 31)
-    return None
+    if reading.first_date and reading.last_date:
+        first, last = reading.first_date.year, reading.last_date.year
+    else:
+        periods = {b.period // 100 for b in reading.period_balances if b.year == 0 and b.period is not None}
+        first, last = min(periods, default=0), max(periods, default=-1)
+    if first != last:
+        return None
+    # A file without #RAR 0 (an import file, 4I, often names none): the calendar year, which is the fiscal
+    # year of a samordningsförbund by law.
+    return dt.date(first, 1, 1), dt.date(first, 12, 31)
+
+
+def take_calendar_years(reading: Reading, start: dt.date) -> None:
+    """Give every year index the file uses without its #RAR the calendar year it stands for, counted from the
+    fiscal year starting ``start`` (index 0), and say so in the summary."""
+    used = {0} | {b.year for b in (*reading.balances, *reading.period_balances, *reading.results)}
+    missing = sorted(used - set(reading.years))
+    for index in missing:
+        year = start.year + index
+        reading.years[index] = FiscalYear(0, index, dt.date(year, 1, 1), dt.date(year, 12, 31))
+    if missing:
+        reading.notes.append(
+            "filen anger inte räkenskapsår för "
+            + ", ".join(f"#RAR {index} ({start.year + index})" for index in missing)
+            + "; kalenderåret används, som är förbundets räkenskapsår enligt lag"
+        )

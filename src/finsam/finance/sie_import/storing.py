@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import Sum
 
 from finsam.core.audit import Actor
+from finsam.core.formatting import amount_text
 from finsam.core.money import from_ore, ore_of
 from finsam.finance.accounts_spec import is_balance_account
 from finsam.finance.models import LedgerAccount, LedgerBalance, LedgerImport, LedgerRow
@@ -171,6 +172,44 @@ def store_balances(reading: Reading, source: LedgerImport, start: dt.date) -> No
     LedgerBalance.objects.bulk_create(rows)
 
 
+def derive_opening(reading: Reading, source: LedgerImport, start: dt.date) -> None:
+    """A file with closing balances of its year (#UB 0) but no opening ones: the opening balances are the
+    closing ones less the year's movements, so that the balance sheet at the year end is the file's."""
+    if any(b.year == 0 and b.kind is BalanceKind.IB for b in reading.balances):
+        return
+    closing = {b.account: b.ore for b in source.balances.filter(year_start=start, kind="UB")}
+    if not closing:
+        return
+    moved = _moved(source)
+    opening = {
+        account: closing.get(account, 0) - moved.get(account, 0)
+        for account in sorted(set(closing) | set(moved))
+        if is_balance_account(account)
+    }
+    LedgerBalance.objects.bulk_create(
+        LedgerBalance(
+            source=source,
+            association_id=source.association_id,
+            year_start=start,
+            kind=LedgerBalance.Kind.OPENING,
+            account=account,
+            ore=ore,
+            own_year=True,
+        )
+        for account, ore in opening.items()
+        if ore
+    )
+    reading.notes.append(
+        "filen har utgående balanser (#UB 0) men inga ingående (#IB 0): de ingående är räknade som "
+        "utgående balans minus årets verifikationer, så att balansräkningen vid årets slut är filens"
+    )
+
+
+def _moved(source: LedgerImport) -> dict[int, int]:
+    """Öre per account of the import's rows."""
+    return {r["account"]: r["total"] for r in source.ledger_rows.values("account").annotate(total=Sum("ore"))}
+
+
 def store_accounts(association: Association, accounts: dict[int, str]) -> None:
     known = {a.number: a for a in LedgerAccount.objects.filter(association=association)}
     new = [
@@ -191,9 +230,7 @@ def balance_warnings(source: LedgerImport, start: dt.date) -> list[str]:
     closing = {b.account: b.ore for b in source.balances.filter(year_start=start, kind="UB")}
     if not closing:
         return []
-    moved = {
-        r["account"]: r["total"] for r in source.ledger_rows.values("account").annotate(total=Sum("ore"))
-    }
+    moved = _moved(source)
     warnings = []
     for account in sorted(set(opening) | set(closing) | set(moved)):
         if not is_balance_account(account):
@@ -202,8 +239,8 @@ def balance_warnings(source: LedgerImport, start: dt.date) -> list[str]:
         got = opening.get(account, 0) + moved.get(account, 0)
         if got != expected:
             warnings.append(
-                f"konto {account}: IB + verifikationer = {from_ore(got):.2f}, "
-                f"men filens UB är {from_ore(expected):.2f}"
+                f"konto {account}: IB + verifikationer = {amount_text(from_ore(got))}, "
+                f"men filens UB är {amount_text(from_ore(expected))}"
             )
     return warnings
 

@@ -28,6 +28,15 @@ def test_the_committed_sie_files_are_what_the_generator_writes(tmp_path: Path) -
         assert path.read_bytes() == (LEDGERS / path.name).read_bytes(), path.name
 
 
+def test_the_demo_associations_have_the_organisation_number_of_their_sie_files(
+    demo: dict[str, Association],
+) -> None:
+    for association in demo.values():  # the import refuses a file with another number
+        assert association.org_number.startswith("222000-")
+        for path in LEDGERS.glob(f"{association.slug}-*.se"):
+            assert f"#ORGNR {association.org_number}\r\n".encode() in path.read_bytes(), path.name
+
+
 def test_sodra_vatterbygden_2023_h1_is_seed_000(demo: dict[str, Association]) -> None:
     sv = demo["sodra-vatterbygden"]
     june = dt.date(2023, 6, 30)

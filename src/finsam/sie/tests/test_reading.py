@@ -12,7 +12,17 @@ from pathlib import Path
 
 import pytest
 
-from finsam.sie import Balance, BalanceKind, RowKind, UnknownRecord, Voucher, decoding, iter_records, read_sie
+from finsam.sie import (
+    Balance,
+    BalanceKind,
+    RowKind,
+    SieErrors,
+    UnknownRecord,
+    Voucher,
+    decoding,
+    iter_records,
+    read_sie,
+)
 from finsam.sie import reader as sie_reader
 
 LINES = [
@@ -186,3 +196,16 @@ def test_an_empty_voucher_and_rows_of_every_kind() -> None:
     assert full.transactions[1].quantity == 1
     assert full.transactions[1].signature == "KS"
     assert [row.amount for row in full.counted()] == [10, -10]
+
+
+def test_a_row_on_an_account_that_is_no_number_is_read_as_it_stands() -> None:
+    # SoftOne writes FEL for an account it could not map; the importer decides what such a row means.
+    # A declared account (#KONTO) and a balance still need digits.
+    data = b'#FLAGGA 0\n#VER A 1 20250102 ""\n{\n#TRANS FEL {} 25.50\n#TRANS 1930 {} -25.50\n}\n'
+    [voucher] = read_sie(io.BytesIO(data)).vouchers
+    assert [(row.account, row.amount) for row in voucher.transactions] == [
+        ("FEL", Decimal("25.50")),
+        ("1930", Decimal("-25.50")),
+    ]
+    with pytest.raises(SieErrors):
+        read_sie(io.BytesIO(b"#FLAGGA 0\n#KONTO FEL Fel\n#IB 0 FEL 1.00\n"))
