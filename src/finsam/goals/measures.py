@@ -19,6 +19,7 @@ from finsam.core import formatting
 from finsam.goals import results, statistics
 from finsam.goals.models import Commitment, Measure, Status
 from finsam.organisation.models import Association, Intervention
+from finsam.privacy import periods
 
 PARTIAL_SHARE = Decimal("0.5")
 
@@ -91,20 +92,53 @@ def outcome(commitment: Commitment, start: dt.date, end: dt.date) -> Outcome | N
         if result.share is None:
             return Outcome(None, result.answered, _("inga svar utom vet inte"))
         return Outcome(result.share, result.rated)
-    # Figures about participants are published like their tables: a group smaller than the threshold (and a
-    # share of one) is not shown, since the attainment goes to the board and into the annual report.
-    figures = participant_figures(association, start, end, commitment.intervention)
+    return _participant_outcome(commitment, start, end)
+
+
+def _published_counts(
+    association: Association, start: dt.date, end: dt.date, intervention: Intervention | None
+) -> tuple[ParticipantFigures, dict[str, bool]]:
+    """The figures of the fixed period that holds start … end, and whether each count may be published.
+
+    Figures about participants reach the board and the annual report, so they are published as the
+    participant tables are (privacy/periods.py): for the year-to-date at March, June or December only, each
+    count suppressed against the same count of the year's earlier fixed periods, so that no two periods'
+    figures subtract to a group smaller than the threshold."""
+    start, end = periods.fixed_period(start, end)
+    chain = [
+        participant_figures(association, s, e, intervention)
+        for s, e in periods.allowed_periods(end.year)
+        if e <= end
+    ]
+    shown = {}
+    for name in ("participating", "exited"):
+        tables = [(("count",), [[getattr(figures, name)]]) for figures in chain]
+        last = periods.suppress_chain(tables, columns=1, threshold=settings.SUPPRESSION_THRESHOLD)[-1]
+        shown[name] = not last.hidden
+    return chain[-1], shown
+
+
+def _participant_outcome(commitment: Commitment, start: dt.date, end: dt.date) -> Outcome:
     threshold = settings.SUPPRESSION_THRESHOLD
+    try:
+        figures, shown = _published_counts(commitment.association, start, end, commitment.intervention)
+    except periods.PeriodNotAllowed:
+        return Outcome(None, None, _("perioden går över ett årsskifte"))
     few = _("färre än %d") % threshold
-    if measure == Measure.PARTICIPANTS:
+    differs_by_few = _("döljs: skillnaden mot en tidigare period är färre än %d") % threshold
+    if commitment.measure == Measure.PARTICIPANTS:
         if figures.participating < threshold:
             return Outcome(None, None, _("%s deltagare") % few)
+        if not shown["participating"]:
+            return Outcome(None, None, differs_by_few)
         return Outcome(figures.participating)
     exit_share = statistics.share(figures.work_or_studies, figures.exited)
     if exit_share is None:
         return Outcome(None, 0, _("inga avslut under perioden"))
     if figures.exited < threshold:
         return Outcome(None, None, _("%s avslut") % few)
+    if not shown["exited"]:
+        return Outcome(None, None, differs_by_few)
     return Outcome(exit_share, figures.exited)
 
 
