@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
+import zlib
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,6 +84,23 @@ class UnsafeArchive(ValueError):
     """The archive is broken, or would take too much to open; the message says which in Swedish."""
 
 
+# What zipfile and ElementTree raise for an archive that is broken: a damaged directory or member (zlib.error,
+# a negative seek: ValueError), a compression method it does not know or encryption (NotImplementedError,
+# RuntimeError), a missing part (KeyError), a part that is not XML.
+_UNREADABLE = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    ElementTree.ParseError,
+    zlib.error,
+    KeyError,
+    ValueError,
+    NotImplementedError,
+    RuntimeError,
+    OSError,
+    EOFError,
+)
+
+
 _Streamed = Callable[[zipfile.ZipFile], Collection[str]]
 
 
@@ -102,10 +120,14 @@ def _check(source: bytes | Path, limits: Limits, streamed_of: _Streamed) -> None
             if len(infos) > limits.members:
                 raise UnsafeArchive(_("filen har fler än %(n)s delar") % {"n": limits.members})
             _check_sizes(infos, limits, streamed_of(archive))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ElementTree.ParseError, KeyError, OSError, EOFError):
-        raise UnsafeArchive(
-            _("filen är inte %(label)s som går att öppna") % {"label": limits.label}
-        ) from None
+    except UnsafeArchive:
+        raise
+    except _UNREADABLE:
+        raise not_openable(limits) from None
+
+
+def not_openable(limits: Limits) -> UnsafeArchive:
+    return UnsafeArchive(_("filen är inte %(label)s som går att öppna") % {"label": limits.label})
 
 
 def _check_sizes(infos: list[zipfile.ZipInfo], limits: Limits, streamed: Collection[str]) -> None:

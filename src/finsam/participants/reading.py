@@ -57,12 +57,19 @@ def _read_xlsx(content: bytes, source: str) -> Sheet:
         archives.check_xlsx(content)
     except archives.UnsafeArchive as error:
         raise ImportRejected(source, [Problem(None, None, None, "", str(error))]) from None
+    unopenable = ImportRejected(source, [Problem(None, None, source, _("en XLSX-fil som går att öppna"))])
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True, keep_links=False)
     except Exception:  # openpyxl raises many kinds for a broken file
-        raise ImportRejected(source, [Problem(None, None, source, "en XLSX-fil som går att öppna")]) from None
+        raise unopenable from None
     try:
+        if not book.worksheets:
+            raise ImportRejected(source, [Problem(None, None, source, _("ett arbetsblad med deltagarna"))])
         rows = _xlsx_rows(book.worksheets[0], source)
+    except ImportRejected:
+        raise
+    except Exception:  # the worksheet is read as it streams: a broken one fails here, in as many kinds
+        raise unopenable from None
     finally:
         book.close()
     if not rows:

@@ -4,6 +4,9 @@ whole first. The sizes are small; `bench/hostile_uploads.py` brings the attack's
 from __future__ import annotations
 
 import io
+import re
+import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -142,3 +145,32 @@ def test_the_web_import_names_a_field_too_long_instead_of_failing(association: A
         "<td>2</td><td>5</td><td></td><td>ett fält med fler än 10\u00a0000 tecken"
         in response.content.decode()
     )
+
+
+def rewritten(content: bytes, name: str, change: Callable[[bytes], bytes]) -> bytes:
+    """The workbook with one member's content changed."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(content)) as source, zipfile.ZipFile(out, "w") as archive:
+        for info in source.infolist():
+            data = source.read(info)
+            archive.writestr(info, change(data) if info.filename == name else data)
+    return out.getvalue()
+
+
+def test_broken_workbooks_found_by_fuzzing_are_refused(association: Association) -> None:
+    """Reproducers of bench/fuzz_importers.py: a member whose compressed data is damaged (zlib.error while the
+    archive is checked), a workbook without a worksheet (IndexError) and a worksheet that breaks while it
+    streams are refused like any file that does not open."""
+    good = xlsx([HEADER.split(";"), ROW.split(";")])
+    member = good.index(b"[Content_Types].xml") + len("[Content_Types].xml")
+    damaged = good[:member] + b"\xff\xff\xff\xff" + good[member + 4 :]
+    no_sheet = rewritten(
+        good, "xl/workbook.xml", lambda xml: re.sub(rb"<sheets>.*</sheets>", b"<sheets/>", xml)
+    )
+    broken_row = rewritten(good, "xl/worksheets/sheet1.xml", lambda xml: xml.replace(b"</row>", b"</rad>", 1))
+    unopenable = "filen: 'fil.xlsx' – förväntade en XLSX-fil som går att öppna"
+    assert refused(association, damaged, "fil.xlsx") == ["filen: filen är inte en XLSX-fil som går att öppna"]
+    assert refused(association, no_sheet, "fil.xlsx") == [
+        "filen: 'fil.xlsx' – förväntade ett arbetsblad med deltagarna"
+    ]
+    assert refused(association, broken_row, "fil.xlsx") == [unopenable]
