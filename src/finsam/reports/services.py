@@ -272,9 +272,13 @@ def word_template(association: Association) -> Path | None:
 @transaction.atomic
 def set_word_template(actor: Actor, association: Association, content: bytes) -> Path:
     """Keep the association's own Word template in the data dir (checked to open as a Word document, its
-    archive first: raises archives.UnsafeArchive before python-docx inflates anything)."""
+    archive first: raises archives.UnsafeArchive before python-docx inflates anything, and for a file
+    python-docx cannot open)."""
     archives.check_docx(content)
-    WordDocument(io.BytesIO(content))  # raises for a file Word cannot open
+    try:
+        WordDocument(io.BytesIO(content))
+    except Exception:  # python-docx raises many kinds (zip, XML, a missing part) for a file it cannot open
+        raise archives.not_openable(archives.DOCX) from None
     path = _word_template_path(association)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(content)

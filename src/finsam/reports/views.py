@@ -103,8 +103,6 @@ def word_template(request: AssociationRequest) -> HttpResponse:
             )
         except archives.UnsafeArchive as error:
             messages.error(request, _("Mallen är inte bytt: %s.") % error)
-        except Exception:  # python-docx raises several kinds for a file it cannot open
-            messages.error(request, _("Word kunde inte öppna filen; mallen är inte bytt."))
         else:
             messages.success(request, _("Word-mallen är sparad och används i alla Word-rapporter från nu."))
     else:

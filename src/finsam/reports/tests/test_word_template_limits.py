@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from docx import Document as WordDocument
 from pytest_django.fixtures import Settings
 
 from finsam import testing
@@ -50,3 +54,40 @@ def test_a_template_put_in_the_data_dir_is_checked_before_it_is_opened(tmp_path:
     bomb = hostile.docx_bomb(tmp_path / "mall.docx", 5 * MEGABYTE)
     with pytest.raises(archives.UnsafeArchive, match=r"word/document\.xml är större än 4 MB uppackad"):
         render_docx(small_document(), bomb)
+
+
+def without(content: bytes, name: str, change: Callable[[bytes], bytes | None]) -> bytes:
+    """The document with one member changed, or left out where the change gives None."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(content)) as source, zipfile.ZipFile(out, "w") as archive:
+        for info in source.infolist():
+            data = source.read(info) if info.filename != name else change(source.read(info))
+            if data is not None:
+                archive.writestr(info, data)
+    return out.getvalue()
+
+
+def test_templates_python_docx_cannot_open_are_refused_with_the_archives_message(
+    client: Client, tmp_path: Path, settings: Settings
+) -> None:
+    """Reproducers of bench/fuzz_importers.py: a part the relationships name but the archive lacks (KeyError),
+    a part that is not XML (XMLSyntaxError); each raised from python-docx, not as the template's refusal."""
+    settings.DATA_DIR = tmp_path
+    assoc = testing.association()
+    blank = io.BytesIO()
+    WordDocument().save(blank)
+    missing = without(blank.getvalue(), "docProps/app.xml", lambda _xml: None)
+    broken = without(
+        blank.getvalue(), "word/styles.xml", lambda xml: xml.replace(b"<w:style ", b"<w:style <", 1)
+    )
+    for content in (missing, broken):
+        with pytest.raises(
+            archives.UnsafeArchive, match=r"^filen är inte ett Word-dokument \(\.docx\) som går"
+        ):
+            services.set_word_template(testing.SYSTEM, assoc, content)
+    client.force_login(testing.user("karin", (assoc, Role.OFFICE_ADMIN)))
+    (tmp_path / "mall.docx").write_bytes(missing)
+    assert "Mallen är inte bytt: filen är inte ett Word-dokument (.docx) som går att öppna." in upload(
+        client, assoc.slug, tmp_path / "mall.docx"
+    )
+    assert services.word_template(assoc) is None
