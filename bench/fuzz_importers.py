@@ -19,8 +19,8 @@ command or the upload page calls it, inside a transaction rolled back after it. 
   takes longer than `--timeout` seconds.
 
 Input number i of importer X under seed S is always the same bytes. The first few inputs of each kind of
-failure are written to `--crashes` with their traceback. It prints, per importer, the inputs run, refused,
-accepted, failures, peak RSS and inputs per second, and ends with
+failure are written to `--crashes` (by default in the temporary dir) with their traceback. It prints, per
+importer, the inputs run, refused, accepted, failures, peak RSS and inputs per second, and ends with
 
     RESULT fuzz_<importer>_inputs N
     RESULT fuzz_<importer>_crashes N
@@ -388,7 +388,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, help="stop each importer after this many seconds")
     parser.add_argument("--timeout", type=int, default=30, help="seconds one input may take")
     parser.add_argument("--rss-limit", type=float, default=400.0, help="peak RSS in MB taken for a failure")
-    parser.add_argument("--crashes", type=Path, default=Path("fuzz-crashes"), help="where reproducers go")
+    parser.add_argument("--crashes", type=Path, help="where reproducers go (default: the temporary dir's)")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="finsam-fuzz-"))
     os.environ["FINSAM_DATA_DIR"] = str(folder / "data")
@@ -402,9 +402,10 @@ def main() -> int:
     prepare(folder)
     everything = targets(folder)
     limits = Limits(args.inputs, args.seed, args.seconds, args.timeout, args.rss_limit)
-    print(f"seed {args.seed}, up to {args.inputs} inputs per importer, data dir {folder}", flush=True)
+    crashes = args.crashes or folder / "crashes"
+    print(f"seed {args.seed}, up to {args.inputs} inputs per importer, reproducers in {crashes}", flush=True)
     for name in args.importer or ORDER:
-        stats = fuzz(everything[name], limits, folder, args.crashes)
+        stats = fuzz(everything[name], limits, folder, crashes)
         print(stats.report(name), flush=True)
     return 0
 
