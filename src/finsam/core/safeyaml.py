@@ -4,7 +4,9 @@ An alias stands for its whole anchored node, so a few lines can stand for billio
 laughs"): whoever walks or prints the result pays for them all. The loader counts every node as if each alias
 were written out and refuses a document of more than MAX_NODES, or one whose nodes nest deeper than MAX_DEPTH
 (PyYAML composes recursively: 200 000 nested brackets would otherwise end in RecursionError). An alias to a
-node that contains it is refused too. Each refusal is a `yaml.MarkedYAMLError` with the line and column.
+node that contains it is refused too. A value its explicit tag cannot be made of (`!!timestamp 2025-13-01`,
+`!!bool kanske`, `!!int ""`), where PyYAML's safe constructors fail with an AttributeError, KeyError or
+IndexError, is refused as well. Each refusal is a `yaml.MarkedYAMLError` with the line and column.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from typing import Any
 
 import yaml
 from yaml.composer import ComposerError
-from yaml.nodes import MappingNode, Node, SequenceNode
+from yaml.constructor import ConstructorError
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 MAX_NODES = 100_000  # nodes with every alias written out; an organisation file has a few thousand
 MAX_DEPTH = 50  # levels of nesting; an organisation file has five
@@ -46,6 +49,15 @@ class BoundedSafeLoader(yaml.SafeLoader):
             raise ComposerError(None, None, message, mark)
         self._sizes[id(node)] = size
         return node
+
+    def construct_object(self, node: Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep)
+        except (AttributeError, KeyError, IndexError, TypeError):
+            tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
+            shown = node.value[:50] if isinstance(node, ScalarNode) else ""
+            message = f"{shown!r} går inte att läsa som {tag}"
+            raise ConstructorError(None, None, message, node.start_mark) from None
 
 
 def _children(node: Node | None) -> list[Node]:

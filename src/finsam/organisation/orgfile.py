@@ -7,6 +7,7 @@ The format is described in docs/organisation-file.md.
 from __future__ import annotations
 
 import datetime as dt
+import reprlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -47,6 +48,21 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
+# How much of a value a problem shows. Aliases let a small file repeat one long value thousands of times
+# inside another (billion laughs within MAX_NODES): shown whole, one such value took gigabytes.
+_SHOWN = reprlib.Repr()
+_SHOWN.maxstring = _SHOWN.maxother = 200
+_SHOWN.maxlist = _SHOWN.maxdict = _SHOWN.maxtuple = _SHOWN.maxset = 10
+_SHOWN.maxlevel = 2
+_SHOWN.maxlong = 100
+
+
+def _shown(value: Any) -> str:
+    """The value as Python writes it, shortened (with "...") where it is long or deep."""
+    short = _SHOWN.repr(value)
+    return short if "..." in short else repr(value)  # nothing cut: the whole is as short, and in file order
+
+
 @dataclass
 class Problem:
     path: str
@@ -56,7 +72,7 @@ class Problem:
     def __str__(self) -> str:
         return _("%(path)s: värdet %(value)s går inte att använda; förväntade %(expected)s") % {
             "path": self.path,
-            "value": repr(self.value),
+            "value": _shown(self.value),
             "expected": self.expected,
         }
 

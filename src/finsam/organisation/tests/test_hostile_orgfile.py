@@ -61,3 +61,36 @@ def test_a_file_over_the_limit_is_refused_before_it_is_read(tmp_path: Path, sett
         "förväntade en läsbar YAML-fil i UTF-8: filen är större än 1 kB, det största som tas emot för en "
         "organisationsfil"
     )
+
+
+def test_a_long_value_repeated_by_aliases_is_shown_shortened(tmp_path: Path) -> None:
+    """Reproducer of bench/fuzz_importers.py: a 200 kB string under four levels of aliases (6 561 values, well
+    within the limit) was shown whole in the problem of an unknown key, a string of 1.3 GB."""
+    path = tmp_path / "skratt.yaml"
+    laughs = hostile.billion_laughs(4).replace('"ha",', '"' + "x" * 200_000 + '",', 1)
+    path.write_text(laughs, encoding="utf-8")
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    problems = refused(path)
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 50_000  # kB
+    assert [p.split(":")[0] for p in problems] == ["(filen).a0", "(filen).a1", "(filen).a2", "(filen).a3"]
+    assert max(len(p) for p in problems) < 3000
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("!!timestamp igår", "'igår' går inte att läsa som !!timestamp"),
+        ("!!bool kanske", "'kanske' går inte att läsa som !!bool"),
+        ('!!int ""', "'' går inte att läsa som !!int"),
+    ],
+)
+def test_a_value_its_explicit_tag_cannot_make_is_named_by_line_and_column(
+    tmp_path: Path, value: str, problem: str
+) -> None:
+    """Reproducers of bench/fuzz_importers.py: PyYAML's constructors failed with AttributeError, KeyError and
+    IndexError."""
+    path = tmp_path / "org.yaml"
+    path.write_text(f"association: {{slug: a, name: A}}\nmembers: {value}\n", encoding="utf-8")
+    assert refused(path) == [
+        f'rad 2, kolumn 10: värdet "{problem}" går inte att använda; förväntade giltig YAML'
+    ]
