@@ -37,7 +37,7 @@ def _check_rows(check: Checker, raw: Any, statement: str, plan: Plan, member_cod
         path = f"{statement}[{i}]"
         data = check.mapping(item, path, ROW_KEYS, {"code", "name", "section"})
         row = {
-            "code": check.text(data, "code", path, max_length=30),
+            "code": check.code(data, "code", path),
             "name": check.text(data, "name", path),
             "section": check.choice(data, "section", path, sections),
             "category": check.choice(data, "category", path, categories, blank=True),

@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -33,6 +34,7 @@ from finsam.organisation.models import (
     Member,
     Office,
     Population,
+    code_validator,
     slug_validator,
 )
 
@@ -187,6 +189,16 @@ class Checker:
             self.fail(f"{path}.{key}", value, _("ett datum ÅÅÅÅ-MM-DD"))
             return None
 
+    def code(self, data: dict[str, Any], key: str, path: str) -> str:
+        """A code as the models take it: at most 30 letters, digits, - and _."""
+        text = self.text(data, key, path, max_length=30)
+        if text and len(text) <= 30:
+            try:
+                code_validator(text)
+            except ValidationError:
+                self.fail(f"{path}.{key}", text, _("bokstäver, siffror, - och _"))
+        return text
+
     def boolean(self, data: dict[str, Any], key: str, path: str) -> bool:
         value = data.get(key, False)
         if not isinstance(value, bool):
@@ -271,7 +283,7 @@ def _check_members(check: Checker, raw: Any, plan: Plan) -> None:
         path = f"members[{i}]"
         data = check.mapping(item, path, MEMBER_KEYS, {"code", "name", "kind"})
         member = {
-            "code": check.text(data, "code", path, max_length=30),
+            "code": check.code(data, "code", path),
             "name": check.text(data, "name", path),
             "kind": check.choice(data, "kind", path, kinds),
         }
@@ -306,7 +318,7 @@ def _check_interventions(check: Checker, raw: Any, plan: Plan) -> None:
         data = check.mapping(item, path, INTERVENTION_KEYS, {"code", "name", "kind"})
         plan.interventions.append(
             {
-                "code": check.text(data, "code", path, max_length=30),
+                "code": check.code(data, "code", path),
                 "name": check.text(data, "name", path),
                 "kind": check.choice(data, "kind", path, kinds),
                 "purpose": check.choice(data, "purpose", path, purposes, blank=True),
@@ -402,7 +414,7 @@ def read(path: Path) -> Plan:
             "name": check.text(head, "name", "association"),
             "org_number": check.text(head, "org_number", "association", max_length=11),
             "seat": check.text(head, "seat", "association", max_length=100),
-            "website": check.text(head, "website", "association"),
+            "website": _website(check, head),
             "office": check.text(head, "office", "association"),
         }
     )
@@ -416,6 +428,16 @@ def read(path: Path) -> Plan:
     if check.problems:
         raise OrgFileError(source, check.problems)
     return plan
+
+
+def _website(check: Checker, head: dict[str, Any]) -> str:
+    website = check.text(head, "website", "association")
+    if website:
+        try:
+            URLValidator()(website)
+        except ValidationError:
+            check.fail("association.website", website, _("en webbadress som https://exempel.se"))
+    return website
 
 
 def upsert(actor: Actor, association: Association, instance: Any, values: dict[str, Any]) -> Any:

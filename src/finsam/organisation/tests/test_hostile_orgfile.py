@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 from pytest_django.fixtures import Settings
 
+from finsam import testing
 from finsam.organisation import orgfile
+from finsam.organisation.models import Association
 from finsam.testdata import hostile
 
 
@@ -94,3 +96,28 @@ def test_a_value_its_explicit_tag_cannot_make_is_named_by_line_and_column(
     assert refused(path) == [
         f'rad 2, kolumn 10: värdet "{problem}" går inte att använda; förväntade giltig YAML'
     ]
+
+
+@pytest.mark.django_db
+def test_codes_and_a_website_the_models_would_refuse_are_named_before_anything_is_saved(
+    tmp_path: Path,
+) -> None:
+    """Reproducers of bench/fuzz_importers.py: a statement row's code with a space and a website that is no
+    address passed the file's checks and failed as the rows were saved (ValidationError)."""
+    path = tmp_path / "org.yaml"
+    path.write_text(
+        "association: {slug: a, name: A, website: 'inte en adress'}\n"
+        "members: [{code: 'A B', name: A, kind: state}]\n"
+        "income_statement: [{code: 'RÄNTA X', name: Ränta, section: income, accounts: '8300'}]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(orgfile.OrgFileError) as caught:
+        orgfile.setup(path, testing.SYSTEM)
+    assert [str(problem) for problem in caught.value.problems] == [
+        "association.website: värdet 'inte en adress' går inte att använda; förväntade en webbadress som "
+        "https://exempel.se",
+        "members[0].code: värdet 'A B' går inte att använda; förväntade bokstäver, siffror, - och _",
+        "income_statement[0].code: värdet 'RÄNTA X' går inte att använda; förväntade bokstäver, siffror, "
+        "- och _",
+    ]
+    assert not Association.objects.filter(slug="a").exists()
