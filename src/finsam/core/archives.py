@@ -86,13 +86,14 @@ class UnsafeArchive(ValueError):
 
 # What zipfile and ElementTree raise for an archive that is broken: a damaged directory or member (zlib.error,
 # a negative seek: ValueError), a compression method it does not know or encryption (NotImplementedError,
-# RuntimeError), a missing part (KeyError), a part that is not XML.
+# RuntimeError), a missing part (KeyError), a part that is not XML or declares an encoding there is none of
+# (LookupError).
 _UNREADABLE = (
     zipfile.BadZipFile,
     zipfile.LargeZipFile,
     ElementTree.ParseError,
     zlib.error,
-    KeyError,
+    LookupError,
     ValueError,
     NotImplementedError,
     RuntimeError,

@@ -80,7 +80,10 @@ def test_templates_python_docx_cannot_open_are_refused_with_the_archives_message
     broken = without(
         blank.getvalue(), "word/styles.xml", lambda xml: xml.replace(b"<w:style ", b"<w:style <", 1)
     )
-    for content in (missing, broken):
+    unknown_encoding = without(  # LookupError from the archive's own check
+        blank.getvalue(), "[Content_Types].xml", lambda xml: xml.replace(b"'UTF-8'", b"'U-0'", 1)
+    )
+    for content in (missing, broken, unknown_encoding):
         with pytest.raises(
             archives.UnsafeArchive, match=r"^filen är inte ett Word-dokument \(\.docx\) som går"
         ):
