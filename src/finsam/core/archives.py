@@ -15,6 +15,7 @@ openpyxl reads a part whole, never counts as one), in a DOCX the images, which p
 from __future__ import annotations
 
 import io
+import lzma
 import posixpath
 import zipfile
 import zlib
@@ -85,14 +86,15 @@ class UnsafeArchive(ValueError):
 
 
 # What zipfile and ElementTree raise for an archive that is broken: a damaged directory or member (zlib.error,
-# a negative seek: ValueError), a compression method it does not know or encryption (NotImplementedError,
-# RuntimeError), a missing part (KeyError), a part that is not XML or declares an encoding there is none of
-# (LookupError).
+# LZMAError, a negative seek: ValueError), a compression method it does not know or encryption
+# (NotImplementedError, RuntimeError), a missing part (KeyError), a part that is not XML or declares an
+# encoding there is none of (LookupError).
 _UNREADABLE = (
     zipfile.BadZipFile,
     zipfile.LargeZipFile,
     ElementTree.ParseError,
     zlib.error,
+    lzma.LZMAError,
     LookupError,
     ValueError,
     NotImplementedError,

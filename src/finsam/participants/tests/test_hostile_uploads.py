@@ -168,8 +168,17 @@ def test_broken_workbooks_found_by_fuzzing_are_refused(association: Association)
         good, "xl/workbook.xml", lambda xml: re.sub(rb"<sheets>.*</sheets>", b"<sheets/>", xml)
     )
     broken_row = rewritten(good, "xl/worksheets/sheet1.xml", lambda xml: xml.replace(b"</row>", b"</rad>", 1))
+    lzma = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(good)) as source, zipfile.ZipFile(lzma, "w", zipfile.ZIP_LZMA) as archive:
+        for info in source.infolist():
+            archive.writestr(info.filename, source.read(info))
+    packed = lzma.getvalue()
+    damaged_lzma = packed[:member] + b"\xff" * 8 + packed[member + 8 :]  # LZMAError
     unopenable = "filen: 'fil.xlsx' – förväntade en XLSX-fil som går att öppna"
-    assert refused(association, damaged, "fil.xlsx") == ["filen: filen är inte en XLSX-fil som går att öppna"]
+    for broken in (damaged, damaged_lzma):
+        assert refused(association, broken, "fil.xlsx") == [
+            "filen: filen är inte en XLSX-fil som går att öppna"
+        ]
     assert refused(association, no_sheet, "fil.xlsx") == [
         "filen: 'fil.xlsx' – förväntade ett arbetsblad med deltagarna"
     ]
