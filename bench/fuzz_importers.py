@@ -165,20 +165,53 @@ def _docx_seeds(folder: Path) -> list[bytes]:
     return [blank.getvalue(), full.getvalue(), bomb]
 
 
+Seeds = list[tuple[str, bytes]]
+
+
+def _seeds(folder: Path) -> dict[str, Seeds]:
+    """The files each importer's inputs are mutated from: the repository's own, named by association."""
+    from finsam.demo.build import DATA
+    from finsam.testdata import EXAMPLES, SIE_CORPUS, hostile
+
+    def slug_of(path: Path) -> str:
+        return path.stem.rsplit("-", 1)[0]
+
+    participants = (EXAMPLES / "deltagare-2025.csv").read_bytes()
+    as_utf8 = participants.decode("cp1252").replace("\n", "\r\n").encode("utf-8")
+    laughs, nested = hostile.billion_laughs(4), hostile.nested_brackets(40)
+    big_string = hostile.xlsx_with_shared_string(folder / "delad.xlsx", 1000).read_bytes()
+    return {
+        "sie": [("exempel", (EXAMPLES / "exempel-2025.se").read_bytes())]
+        + [(slug_of(p), p.read_bytes()) for p in sorted((DATA / "sie").glob("*.se"))]
+        + [("korpus", p.read_bytes()) for p in sorted(SIE_CORPUS.glob("*.s[ei]"))],
+        "budget": [("exempel", (EXAMPLES / "budget-2025.csv").read_bytes())]
+        + [(slug_of(p), p.read_bytes()) for p in sorted((DATA / "budget").glob("*.csv"))],
+        "participants_csv": [("exempel", participants), ("exempel", as_utf8)],
+        "participants_xlsx": [
+            ("exempel", _xlsx(participants, False)),
+            ("exempel", _xlsx(participants, True)),
+            ("exempel", big_string),
+        ],
+        "orgfile": [("exempel", (EXAMPLES / "organisation.yaml").read_bytes())]
+        + [(p.stem, p.read_bytes()) for p in sorted(DATA.glob("*.yaml"))]
+        + [("exempel", laughs.encode()), ("exempel", nested.encode())],
+        "template": [("exempel", seed) for seed in _docx_seeds(folder)],
+    }
+
+
 def targets(folder: Path) -> dict[str, Target]:
     """Each importer: its seeds, its entry point and its refusals."""
     from finsam.core import archives, uploads
     from finsam.core.audit import Actor
     from finsam.core.imports import ImportRejected
-    from finsam.demo.build import DATA
     from finsam.finance import budget, sie_import
     from finsam.organisation import orgfile
     from finsam.participants.imports import import_participants
     from finsam.reports import services
-    from finsam.testdata import EXAMPLES, SIE_CORPUS, hostile
 
     actor = Actor.command("fuzz")
     refused = (ImportRejected, uploads.FileTooLarge)
+    seeds = _seeds(folder)
 
     def command(kind: str, importer: Callable[..., Any]) -> Callable[[Path, Any], object]:
         def feed(path: Path, association: Any) -> None:
@@ -193,46 +226,24 @@ def targets(folder: Path) -> dict[str, Target]:
         ask = path.stat().st_size % 2 == 1
         return sie_import.import_file(path, association, actor, ask=ask)
 
-    def slug_of(path: Path) -> str:
-        return path.stem.rsplit("-", 1)[0]
-
-    participants = (EXAMPLES / "deltagare-2025.csv").read_bytes()
-    as_utf8 = participants.decode("cp1252").replace("\n", "\r\n").encode("utf-8")
-    laughs, nested = hostile.billion_laughs(4), hostile.nested_brackets(40)
-    big_string = hostile.xlsx_with_shared_string(folder / "delad.xlsx", 1000).read_bytes()
     return {
         "sie": Target(
-            "sie",
-            "bokforing.se",
-            [("exempel", (EXAMPLES / "exempel-2025.se").read_bytes())]
-            + [(slug_of(p), p.read_bytes()) for p in sorted((DATA / "sie").glob("*.se"))]
-            + [("korpus", p.read_bytes()) for p in sorted(SIE_CORPUS.glob("*.s[ei]"))],
-            command("sie", sie),
-            (*refused, sie_import.NeedsConfirmation),
+            "sie", "bokforing.se", seeds["sie"], command("sie", sie), (*refused, sie_import.NeedsConfirmation)
         ),
         "budget": Target(
-            "budget",
-            "budget.csv",
-            [("exempel", (EXAMPLES / "budget-2025.csv").read_bytes())]
-            + [(slug_of(p), p.read_bytes()) for p in sorted((DATA / "budget").glob("*.csv"))],
-            command("budget", budget.import_file),
-            refused,
+            "budget", "budget.csv", seeds["budget"], command("budget", budget.import_file), refused
         ),
         "participants_csv": Target(
             "participants_csv",
             "deltagare.csv",
-            [("exempel", participants), ("exempel", as_utf8)],
+            seeds["participants_csv"],
             command("participants", import_participants),
             refused,
         ),
         "participants_xlsx": Target(
             "participants_xlsx",
             "deltagare.xlsx",
-            [
-                ("exempel", _xlsx(participants, False)),
-                ("exempel", _xlsx(participants, True)),
-                ("exempel", big_string),
-            ],
+            seeds["participants_xlsx"],
             command("participants", import_participants),
             refused,
             mutations.mutate_archive,
@@ -240,16 +251,14 @@ def targets(folder: Path) -> dict[str, Target]:
         "orgfile": Target(
             "orgfile",
             "organisation.yaml",
-            [("exempel", (EXAMPLES / "organisation.yaml").read_bytes())]
-            + [(p.stem, p.read_bytes()) for p in sorted(DATA.glob("*.yaml"))]
-            + [("exempel", laughs.encode()), ("exempel", nested.encode())],
+            seeds["orgfile"],
             lambda path, _association: orgfile.setup(path, actor),
             (orgfile.OrgFileError,),
         ),
         "template": Target(
             "template",
             "mall.docx",
-            [("exempel", seed) for seed in _docx_seeds(folder)],
+            seeds["template"],
             lambda path, association: services.set_word_template(actor, association, path.read_bytes()),
             (archives.UnsafeArchive,),
             mutations.mutate_archive,
