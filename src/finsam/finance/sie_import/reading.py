@@ -37,6 +37,7 @@ from finsam.sie import (
 
 BATCH = 5000
 MAX_ORE = 2**63 - 1  # amounts are stored as öre in a 64-bit integer
+MAX_ACCOUNT_DIGITS = 9  # account numbers are stored in a 32-bit integer; charts of accounts use 4–6 digits
 MAX_LISTED = 50  # problems of one kind named one by one (vouchers outside the year); the rest are counted
 Progress = Callable[[int, int], None]
 
@@ -116,6 +117,8 @@ def read_file(path: Path, source: LedgerImport, size: int, on_progress: Progress
                 assert isinstance(item, Balance)
                 if _storable(item.amount, item.line, item.kind.value, reading) is None:
                     continue
+                if not _account_fits(item.account, item.line, item.kind.value, reading):
+                    continue
                 if item.kind in (BalanceKind.IB, BalanceKind.UB) and not item.objects:
                     reading.balances.append(item)
                 elif item.kind is BalanceKind.PSALDO:
@@ -130,7 +133,7 @@ def read_file(path: Path, source: LedgerImport, size: int, on_progress: Progress
                     reading.late_year = True
             elif kind is Account:
                 assert isinstance(item, Account)
-                if item.number.isdigit():
+                if item.number.isdigit() and _account_fits(item.number, item.line, "#KONTO", reading):
                     reading.accounts[int(item.number)] = item.name
             elif kind is Program:
                 assert isinstance(item, Program)
@@ -176,6 +179,8 @@ def _voucher_rows(voucher: Voucher, source: LedgerImport, reading: Reading, buff
             reading.last_date, reading.last_line = day, voucher.line
         if year is not None and outside is None and not year.start <= day <= year.end:
             outside = day
+        if not _account_fits(row.account, row.line, "#TRANS", reading):
+            continue
         account = int(row.account) if row.account.isdigit() else NOT_A_NUMBER_ACCOUNT
         if not row.account.isdigit():
             reading.not_numbers.append((row.line, row.account))
@@ -198,6 +203,16 @@ def _voucher_rows(voucher: Voucher, source: LedgerImport, reading: Reading, buff
         reading.outside_count += 1
         if len(reading.outside) <= MAX_LISTED:  # one beyond the cap: the line the rest start from
             reading.outside.append((voucher.line, name, outside))
+
+
+def _account_fits(number: str, line: int, record: str, reading: Reading) -> bool:
+    """Whether an account number (a non-numeric one goes to the unmapped row) can be stored; a problem names
+    the line when it cannot."""
+    if not number.isdigit() or len(number.lstrip("0")) <= MAX_ACCOUNT_DIGITS:
+        return True
+    expected = f"ett kontonummer med högst {MAX_ACCOUNT_DIGITS} siffror"
+    reading.problems.append(Problem(line, record, number, expected))
+    return False
 
 
 def _storable(amount: Decimal, line: int, record: str, reading: Reading) -> int | None:

@@ -188,6 +188,14 @@ def _example_with(tmp_path: Path, old: str, new: str) -> Path:
             "#TRANS",
             "92\u00a0233\u00a0720\u00a0368\u00a0547\u00a0758",
         ),
+        # An account number longer than any chart of accounts has (found by fuzzing: it crashed the store).
+        (
+            "#TRANS 1930 {} 187500.00",
+            "#TRANS 19300000000000000000000 {} 187500.00",
+            34,
+            "#TRANS",
+            "högst 9 siffror",
+        ),
     ],
 )
 def test_a_file_that_cannot_be_the_associations_books_is_refused_naming_its_line(
