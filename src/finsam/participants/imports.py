@@ -1,4 +1,4 @@
-"""`finsam import participants`: episodes from CSV or XLSX (../shared/INTERFACES.md, docs/participants.md).
+"""`finsam import participants`: episodes from CSV or XLSX (the columns of docs/participants.md).
 
 The whole file is read and checked first; any problem rejects it whole, naming line, column, value and what
 was expected. A file without problems is planned against the database (new, changed, unchanged episodes,
@@ -45,7 +45,7 @@ from finsam.participants.models import (
 )
 from finsam.participants.reading import Sheet, header_key, read_table, value_key
 
-# Column key (as compared) -> field; the required columns of INTERFACES.md, then the optional ones.
+# Column key (as compared) -> field; the required columns of docs/participants.md, then the optional ones.
 REQUIRED = {
     "insats": "intervention",
     "deltagare": "participant",
