@@ -24,6 +24,7 @@ from finsam.organisation.models import Association, Intervention
 from finsam.participants import imports
 from finsam.participants.identity import InvalidPersonalNumber, participant_key
 from finsam.participants.models import AccessLogEntry, Episode, KeyKind, Referral
+from finsam.participants.tests.conftest import HEADER
 from finsam.participants.tests.factories import episode, referral
 
 pytestmark = pytest.mark.django_db
@@ -31,22 +32,6 @@ pytestmark = pytest.mark.django_db
 # What a registrar might type instead of a clean personnummer: an odd separator, a digit missing or extra,
 # the number inside other text. None is a valid personnummer as typed.
 ATTEMPTS = ("19850101.1236", "850101/1236", "85010112366", "pnr 850101-1236", "pnr 19121212-1212")
-HEADER = (
-    "insats;deltagare;kön;födelseår;kommun;remittent;remissdatum;inskrivningsdatum;avslutsdatum;avslutsorsak;"
-    "försörjning_före;försörjning_efter;år_med_offentlig_försörjning"
-)
-
-
-@pytest.fixture
-def assoc() -> Association:
-    made = testing.association("hemma", "Samordningsförbundet Hemma")
-    testing.intervention(made, "STEG")
-    return made
-
-
-@pytest.fixture
-def steg(assoc: Association) -> Intervention:
-    return assoc.interventions.get(code="STEG")
 
 
 @pytest.fixture

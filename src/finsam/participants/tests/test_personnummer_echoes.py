@@ -20,6 +20,7 @@ from finsam.organisation.models import Association, Intervention
 from finsam.participants import imports
 from finsam.participants.identity import InvalidPersonalNumber, participant_key
 from finsam.participants.models import Episode, KeyKind, Referral
+from finsam.participants.tests.conftest import HEADER
 from finsam.participants.tests.factories import episode
 
 pytestmark = pytest.mark.django_db
@@ -42,22 +43,6 @@ SAME_NUMBER = (
     "850101\u20101236",
     "１９８５０１０１－１２３６",
 )
-HEADER = (
-    "insats;deltagare;kön;födelseår;kommun;remittent;remissdatum;inskrivningsdatum;avslutsdatum;avslutsorsak;"
-    "försörjning_före;försörjning_efter;år_med_offentlig_försörjning"
-)
-
-
-@pytest.fixture
-def assoc() -> Association:
-    made = testing.association("hemma", "Samordningsförbundet Hemma")
-    testing.intervention(made, "STEG")
-    return made
-
-
-@pytest.fixture
-def steg(assoc: Association) -> Intervention:
-    return assoc.interventions.get(code="STEG")
 
 
 @pytest.fixture
