@@ -47,6 +47,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--host", default="127.0.0.1")
 
+    commands.add_parser(
+        "worker", help="kör jobbkön: importer, rapportfiler, e-post och schemalagd gallring (till SIGTERM)"
+    )
     manage = commands.add_parser("manage", help="kör ett Django-kommando (migrate, createsuperuser, check …)")
     manage.add_argument("args", nargs=argparse.REMAINDER)
 
@@ -223,11 +226,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             execute_from_command_line(["finsam manage", *args.args])
             return 0
         if args.command == "serve":
-            from finsam.finance import jobs
-
             _migrate()
-            jobs.sweep()  # imports whose process ended with the last run
             _serve(args.host, args.port)
+            return 0
+        if args.command == "worker":
+            from finsam.core import jobs as queue
+
+            queue.run_worker()
             return 0
         if args.command == "setup":
             return _setup(args.file)

@@ -48,11 +48,38 @@ def _test_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     keys = tmp_path_factory.mktemp("keys")
     with override_settings(
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-        IMPORT_JOBS_INLINE=True,
+        JOBS_INLINE=True,
         PSEUDONYM_KEY_FILE=keys / "pseudonym-key",
         IDENTITY_KEY_FILE=keys / "identity-key",
     ):
         yield
+
+
+@pytest.fixture
+def installation(tmp_path: Path) -> Iterator[dict[str, str]]:
+    """A fresh, empty installation for `finsam` run as a subprocess: the environment it runs with.
+
+    Its own data dir, and the database of the run's kind: an SQLite file in that data dir, or, in the
+    PostgreSQL run, a new empty database on the run's cluster, dropped afterwards.
+    """
+    import psycopg
+
+    env = {**os.environ, "FINSAM_DATA_DIR": str(tmp_path / "data"), "FINSAM_ENV": "dev", "FINSAM_DEBUG": "0"}
+    url = os.environ.get("DATABASE_URL", "")
+    if not url:
+        env.pop("DATABASE_URL", None)
+        yield env
+        return
+    server, _slash, _name = url.rpartition("/")
+    name = f"finsam_{tmp_path.name.lower().replace('-', '_')[-40:]}"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    env["DATABASE_URL"] = f"{server}/{name}"
+    try:
+        yield env
+    finally:
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 _demo_open = {"open": False}  # whether the demo's transaction is open

@@ -106,8 +106,23 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
-# Imports started on the web run in a thread of their own; the tests run them inside the request instead.
-IMPORT_JOBS_INLINE = False
+# Jobs (imports started on the web, report files, e-mail, scheduled erasure) go on a queue in the database
+# that `finsam worker` serves (finsam.core.jobs, ADR 0015). The tests run each job at once instead.
+JOBS_INLINE = False
+Q_CLUSTER = {
+    "name": "finsam",
+    "orm": "default",  # the queue is a table of the installation's own database, SQLite or PostgreSQL
+    "workers": int(os.environ.get("FINSAM_JOB_WORKERS", "1")),
+    "timeout": 1800,  # seconds a job may run: a 1 000 000-row SIE file stores in a few minutes
+    "retry": 1860,  # a job taken by a worker that died is delivered again after this (or at the next start)
+    "max_attempts": 1,  # a job that raised is not run again: it has said why where its users look
+    "ack_failures": True,
+    "catch_up": False,  # a schedule missed while no worker ran is run once, not once per missed time
+    "poll": 1,  # seconds between looks at an empty queue
+    "save_limit": 500,
+    "recycle": 50,  # a task process is replaced after this many jobs: memory a job leaves behind goes
+    "label": "Jobb",
+}
 
 if os.environ.get("SECRET_KEY"):
     SECRET_KEY = os.environ["SECRET_KEY"]
@@ -157,6 +172,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "django_htmx",
+    "django_q",
     "finsam.core",
     "finsam.accounts",
     "finsam.organisation",

@@ -35,6 +35,17 @@ class Actor:
             user=user, label=user.get_username() if user else "anonym", source=f"webb {address}".strip()
         )
 
+    def as_job_argument(self) -> dict[str, Any]:
+        """The actor as a queued job carries it (finsam.core.jobs): plain values, the user by her id."""
+        return {"user": self.user.pk if self.user else None, "label": self.label, "source": self.source}
+
+    @classmethod
+    def from_job_argument(cls, value: dict[str, Any]) -> Actor:
+        from django.contrib.auth import get_user_model
+
+        user = get_user_model().objects.filter(pk=value["user"]).first() if value["user"] else None
+        return cls(user=user, label=value["label"], source=value["source"])
+
     @classmethod
     def command(cls, name: str) -> Actor:
         try:

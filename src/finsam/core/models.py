@@ -121,6 +121,17 @@ ACTIONS = {
     "report.lock": _("Låste rapportversion"),
     "report.files": _("Skapade rapportversionens filer"),
     "report.render_failed": _("Rapportversionens filer kunde inte skapas"),
+    "report.render_queued": _("Rapportversionens filer köades för att skapas"),
     "response.create": _("Tog emot enkätsvar"),
     "surveylink.create": _("Skapade enkätlänkar"),
 }
+
+
+class WorkerBeat(models.Model):
+    """When a job worker last reported in (finsam.core.jobs.beat): the health URL's sign that jobs run."""
+
+    worker = models.CharField(max_length=200, unique=True)  # host and process of `finsam worker`
+    seen_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.worker} {self.seen_at:%Y-%m-%d %H:%M:%S}"

@@ -1,18 +1,17 @@
-"""Imports started from the web app run in a thread beside the request; the page polls their progress.
+"""Imports started from the web app run as jobs of the queue (finsam.core.jobs), done by `finsam worker`;
+the page polls their progress. Under the setting `JOBS_INLINE` (the tests) the job runs inside the request.
 
-With the setting `IMPORT_JOBS_INLINE` (the tests set it) the import runs inside the request instead, so that
-a test reads the finished job without a thread to wait for.
+The uploaded file is kept in the data dir (importer/, named after its job) until the import ends: the web
+app's processes and the worker share the data dir. The import itself is the same all-or-nothing function the
+command line uses; the job only records how far it has come and how it ended.
 
-The uploaded file is kept in the data dir (importer/, named after its job) while the import runs and removed
-afterwards. The import itself is the same all-or-nothing function the command line uses; the job only records
-how far it has come and how it ended.
-
-A job whose worker died with its process (a restart, the kernel ending a process out of memory) cannot say
-so itself: a running job whose process is gone, or that has shown no progress for STALE_AFTER, is shown as
-failed (`as_seen`; a GET writes nothing) and marked failed, its file removed, at the association's next upload
-(`end_stale`). `sweep` does that for every job and removes any file left without a running job; `finsam
-serve` runs it at start, `finsam manage erase_expired` on each run. It assumes, as `finsam serve` does, that
-the web app's processes run on one machine.
+A job is queued, then run once (`perform` claims it; a second delivery of the same job finds it taken and
+does nothing). A job whose worker died with its process (SIGKILL, the kernel ending a process out of memory,
+the machine) cannot say so itself: a running job whose process is gone (known when it ran on this machine),
+or that has shown no progress for STALE_AFTER, is shown as failed (`as_seen`; a GET writes nothing) and marked
+failed, its file removed, at the association's next upload (`end_stale`). Its import's transaction died with
+the process, so nothing of it was stored. `sweep` does that for every job and removes any file left without a
+waiting job; `finsam worker` runs it at its start and every hour, `finsam manage erase_expired` on each run.
 
 An SIE file that would change a year already imported (or give the association its organisation number)
 stores nothing at first: its job waits for confirmation (status "confirm"), showing what would change, and
@@ -27,16 +26,16 @@ from __future__ import annotations
 import datetime as dt
 import os
 import secrets
-import threading
+import socket
 import time
 from collections.abc import Iterable
 from pathlib import Path
 
 from django.conf import settings
-from django.db import close_old_connections, connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from finsam.core import jobs as queue
 from finsam.core.audit import Actor
 from finsam.core.imports import ImportRejected
 from finsam.finance import budget, sie_import
@@ -67,7 +66,6 @@ def start(actor: Actor, association: Association, kind: str, name: str, chunks: 
         filename=Path(name).name,
         actor=actor.label,
         user=actor.user,
-        pid=os.getpid(),
     )
     path = _spool_path(job)
     try:
@@ -79,27 +77,29 @@ def start(actor: Actor, association: Association, kind: str, name: str, chunks: 
         raise
     job.total = path.stat().st_size
     job.save(update_fields=["total"])
-    return _launch(job, path, actor)
+    return _launch(job)
 
 
-def _launch(job: ImportJob, path: Path, actor: Actor) -> ImportJob:
-    if settings.IMPORT_JOBS_INLINE:
-        return run(job.pk, path, actor)
-    worker = threading.Thread(target=_run_in_thread, args=(job.pk, path, actor), daemon=True)
-    worker.start()
+def _launch(job: ImportJob) -> ImportJob:
+    queue.enqueue("finsam.finance.jobs.perform", job.pk, group="import")
+    job.refresh_from_db()
     return job
 
 
-def _run_in_thread(job_id: int, path: Path, actor: Actor) -> None:
-    close_old_connections()
-    try:
-        run(job_id, path, actor)
-    finally:
-        connection.close()
+def perform(job_id: int) -> None:
+    """The queued job: run the import if the job still waits for it (a job is run once, however often the
+    queue delivers it)."""
+    claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
+        status=ImportJob.Status.RUNNING, host=socket.gethostname(), pid=os.getpid(), alive_at=timezone.now()
+    )
+    if claimed:
+        job = ImportJob.objects.select_related("association", "user").get(pk=job_id)
+        actor = Actor(user=job.user, label=job.actor, source="finsam worker")
+        run(job, _spool_path(job), actor)
 
 
-def run(job_id: int, path: Path, actor: Actor) -> ImportJob:
-    job = ImportJob.objects.select_related("association").get(pk=job_id)
+def run(job: ImportJob, path: Path, actor: Actor) -> ImportJob:
+    job_id = job.pk
     last = 0.0
 
     def progress(done: int, total: int) -> None:
@@ -132,8 +132,9 @@ def run(job_id: int, path: Path, actor: Actor) -> ImportJob:
     return job
 
 
-def _process_gone(pid: int | None) -> bool:
-    if pid is None or pid == os.getpid():
+def _process_gone(host: str, pid: int | None) -> bool:
+    """Whether the process is known to be gone: only a process of this machine can be asked."""
+    if pid is None or pid == os.getpid() or host != socket.gethostname():
         return False
     try:
         os.kill(pid, 0)  # signal 0: only asks whether the process exists
@@ -148,7 +149,7 @@ def _stale(job: ImportJob) -> str | None:
     """Why a running job's worker is taken for gone, or None."""
     if job.status != ImportJob.Status.RUNNING:
         return None
-    if _process_gone(job.pid):
+    if _process_gone(job.host, job.pid):
         return _("processen som körde den finns inte längre")
     if job.alive_at < timezone.now() - STALE_AFTER:
         return _("den har inte kommit framåt på %s minuter") % (STALE_AFTER.seconds // 60)
@@ -190,9 +191,10 @@ def end_stale(association: Association | None = None) -> int:
 
 
 def _end(job: ImportJob, reason: str) -> int:
-    """Mark the job failed, if it still runs, and remove its file; 1 if it was marked."""
+    """Mark the job failed, if it is still queued or running, and remove its file; 1 if it was marked."""
     _spool_path(job).unlink(missing_ok=True)
-    return ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.RUNNING).update(**_ended(reason))
+    waiting = (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING)
+    return ImportJob.objects.filter(pk=job.pk, status__in=waiting).update(**_ended(reason))
 
 
 def sweep() -> tuple[int, int]:
@@ -200,7 +202,7 @@ def sweep() -> tuple[int, int]:
     confirmation waiting for it: (jobs ended, other files removed)."""
     ended = end_stale()
     expire_confirmations()
-    waiting = (ImportJob.Status.RUNNING, ImportJob.Status.CONFIRM)
+    waiting = (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING, ImportJob.Status.CONFIRM)
     running = {str(pk) for pk in ImportJob.objects.filter(status__in=waiting).values_list("pk", flat=True)}
     removed = 0
     for path in spool_folder().iterdir():
@@ -236,12 +238,12 @@ def confirmable(job: ImportJob, token: str, actor: Actor) -> bool:
     )
 
 
-def confirm(job: ImportJob, actor: Actor) -> ImportJob:
+def confirm(job: ImportJob) -> ImportJob:
     """Run a confirmable job's import again on its file, storing it this time (see confirmable)."""
-    job.status, job.token, job.summary, job.details = ImportJob.Status.RUNNING, "", "", []
-    job.pid, job.alive_at = os.getpid(), timezone.now()
+    job.status, job.token, job.summary, job.details = ImportJob.Status.QUEUED, "", "", []
+    job.pid, job.alive_at = None, timezone.now()
     job.save()
-    return _launch(job, _spool_path(job), actor)
+    return _launch(job)
 
 
 def cancel(job: ImportJob) -> None:

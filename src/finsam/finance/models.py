@@ -275,9 +275,11 @@ class CostSharing(models.Model):
 
 
 class ImportJob(models.Model):
-    """A file imported from the web app, run beside the request so the page can show its progress."""
+    """A file imported from the web app, run as a job of the queue (finance.jobs) so the page can show its
+    progress."""
 
     class Status(models.TextChoices):
+        QUEUED = "queued", _("I kö")
         RUNNING = "running", _("Pågår")
         DONE = "done", _("Klar")
         REFUSED = "refused", _("Ej importerad")
@@ -293,12 +295,13 @@ class ImportJob(models.Model):
     filename = models.CharField(_("fil"), max_length=300)
     actor = models.CharField(_("av"), max_length=200)
     started_at = models.DateTimeField(_("startad"), auto_now_add=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.RUNNING)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     done = models.PositiveBigIntegerField(default=0)
     total = models.PositiveBigIntegerField(default=0)
     summary = models.CharField(_("resultat"), max_length=300, blank=True)
     details = models.JSONField(_("detaljer"), default=list)
-    # Signs of life while it runs (finance.jobs): the process running it and when it last moved on.
+    # Signs of life while it runs (finance.jobs): the machine and process running it, when it last moved on.
+    host = models.CharField(max_length=200, blank=True, editable=False)
     pid = models.PositiveIntegerField(null=True, editable=False)
     alive_at = models.DateTimeField(default=timezone.now, editable=False)
     # A change to a year already imported waits for its confirmation: the secret that confirms it, and the
@@ -318,6 +321,6 @@ class ImportJob(models.Model):
     def percent(self) -> int:
         return (
             100
-            if self.status != self.Status.RUNNING
+            if self.status not in (self.Status.QUEUED, self.Status.RUNNING)
             else (100 * self.done // self.total if self.total else 0)
         )

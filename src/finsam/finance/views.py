@@ -115,7 +115,7 @@ def confirm(request: AssociationRequest, pk: int) -> HttpResponse:
     if "avbryt" in request.POST:
         jobs.cancel(chosen)
     else:
-        jobs.confirm(chosen, actor)
+        jobs.confirm(chosen)
     return redirect("finance:job", slug=request.association.slug, pk=chosen.pk)
 
 

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
@@ -12,8 +14,13 @@ class ParticipantsConfig(AppConfig):
 
     def ready(self) -> None:
         """Register the kinds of report this app makes; after a flush, store the shipped instrument again."""
+        from finsam.core import jobs
         from finsam.participants.figures import KINDS
         from finsam.participants.services import restore_shipped_instrument
 
         documents.register(KINDS)
+        # Erasure (gallring) every night, as `finsam manage erase_expired` does it by hand.
+        jobs.register_recurring(
+            jobs.Recurring("erase_expired", "finsam.participants.jobs.erase_expired", at=dt.time(2, 30))
+        )
         post_migrate.connect(restore_shipped_instrument, sender=self)

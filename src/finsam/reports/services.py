@@ -17,9 +17,10 @@ from docx import Document as WordDocument
 
 from finsam.accounts.models import Membership, User
 from finsam.accounts.roles import Role
-from finsam.core import archives, documents
+from finsam.core import archives, documents, jobs
 from finsam.core.audit import Actor, record
 from finsam.core.documents import Document, Gathered
+from finsam.core.models import AuditEntry
 from finsam.organisation.models import Association
 from finsam.reports.board import common as board
 from finsam.reports.board.kinds import BUILDERS
@@ -139,15 +140,39 @@ def board_users(association: Association) -> list[User]:
 def approve(actor: Actor, version: ReportVersion, user: User, code: str, role: str) -> Approval:
     """A board member approves with a code from her authenticator (no recovery code); the last one locks.
 
-    The approval and the lock are committed first, in a short transaction (called outside a transaction, as
-    the view does); the files of a version the approval locked are rendered after that, so the version's row
-    is not held while they are made. Should rendering fail, the approval and the lock stand, the failure is in
-    the trail, FilesMissing is raised, and render_files makes the files later.
+    The approval and the lock are committed in a short transaction; the files of a version the approval
+    locked are made by a job of the queue after that (request_files), so neither the version's row nor the
+    board member's request waits while they are made. Should rendering fail, the approval and the lock stand,
+    the failure is in the trail, and the version's page offers to try again.
     """
     approval, locked = _record_approval(actor, version, user, code, role)
     if locked:
-        render_files(actor, version)
+        request_files(actor, version)
     return approval
+
+
+def request_files(actor: Actor, version: ReportVersion) -> None:
+    """Queue the making of a locked version's files (finsam.reports.jobs.render, which calls render_files);
+    the request is in the trail. Called outside a transaction (as approve and the view do), the job is queued
+    at once; inside one, when it commits."""
+    with transaction.atomic():
+        record(actor, "report.render_queued", version, association=version.association)
+    jobs.enqueue("finsam.reports.jobs.render", version.pk, actor.as_job_argument(), group="report")
+
+
+def files_failed(version: ReportVersion) -> bool:
+    """Whether the last attempt to make a locked version's files failed (else they are made or coming)."""
+    last = (
+        AuditEntry.objects.filter(
+            object_type=version._meta.label_lower,
+            object_id=str(version.pk),
+            action__in=("report.render_queued", "report.render_failed"),
+        )
+        .order_by("-pk")
+        .values_list("action", flat=True)
+        .first()
+    )
+    return last == "report.render_failed"
 
 
 @transaction.atomic

@@ -150,7 +150,8 @@ def version(request: AssociationRequest, pk: int) -> HttpResponse:
             and user.pk not in approved
         ),
         "has_device": isinstance(user, User) and user_has_device(user),
-        "files_missing": chosen.locked and not chosen.files.exists(),
+        "files_missing": chosen.locked and not chosen.files.exists() and services.files_failed(chosen),
+        "files_coming": chosen.locked and not chosen.files.exists() and not services.files_failed(chosen),
         "approve_form": ApproveForm(),
         "rows": StatementRow.objects.filter(association=request.association),
         "notes": {n.row_code: n.text for n in chosen.row_notes.all()},
@@ -187,14 +188,6 @@ def approve(request: AssociationRequest, pk: int) -> HttpResponse:
             )
         except services.ReportLocked:
             messages.error(request, _("Versionen är redan låst."))
-        except services.FilesMissing:
-            messages.error(
-                request,
-                _(
-                    "Ditt godkännande är registrerat och versionen är låst, men filerna kunde inte skapas. "
-                    "Försök igen med knappen Skapa filerna."
-                ),
-            )
         else:
             messages.success(request, _("Ditt godkännande är registrerat."))
     return redirect("reports:version", slug=request.association.slug, pk=chosen.pk)
@@ -210,15 +203,12 @@ def _files_missing(request: AssociationRequest, version: ReportVersion) -> HttpR
 @association_view(Perm.VIEW_REPORTS)
 @require_POST
 def render_files(request: AssociationRequest, pk: int) -> HttpResponse:
-    """Make the files of a locked version whose rendering failed."""
+    """Make again the files of a locked version whose rendering failed (a job of the queue)."""
     chosen = get_object_or_404(
         ReportVersion, pk=pk, association=request.association, status=ReportVersion.Status.LOCKED
     )
-    try:
-        services.render_files(Actor.of(request), chosen)
-    except services.FilesMissing:
-        return _files_missing(request, chosen)
-    messages.success(request, _("Filerna är skapade."))
+    services.request_files(Actor.of(request), chosen)
+    messages.success(request, _("Filerna skapas."))
     return redirect("reports:version", slug=request.association.slug, pk=chosen.pk)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import socket
 import subprocess
 import sys
 from io import StringIO
@@ -109,7 +110,13 @@ def dead_pid() -> int:
 
 def running_job(association: Association, **fields: object) -> tuple[ImportJob, Path]:
     job = ImportJob.objects.create(
-        association=association, kind="sie", filename="stor.se", actor="erik", **fields
+        association=association,
+        kind="sie",
+        filename="stor.se",
+        actor="erik",
+        status=ImportJob.Status.RUNNING,
+        host=socket.gethostname(),  # a process of this machine: the web app can ask whether it is gone
+        **fields,
     )
     spooled = jobs.spool_folder() / f"{job.pk}-stor.se"
     spooled.write_bytes(b"#FLAGGA 0\n" * 1000)

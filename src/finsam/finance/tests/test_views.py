@@ -76,11 +76,16 @@ def test_a_broken_file_shows_every_problem_and_changes_nothing(client: Client, e
     assert not BudgetLine.objects.exists()
 
 
-def test_the_progress_of_a_running_import_is_shown(client: Client, exempel: Association) -> None:
+def test_a_queued_import_and_the_progress_of_a_running_one_are_shown(
+    client: Client, exempel: Association
+) -> None:
     client.force_login(testing.user("erik", (exempel, Role.ECONOMIST)))
     job = ImportJob.objects.create(
-        association=exempel, kind="sie", filename="stor.se", actor="erik", done=45, total=100
+        association=exempel, kind="sie", filename="stor.se", actor="erik", done=0, total=100
     )
+    page = client.get(f"/f/{exempel.slug}/ekonomi/import/{job.pk}/").content.decode()
+    assert "väntar på att importeras" in page and 'hx-trigger="every 1s"' in page and "<progress" not in page
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, done=45)
     page = client.get(f"/f/{exempel.slug}/ekonomi/import/{job.pk}/").content.decode()
     assert '<progress id="progress" max="100" value="45">' in page and 'hx-trigger="every 1s"' in page
 
