@@ -1,5 +1,5 @@
 """Generated SIE 4 files of any size, for the tests and the benchmarks: balanced vouchers of the example
-association (org. number 222000-0000), the same bytes for the same arguments."""
+association (org. number 222000-0000, unless another is given), the same bytes for the same arguments."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ PROJECTS = ["STEG", "TEAM", "KOMP", "KANSLI", "REV"]
 TEXTS = ["Köp av tjänst", "Hyra lokal", "Lön", "Konsultarvode", "Kontorsmaterial", "Resa Växjö"]
 
 
-def write_sie(path: Path, rows: int, *, quoted: bool = False) -> None:
+def write_sie(path: Path, rows: int, *, quoted: bool = False, orgnr: str = "222000-0000") -> None:
     """Balanced vouchers of 2 to 6 rows: costs on a project object, VAT, and the bank; some with texts."""
     rng = random.Random(2025)
     head = [
@@ -22,7 +22,7 @@ def write_sie(path: Path, rows: int, *, quoted: bool = False) -> None:
         '#PROGRAM "finsam bench" 1.0',
         "#GEN 20250115",
         '#FNAMN "Samordningsförbundet Prestanda"',
-        "#ORGNR 222000-0000",
+        f"#ORGNR {orgnr}",
         "#RAR 0 20240101 20241231",
         '#DIM 6 "Projekt"',
         *(f'#OBJEKT 6 "{code}" "{code.title()}"' for code in PROJECTS),
