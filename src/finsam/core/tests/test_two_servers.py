@@ -4,8 +4,8 @@ PostgreSQL (the run's cluster, a database of this test's own), two `finsam serve
 `finsam worker`, and Debian's nginx in front with the repository's own configuration
 (deploy/nginx/finsam.conf, its ports, host name and certificate changed for loopback). The five demo
 roles read the main pages while the board approves a report (its files made by the worker), the economist
-edits the budget and uploads a large SIE file; the worker is killed mid-import and started again, then one server is killed mid-load. Prints
-requests, errors, p50 and p95.
+edits the budget and uploads a large SIE file; the worker is killed mid-import and started again, then
+one server is killed mid-load. Prints requests, errors, p50 and p95.
 """
 
 from __future__ import annotations
