@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from finsam.core import formatting, uploads
-from finsam.core.money import ORE, parse_amount
+from finsam.core.money import MAX_AMOUNT, ORE, AmountTooLarge, parse_amount
 
 
 class MoneyField(forms.DecimalField):
@@ -32,6 +32,10 @@ class MoneyField(forms.DecimalField):
             return value
         try:
             amount = parse_amount(str(value))
+        except AmountTooLarge:
+            shown = formatting.number(MAX_AMOUNT, 2)
+            message = _("Beloppet är för stort: högst %(max)s kr.") % {"max": shown}
+            raise ValidationError(message, code="max_value") from None
         except ValueError:
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
         if amount != amount.quantize(ORE):

@@ -40,17 +40,28 @@ _AMOUNT = re.compile(
 )  # a space (also no-break or narrow no-break) only between groups of three digits
 
 
+MAX_AMOUNT = Decimal("999999999999.99")  # the largest amount a ledger, budget or contribution field holds
+
+
+class AmountTooLarge(ValueError):
+    """An amount beyond MAX_AMOUNT (in either direction)."""
+
+
 def parse_amount(text: str) -> Decimal:
     """An amount as people write it: "1 234 567,50", "1234567.50", "-504 695" (also with U+2212 minus).
 
     A space (also no-break and narrow no-break) separates thousands only between groups of three digits of
     the whole kronor ("1 234", "160 000,00"); "12 34" is refused, not read as 1234. A comma or a point
-    separates the decimals. Anything else raises ValueError, never a guess.
+    separates the decimals. Anything else raises ValueError, never a guess; an amount beyond MAX_AMOUNT
+    raises AmountTooLarge (a ValueError), before anything computes with it.
     """
     cleaned = text.strip().replace("\u2212", "-")
     if not _AMOUNT.match(cleaned):
         raise ValueError(f"{text!r} is not an amount")
     try:
-        return Decimal(re.sub(r"[ \u00a0\u202f]", "", cleaned).replace(",", "."))
+        amount = Decimal(re.sub(r"[ \u00a0\u202f]", "", cleaned).replace(",", "."))
     except InvalidOperation:
         raise ValueError(f"{text!r} is not an amount") from None
+    if abs(amount) > MAX_AMOUNT:
+        raise AmountTooLarge(f"{text!r} is beyond {MAX_AMOUNT}")
+    return amount

@@ -17,9 +17,10 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
+from finsam.core import formatting
 from finsam.core.audit import Actor, record
 from finsam.core.imports import ImportRejected, ImportResult, Problem, csv_records, too_many_problems
-from finsam.core.money import parse_amount
+from finsam.core.money import MAX_AMOUNT, AmountTooLarge, parse_amount
 from finsam.finance.models import BudgetChange, BudgetLine, StatementRow
 from finsam.organisation.models import Association
 
@@ -29,6 +30,10 @@ HEADERS = ("rad", "år", "typ", "belopp")
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 # Lines after the header: a hundred rows, ten years, budget and forecast are 2 000.
 MAX_ROWS = 20_000
+
+TOO_LARGE = (
+    f"ett belopp mellan {formatting.amount_text(-MAX_AMOUNT)} och {formatting.amount_text(MAX_AMOUNT)}"
+)
 
 
 class StaleEdit(Exception):
@@ -107,6 +112,9 @@ def read(path: Path, association: Association) -> list[Entry]:
             problems.append(Problem(number, "typ", kind_text, "budget eller prognos"))
         try:
             amount = parse_amount(amount_text)
+        except AmountTooLarge:
+            problems.append(Problem(number, "belopp", amount_text[:40], TOO_LARGE))
+            continue
         except ValueError:
             problems.append(
                 Problem(

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from finsam.core import formatting
-from finsam.core.money import json_amount, parse_amount, round_to, to_ore
+from finsam.core.money import AmountTooLarge, json_amount, parse_amount, round_to, to_ore
 
 NBSP = "\u00a0"
 
@@ -64,6 +64,13 @@ def test_amounts_are_read_as_people_write_them(text: str, amount: str) -> None:
 def test_anything_else_is_not_an_amount(text: str) -> None:
     with pytest.raises(ValueError, match="is not an amount"):
         parse_amount(text)
+
+
+def test_an_amount_beyond_what_the_books_hold_is_refused_before_anything_computes_with_it() -> None:
+    assert parse_amount("−999 999 999 999,99") == Decimal("-999999999999.99")
+    for text in ("1 000 000 000 000", "-1000000000000", "1" + "0" * 40 + ",5", "9" * 5000):
+        with pytest.raises(AmountTooLarge):
+            parse_amount(text)
 
 
 def test_amounts_in_messages_have_a_true_minus_and_times_are_local() -> None:

@@ -95,6 +95,21 @@ def test_of_two_simultaneous_edits_the_second_is_refused(exempel: Association) -
     assert line.changes.first().note == "Styrelsebeslut 2025-03-14"  # type: ignore[union-attr]
 
 
+def test_an_amount_too_large_for_the_books_is_named_not_a_crash(exempel: Association, tmp_path: Path) -> None:
+    # Found by fuzzing (bench/fuzz_importers.py, seed 2, budget input 37467): a 41-digit amount raised
+    # decimal.InvalidOperation as its decimals were checked.
+    huge = "1" + "0" * 40 + ",5"
+    text = f"rad;år;typ;belopp\nSTEG;2025;budget;{huge}\nREV;2025;budget;1 000 000 000 000\n"
+    with pytest.raises(ImportRejected) as raised:
+        budget.import_file(write(tmp_path, text), exempel, testing.SYSTEM)
+    assert [(p.line, p.column) for p in raised.value.problems] == [(2, "belopp"), (3, "belopp")]
+    assert (
+        "rad 3, kolumn belopp: '1 000 000 000 000' – förväntade ett belopp mellan "
+        "\u2212999\u00a0999\u00a0999\u00a0999,99 och 999\u00a0999\u00a0999\u00a0999,99"
+    ) in str(raised.value)
+    assert not BudgetLine.objects.exists()
+
+
 def test_an_implausible_year_or_a_space_that_is_no_thousands_separator_is_refused(
     exempel: Association, tmp_path: Path
 ) -> None:

@@ -90,6 +90,20 @@ def test_a_queued_import_and_the_progress_of_a_running_one_are_shown(
     assert '<progress id="progress" max="100" value="45">' in page and 'hx-trigger="every 1s"' in page
 
 
+def test_a_budget_edit_beyond_what_the_books_hold_is_refused_with_a_message(
+    client: Client, exempel: Association
+) -> None:
+    client.force_login(testing.user("erik", (exempel, Role.ECONOMIST)))
+    budget.import_file(EXAMPLES / "budget-2025.csv", exempel, testing.SYSTEM)
+    line = BudgetLine.objects.get(row__code="REV", kind="budget")
+    url = f"/f/{exempel.slug}/ekonomi/budget/{line.pk}/"
+    answer = client.post(url, {"amount": "1" + "0" * 40, "version": 1})
+    assert answer.status_code == 200
+    assert "Beloppet är för stort: högst 999\u00a0999\u00a0999\u00a0999,99 kr." in answer.content.decode()
+    line.refresh_from_db()
+    assert line.version == 1
+
+
 def test_a_stale_budget_edit_is_refused_with_an_explanation(client: Client, exempel: Association) -> None:
     client.force_login(testing.user("erik", (exempel, Role.ECONOMIST)))
     budget.import_file(EXAMPLES / "budget-2025.csv", exempel, testing.SYSTEM)
