@@ -98,15 +98,35 @@ def perform(job_id: int) -> None:
         run(job, _spool_path(job), actor)
 
 
+def _progress_path(job: ImportJob) -> Path:
+    return spool_folder() / f"{job.pk}-{job.filename}.progress"
+
+
+def _read_progress(job: ImportJob) -> None:
+    """A running job's progress as its worker last wrote it: bytes read of the file, and when."""
+    try:
+        done, total = _progress_path(job).read_text(encoding="ascii").split()
+        moved = _progress_path(job).stat().st_mtime
+    except (OSError, ValueError):
+        return
+    job.done, job.total = int(done), int(total)
+    job.alive_at = max(job.alive_at, dt.datetime.fromtimestamp(moved, tz=dt.UTC))
+
+
 def run(job: ImportJob, path: Path, actor: Actor) -> ImportJob:
-    job_id = job.pk
+    """Run the import and record how it ended. Its progress goes to a file beside the upload, not to the
+    database: the import's own transaction holds what it writes until it ends (and on SQLite, the only
+    writer's lock), so a page reads how far it has come from that file (as_seen)."""
     last = 0.0
+    progress_path = _progress_path(job)
 
     def progress(done: int, total: int) -> None:
         nonlocal last
         if time.monotonic() - last >= PROGRESS_EVERY or done >= total:
             last = time.monotonic()
-            ImportJob.objects.filter(pk=job_id).update(done=done, total=total, alive_at=timezone.now())
+            fresh = progress_path.with_suffix(".tmp")
+            fresh.write_text(f"{done} {total}", encoding="ascii")
+            fresh.replace(progress_path)
 
     try:
         if job.kind == "sie":
@@ -125,6 +145,7 @@ def run(job: ImportJob, path: Path, actor: Actor) -> ImportJob:
     else:
         job.status, job.summary, job.details = ImportJob.Status.DONE, result.summary(), result.details
     finally:
+        progress_path.unlink(missing_ok=True)
         if job.status != ImportJob.Status.CONFIRM:
             path.unlink(missing_ok=True)
     job.done = job.total
@@ -167,6 +188,8 @@ def _ended(reason: str) -> dict[str, object]:
 def as_seen(job: ImportJob) -> ImportJob:
     """The job as a page shows it: one whose worker is gone as failed, an expired confirmation as refused,
     without writing (end_stale and expire_confirmations record it, at the next upload or sweep)."""
+    if job.status == ImportJob.Status.RUNNING:
+        _read_progress(job)
     reason = _stale(job)
     ended = _ended(reason) if reason is not None else None
     if job.status == ImportJob.Status.CONFIRM and _expired(job):
@@ -184,6 +207,7 @@ def end_stale(association: Association | None = None) -> int:
         running = running.filter(association=association)
     ended = 0
     for job in running:
+        _read_progress(job)
         reason = _stale(job)
         if reason is not None:
             ended += _end(job, reason)
@@ -191,8 +215,9 @@ def end_stale(association: Association | None = None) -> int:
 
 
 def _end(job: ImportJob, reason: str) -> int:
-    """Mark the job failed, if it is still queued or running, and remove its file; 1 if it was marked."""
+    """Mark the job failed, if it is still queued or running, and remove its files; 1 if it was marked."""
     _spool_path(job).unlink(missing_ok=True)
+    _progress_path(job).unlink(missing_ok=True)
     waiting = (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING)
     return ImportJob.objects.filter(pk=job.pk, status__in=waiting).update(**_ended(reason))
 

@@ -106,9 +106,14 @@ def test_a_worker_killed_mid_import_leaves_the_ledger_untouched_and_the_job_ende
     assert spooled.exists()
 
     first = worker()
+    progress = spooled.with_name(spooled.name + ".progress")
     try:
         wait_for(lambda: job_status(env, job) == "running", 60, "the worker to take the import")
-        time.sleep(2)  # into the import's transaction
+        # Inside the import's transaction: how far it has come is read from the file beside the upload.
+        wait_for(lambda: progress.exists(), 30, "the worker to write its progress")
+        done, total = map(int, progress.read_text(encoding="ascii").split())
+        assert 0 < done <= total == big.stat().st_size
+        time.sleep(1)
         assert job_status(env, job) == "running"
     finally:
         os.killpg(first.pid, signal.SIGKILL)  # the worker and every process it started, mid-import
@@ -122,7 +127,7 @@ def test_a_worker_killed_mid_import_leaves_the_ledger_untouched_and_the_job_ende
         "Importen avbröts: processen som körde den finns inte längre. Ingenting har ändrats; "
         "ladda upp filen igen."
     ]
-    assert ledger_rows(env) == 0 and not spooled.exists()
+    assert ledger_rows(env) == 0 and not spooled.exists() and not progress.exists()
     # The queue delivered the killed job again; finding it ended, the worker acknowledged it and did nothing.
     wait_for(lambda: query(env, "SELECT COUNT(*) FROM django_q_ormq")[0][0] == 0, 60, "the queue to empty")
     assert job_status(env, job) == "failed" and ledger_rows(env) == 0
