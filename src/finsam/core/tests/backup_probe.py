@@ -1,11 +1,11 @@
 """What the backup tests read from, and do to, an installation, each in a process of its own like the command:
 `python -m finsam.core.tests.backup_probe lock|state` with FINSAM_DATA_DIR (and DATABASE_URL) set.
 
-- `lock`: the demo's board member approves Finnveden's annual report 2023 with her authenticator, which locks it
-  and renders its files; Finnveden gets a Word template of its own; the key of sealed personnummer is made.
+- `lock`: the demo's board member approves Finnveden's annual report 2023 with her authenticator, which locks
+  it and renders its files; Finnveden gets a Word template of its own; the key of sealed personnummer is made.
 - `state`: prints as JSON every report kind of the demo as `finsam report KIND --format json` writes it (the
-  same two calls), the SHA-256 of every locked report file, the ledger's rows by year and the imports in force,
-  and on SQLite the database's integrity check.
+  same two calls), the SHA-256 of every locked report file, the ledger's rows by year and the imports in
+  force, and on SQLite the database's integrity check.
 """
 
 from __future__ import annotations
