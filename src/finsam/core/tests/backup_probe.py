@@ -2,7 +2,8 @@
 `python -m finsam.core.tests.backup_probe lock|state` with FINSAM_DATA_DIR (and DATABASE_URL) set.
 
 - `lock`: the demo's board member approves Finnveden's annual report 2023 with her authenticator, which locks
-  it and renders its files; Finnveden gets a Word template of its own; the key of sealed personnummer is made.
+  it, and its files are rendered; Finnveden gets a Word template of its own; the key of sealed personnummer
+  is made.
 - `state`: prints as JSON every report kind of the demo as `finsam report KIND --format json` writes it (the
   same two calls), the SHA-256 of every locked report file, the ledger's rows by year and the imports in
   force, and on SQLite the database's integrity check.
@@ -38,6 +39,7 @@ def lock() -> None:
     version = services.start_version(actor, finnveden, "annual-report", STATEMENT_DATES["finnveden"])
     code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
     services.approve(actor, version, member, code, "Ordförande")
+    services.render_files(actor, version)  # what the queued job does when a worker takes it
     version.refresh_from_db()
     assert version.locked and version.files.count() == len(documents.FORMATS)
     gathered = documents.gather(

@@ -27,7 +27,6 @@ from finsam.core.backup.sealing import MAGIC
 
 ON_POSTGRESQL = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
 sqlite_only = pytest.mark.skipif(ON_POSTGRESQL, reason="the SQLite run of scripts/test runs it")
-postgresql_only = pytest.mark.skipif(not ON_POSTGRESQL, reason="needs the PostgreSQL of scripts/test")
 PASSPHRASE = "korrekt häst batteri häftklammer"
 SENSITIVE = "den är lika känslig som databasen"
 OWN = ("FINSAM_", "DATABASE_URL", "DJANGO_SETTINGS_MODULE")
@@ -70,7 +69,8 @@ class Installation:
         }
 
 
-def installation(data_dir: Path, database_url: str | None = None, **variables: str) -> Installation:
+def installed(data_dir: Path, database_url: str | None = None, **variables: str) -> Installation:
+    """An installation in data_dir (empty until a command runs), on SQLite unless given a database."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(OWN)}
     env.update(FINSAM_DATA_DIR=str(data_dir), FINSAM_ENV="dev", **variables)
     if database_url:
@@ -92,7 +92,7 @@ def demo_with_a_locked_report(source: Installation) -> dict[str, Any]:
 def source(tmp_path_factory: pytest.TempPathFactory) -> tuple[Installation, dict[str, Any]]:
     """The demo on SQLite with Finnveden's annual report 2023 locked, and the state it reports."""
     folder = tmp_path_factory.mktemp("source")
-    built = installation(folder / "data", FINSAM_IDENTITY_KEY_FILE=str(folder / "keys" / "identity-key"))
+    built = installed(folder / "data", FINSAM_IDENTITY_KEY_FILE=str(folder / "keys" / "identity-key"))
     return built, demo_with_a_locked_report(built)
 
 
@@ -133,7 +133,7 @@ def test_a_sealed_backup_restores_every_report_and_locked_file(
     assert sealed.read_bytes().startswith(MAGIC)
 
     keys = tmp_path / "keys-elsewhere"
-    target = installation(tmp_path / "data", FINSAM_IDENTITY_KEY_FILE=str(keys / "identity-key"))
+    target = installed(tmp_path / "data", FINSAM_IDENTITY_KEY_FILE=str(keys / "identity-key"))
     said = target.ok("restore", str(sealed), FINSAM_BACKUP_PASSPHRASE=PASSPHRASE)
     assert "Databasen migrerades" in said
 
@@ -153,7 +153,7 @@ def test_a_sealed_backup_restores_every_report_and_locked_file(
 
 @sqlite_only
 def test_a_sealed_archive_opens_only_whole_and_with_its_passphrase(sealed: Path, tmp_path: Path) -> None:
-    target = installation(tmp_path / "data")
+    target = installed(tmp_path / "data")
     refused(target, sealed, "fel lösenfras", FINSAM_BACKUP_PASSPHRASE="fel fras")
     refused(target, sealed, "arkivet är krypterat: ange lösenfrasen")
     content = sealed.read_bytes()
@@ -220,7 +220,7 @@ def test_an_archive_holds_the_snapshot_the_files_and_the_keys_with_their_sums(
         "keys/identity-key",
     }
 
-    target = installation(tmp_path / "data")
+    target = installed(tmp_path / "data")
     template = members["data/mallar/finnveden.docx"]
     changed = {**members, "data/mallar/finnveden.docx": template[:-1] + bytes([template[-1] ^ 1])}
     changed["manifest.json"] = json.dumps(manifest).encode()
@@ -254,13 +254,13 @@ def test_an_archive_holds_the_snapshot_the_files_and_the_keys_with_their_sums(
 
 @sqlite_only
 def test_a_restore_goes_only_into_an_empty_data_dir_and_database(sealed: Path, tmp_path: Path) -> None:
-    with_files = installation(tmp_path / "files")
+    with_files = installed(tmp_path / "files")
     (with_files.data_dir / "rapporter").mkdir(parents=True)
     (with_files.data_dir / "rapporter" / "egen.pdf").write_bytes(b"%PDF-1.7")
     refused(with_files, sealed, "datakatalogen", FINSAM_BACKUP_PASSPHRASE=PASSPHRASE)
     assert (with_files.data_dir / "rapporter" / "egen.pdf").read_bytes() == b"%PDF-1.7"
 
-    migrated = installation(tmp_path / "database")
+    migrated = installed(tmp_path / "database")
     migrated.ok("manage", "migrate", "--verbosity", "0")
     result = migrated.finsam("restore", str(sealed), FINSAM_BACKUP_PASSPHRASE=PASSPHRASE)
     assert result.returncode == 1
@@ -293,8 +293,9 @@ def sie_year(path: Path, vouchers: int) -> Path:
 
 
 @sqlite_only
+@pytest.mark.slow
 def test_a_backup_taken_while_an_import_runs_restores_consistent(sealed: Path, tmp_path: Path) -> None:
-    busy = installation(tmp_path / "busy")
+    busy = installed(tmp_path / "busy")
     busy.ok("restore", str(sealed), FINSAM_BACKUP_PASSPHRASE=PASSPHRASE)
     before = busy.state()
     assert "2024-01-01" not in before["ledger_rows"]
@@ -331,7 +332,7 @@ def test_a_backup_taken_while_an_import_runs_restores_consistent(sealed: Path, t
 
     first_inside = next(number for number, (_archive, inside) in enumerate(archives) if inside)
     for number, (archive, inside) in enumerate([archives[first_inside], archives[-1]]):
-        target = installation(tmp_path / f"restored-{number}")
+        target = installed(tmp_path / f"restored-{number}")
         target.ok("restore", str(archive))
         restored = target.state()
         assert restored["integrity"] == "ok"
@@ -347,6 +348,8 @@ def _database(url: str, name: str) -> str:
 @pytest.fixture
 def two_databases() -> Iterator[tuple[str, str]]:
     """Two new empty databases on the cluster of DATABASE_URL, dropped afterwards."""
+    if not ON_POSTGRESQL:
+        pytest.fail("run with DATABASE_URL: the test restores into a second database of its cluster")
     url = os.environ["DATABASE_URL"]
     names = [f"finsam_backup_{uuid.uuid4().hex[:8]}_{side}" for side in ("source", "target")]
     with psycopg.connect(_database(url, "postgres"), autocommit=True) as admin:
@@ -360,22 +363,21 @@ def two_databases() -> Iterator[tuple[str, str]]:
                 admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-@postgresql_only
+@pytest.mark.postgresql
+@pytest.mark.slow
 def test_a_postgresql_backup_restores_into_another_empty_database(
     two_databases: tuple[str, str], tmp_path: Path
 ) -> None:
     source_url, target_url = two_databases
-    source = installation(tmp_path / "source", source_url)
+    source = installed(tmp_path / "source", source_url)
     state = demo_with_a_locked_report(source)
     archive = tmp_path / "finsam.backup"
     started = time.monotonic()
     said = source.ok("backup", str(archive), FINSAM_BACKUP_PASSPHRASE=PASSPHRASE)
     assert "PostgreSQL" in said and time.monotonic() - started < 120
-    refused(
-        installation(tmp_path / "sqlite"), archive, "typen PostgreSQL", FINSAM_BACKUP_PASSPHRASE=PASSPHRASE
-    )
+    refused(installed(tmp_path / "sqlite"), archive, "typen PostgreSQL", FINSAM_BACKUP_PASSPHRASE=PASSPHRASE)
 
-    target = installation(tmp_path / "target", target_url)
+    target = installed(tmp_path / "target", target_url)
     target.ok("restore", str(archive), FINSAM_BACKUP_PASSPHRASE=PASSPHRASE)
     restored = target.state()
     assert restored["locked"] == state["locked"]
