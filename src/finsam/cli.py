@@ -72,6 +72,14 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--output", type=Path, help="fil att skriva (json utan --output skrivs till standard ut)"
     )
+    backup = commands.add_parser(
+        "backup", help="skriver en säkerhetskopia av databasen och datakatalogen (docs/backup.md)"
+    )
+    backup.add_argument("file", type=Path, metavar="FIL")
+    restore = commands.add_parser(
+        "restore", help="återställer en säkerhetskopia till en tom datakatalog och en tom databas"
+    )
+    restore.add_argument("file", type=Path, metavar="FIL")
     return parser
 
 
@@ -216,6 +224,20 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _backup(args: argparse.Namespace) -> int:
+    from finsam.core.backup import BackupError, archive
+
+    try:
+        if args.command == "backup":
+            print(archive.warning(sealed=archive.passphrase() is not None), file=sys.stderr)
+            print(archive.backup(args.file).summary())
+        else:
+            print(archive.restore(args.file).summary())
+    except BackupError as error:
+        raise CommandError(str(error)) from None
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -240,6 +262,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _report(args)
         if args.command == "import":
             return _import(args)
+        if args.command in ("backup", "restore"):
+            return _backup(args)
         return _demo(args)
     except CommandError as error:
         print(f"finsam: {error}", file=sys.stderr)

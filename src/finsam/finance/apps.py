@@ -11,8 +11,9 @@ class FinanceConfig(AppConfig):
 
     def ready(self) -> None:
         """Register the kinds of report this app makes, its part of the organisation file, and the hourly
-        sweep of imports whose worker died (run at the worker's start too)."""
-        from finsam.core import jobs
+        sweep of imports whose worker died (run at the worker's start too); backups leave out the folder of
+        spooled uploads."""
+        from finsam.core import backup, jobs
         from finsam.finance import orgfile
         from finsam.finance.documents.kinds import KINDS
         from finsam.organisation import orgfile as organisation_file
@@ -22,3 +23,4 @@ class FinanceConfig(AppConfig):
         jobs.register_recurring(
             jobs.Recurring("import_sweep", "finsam.finance.jobs.sweep", minutes=60, at_start=True)
         )
+        backup.transient("importer")

@@ -13,8 +13,9 @@ class ParticipantsConfig(AppConfig):
     verbose_name = _("Deltagaruppföljning")
 
     def ready(self) -> None:
-        """Register the kinds of report this app makes; after a flush, store the shipped instrument again."""
-        from finsam.core import jobs
+        """Register the kinds of report this app makes; after a flush, store the shipped instrument again;
+        backups leave out the uploads waiting for their confirmation."""
+        from finsam.core import backup, jobs
         from finsam.participants.figures import KINDS
         from finsam.participants.services import restore_shipped_instrument
 
@@ -24,3 +25,4 @@ class ParticipantsConfig(AppConfig):
             jobs.Recurring("erase_expired", "finsam.participants.jobs.erase_expired", at=dt.time(2, 30))
         )
         post_migrate.connect(restore_shipped_instrument, sender=self)
+        backup.transient("deltagarimport")
