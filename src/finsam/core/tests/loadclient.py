@@ -33,11 +33,10 @@ def wait_until_up(url: str, seconds: float) -> None:
     while True:
         try:
             with urllib.request.urlopen(url, timeout=5, context=context) as answer:
-                if answer.status in (200, 503):
-                    return
+                return
+        except urllib.error.HTTPError:
+            return  # it answers: whatever it says (a 503 of the health URL before the worker reports in)
         except (urllib.error.URLError, ConnectionError, TimeoutError) as error:
-            if isinstance(error, urllib.error.HTTPError) and error.code == 503:
-                return  # up; the health URL may say the worker has not reported in yet
             if time.monotonic() > deadline:
                 raise AssertionError(f"{url} did not answer within {seconds} s") from error
         time.sleep(0.3)

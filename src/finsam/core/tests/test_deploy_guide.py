@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import shlex
 import shutil
 import signal
 import subprocess
+import sys
 from pathlib import Path
 
 import psycopg
@@ -29,6 +31,7 @@ from finsam.testdata import EXAMPLES
 pytestmark = [pytest.mark.postgresql, pytest.mark.slow]
 REPO = Path(__file__).resolve().parents[4]
 GUIDE = REPO / "docs" / "deploy.md"
+FINSAM = str(Path(sys.executable).with_name("finsam"))  # this environment's console script
 HOST_ONLY = (
     "apt-get install",
     "useradd",
@@ -99,7 +102,7 @@ class Host:
         if words[:4] == ["runuser", "-u", "postgres", "--"]:
             return self.postgres(words[4:])
         if words[0] == "finsam-admin":
-            env.update(FINSAM_BIN=shutil.which("finsam") or "", FINSAM_USER=subprocess.getoutput("id -un"))
+            env.update(FINSAM_BIN=FINSAM, FINSAM_USER=subprocess.getoutput("id -un"))
             env.setdefault("FINSAM_ENV_FILE", str(self.env_file()))
             words = [str(REPO / "deploy" / "finsam-admin"), *map(self.local, words[1:])]
         elif words[0] == "install":
@@ -125,7 +128,7 @@ class Host:
     def postgres(self, words: list[str]) -> None:
         tool, *rest = words
         name = rest[-1].replace("finsam", self.database, 1) if tool != "createuser" else ""
-        if tool == "createdb":
+        if tool == "createdb" and name != self.database:  # the installation's own is made by its fixture
             self.sql(f'CREATE DATABASE "{name}"')
         elif tool == "dropdb":
             self.sql(f'DROP DATABASE "{name}" WITH (FORCE)')
@@ -134,7 +137,7 @@ class Host:
     def verify_units(self) -> None:
         units = self.root / "units"
         units.mkdir(exist_ok=True)
-        finsam = shutil.which("finsam") or ""
+        finsam = FINSAM
         for unit in (REPO / "deploy" / "systemd").iterdir():
             text = unit.read_text(encoding="utf-8").replace("/opt/finsam/venv/bin/finsam", finsam)
             (units / unit.name).write_text(text, encoding="utf-8")
@@ -148,7 +151,7 @@ class Host:
 
     def curl(self, words: list[str]) -> None:
         port = free_port()
-        env = {**os.environ, "FINSAM_BIN": shutil.which("finsam") or "", "FINSAM_USER": "root"}
+        env = {**os.environ, "FINSAM_BIN": FINSAM, "FINSAM_USER": "root"}
         env["FINSAM_ENV_FILE"] = str(self.env_file())
         server = subprocess.Popen(
             [str(REPO / "deploy" / "finsam-admin"), "serve", "--port", str(port)],
@@ -195,7 +198,7 @@ def test_every_command_of_the_guide_runs_on_a_fresh_installation(
     settings = {
         "FINSAM_DATA_DIR": str(tmp_path / "data"),
         "DATABASE_URL": installation["DATABASE_URL"],
-        "SECRET_KEY": "t" * 50,
+        "SECRET_KEY": secrets.token_urlsafe(50),
     }
     for name, value in settings.items():
         example = re.sub(rf"^{name}=.*$", f"{name}={value}", example, flags=re.MULTILINE)
