@@ -4,13 +4,18 @@
 from __future__ import annotations
 
 import os
+import socket
 import sqlite3
 from collections.abc import Iterator
 from contextlib import ExitStack
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
+from aiosmtpd.controller import Controller
 from django.db import connection, transaction
 from django.test.utils import override_settings
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -170,6 +175,61 @@ def demo_site(
         connection.ensure_connection()
         _demo_snapshot[0].backup(connection.connection)
     return live_server.url
+
+
+@dataclass
+class Mailbox:
+    """What a real SMTP server on loopback (aiosmtpd) received: each message as the recipient's mail program
+    reads it, and the raw bytes, to search for what must never be in a mail."""
+
+    messages: list[EmailMessage] = field(default_factory=list)
+    raw: list[bytes] = field(default_factory=list)
+    logins: list[tuple[str, str]] = field(default_factory=list)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        content = envelope.original_content or envelope.content
+        self.raw.append(content)
+        received = message_from_bytes(content, policy=policy.default)
+        assert isinstance(received, EmailMessage)
+        received["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
+        self.messages.append(received)
+        return "250 OK"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [m for m in self.messages if m["X-Envelope-To"] == address]
+
+    @staticmethod
+    def body(message: EmailMessage) -> str:
+        part = message.get_body(("plain",))
+        assert part is not None
+        return str(part.get_content()).replace("\r\n", "\n")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def smtp_server(settings: Settings) -> Iterator[Mailbox]:
+    """A real SMTP server on a free loopback port, without STARTTLS and without login, and the settings that
+    send finsam's mail to it (docs/mail.md); yields what it receives."""
+    mailbox = Mailbox()
+    port = free_port()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.FINSAM_MAIL = True
+    settings.SITE_URL = "https://finsam.example.org"
+    settings.DEFAULT_FROM_EMAIL = "finsam@example.org"
+    try:
+        yield mailbox
+    finally:
+        controller.stop()
 
 
 @pytest.fixture(scope="session")

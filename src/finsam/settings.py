@@ -8,6 +8,8 @@ Environment:
   FINSAM_ALLOWED_HOSTS  comma-separated host names (required in production)
   FINSAM_MAX_UPLOAD_<KIND>_MB  the largest file taken of a kind (SIE, BUDGET, PARTICIPANTS, TEMPLATE,
                     ORGANISATION), in whole MB (docs/decisions/0013-upload-limits.md)
+  FINSAM_SMTP_HOST, FINSAM_SMTP_PORT, FINSAM_SMTP_USER, FINSAM_SMTP_PASSWORD_FILE, FINSAM_SMTP_TLS,
+  FINSAM_MAIL_FROM, FINSAM_SITE_URL  e-mail notifications (docs/mail.md)
 """
 
 from __future__ import annotations
@@ -59,6 +61,17 @@ def _secret_file(path: Path) -> str:
     with os.fdopen(fd, "w", encoding="ascii") as handle:
         handle.write(value)
     return value
+
+
+def _password_file(name: str) -> str:
+    """A password read from the file the variable names (never from the variable's own value), or ""."""
+    path = os.environ.get(name, "").strip()
+    if not path:
+        return ""
+    try:
+        return Path(path).read_text(encoding="utf-8").rstrip("\r\n")  # the line end an editor adds
+    except (OSError, UnicodeDecodeError) as error:
+        raise ImproperlyConfigured(f"{name}={path!r} cannot be read ({type(error).__name__})") from None
 
 
 def _private_dir(path: Path) -> None:
@@ -123,6 +136,40 @@ Q_CLUSTER = {
     "recycle": 50,  # a task process is replaced after this many jobs: memory a job leaves behind goes
     "label": "Jobb",
 }
+
+# E-mail notifications (docs/mail.md), sent by jobs of the queue (finsam.accounts.notifications). Without an
+# SMTP host no mail is sent, except that `dev` prints them on the console.
+SMTP_SECURITY = ("starttls", "tls", "none")
+SMTP_DEFAULT_PORTS = {"starttls": 587, "tls": 465, "none": 25}
+EMAIL_HOST = os.environ.get("FINSAM_SMTP_HOST", "").strip()
+_smtp_security = _env_choice("FINSAM_SMTP_TLS", SMTP_SECURITY, "starttls")
+EMAIL_PORT = _env_int("FINSAM_SMTP_PORT", SMTP_DEFAULT_PORTS[_smtp_security])
+EMAIL_USE_TLS = _smtp_security == "starttls"
+EMAIL_USE_SSL = _smtp_security == "tls"
+EMAIL_HOST_USER = os.environ.get("FINSAM_SMTP_USER", "").strip()
+EMAIL_HOST_PASSWORD = _password_file("FINSAM_SMTP_PASSWORD_FILE")
+EMAIL_TIMEOUT = 30  # seconds: a job waits no longer for a silent mail server
+if os.environ.get("FINSAM_SMTP_PASSWORD"):
+    raise ImproperlyConfigured(
+        "FINSAM_SMTP_PASSWORD is not read: put the password in a file and name the file in "
+        "FINSAM_SMTP_PASSWORD_FILE"
+    )
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+elif FINSAM_ENV == "dev":
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+FINSAM_MAIL = bool(EMAIL_HOST) or FINSAM_ENV == "dev"  # whether notifications are sent at all
+DEFAULT_FROM_EMAIL = os.environ.get("FINSAM_MAIL_FROM", "").strip() or "finsam@localhost"
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+SITE_URL = (os.environ.get("FINSAM_SITE_URL", "").strip() or "http://127.0.0.1:8000").rstrip("/")
+if not SITE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(f"FINSAM_SITE_URL={SITE_URL!r} is not valid; expected https://host[/path]")
+if PRODUCTION and EMAIL_HOST:
+    for _name in ("FINSAM_MAIL_FROM", "FINSAM_SITE_URL"):
+        if not os.environ.get(_name, "").strip():
+            raise ImproperlyConfigured(
+                f"{_name} must be set when FINSAM_SMTP_HOST is (FINSAM_ENV=production)"
+            )
 
 if os.environ.get("SECRET_KEY"):
     SECRET_KEY = os.environ["SECRET_KEY"]

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from finsam.accounts.notifications import Kind
 from finsam.accounts.roles import Role, needs_approval
 from finsam.organisation.models import Association, Intervention
 
@@ -71,3 +72,14 @@ class DecisionForm(forms.Form):
 
     decision = forms.ChoiceField(choices=[("approve", _("Godkänn")), ("refuse", _("Avslå"))])
     comment = forms.CharField(label=_("Kommentar (valfri)"), max_length=1000, required=False)
+
+
+class NotificationForm(forms.Form):
+    """A checkbox per kind of e-mail notification the user may get, ticked when she gets it."""
+
+    def __init__(self, *args: Any, kinds: list[Kind], chosen: dict[str, bool], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for kind in kinds:
+            self.fields[kind.key] = forms.BooleanField(
+                label=kind.label, help_text=kind.description, required=False, initial=chosen[kind.key]
+            )

@@ -113,3 +113,22 @@ class RoleRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} – {self.association}"
+
+
+class NotificationSetting(models.Model):
+    """Whether a user gets one kind of e-mail notification (accounts.notifications); without a row, she
+    does."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("användare"), on_delete=models.CASCADE, related_name="notification_settings"
+    )
+    kind = models.CharField(_("slag"), max_length=50)
+    enabled = models.BooleanField(_("skickas"), default=True)
+
+    class Meta:
+        verbose_name = _("e-postavisering")
+        verbose_name_plural = _("e-postaviseringar")
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="notification_setting_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.kind}: {'på' if self.enabled else 'av'}"

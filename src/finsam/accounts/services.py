@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from finsam.accounts import notifications
 from finsam.accounts.approvals import may_decide
-from finsam.accounts.models import Membership, RoleRequest, User
+from finsam.accounts.models import Membership, NotificationSetting, RoleRequest, User
 from finsam.accounts.roles import Role, needs_approval
 from finsam.core import services as core
 from finsam.core.audit import Actor, record
@@ -23,6 +24,9 @@ from finsam.organisation.models import Association, Intervention
 RECOVERY_CODE_COUNT = 10
 TOTP_NAME = "Autentiseringsapp"
 RECOVERY_NAME = "Återställningskoder"
+
+
+ROLE_REQUESTED = "role_requested"  # the notification to the data protection officer (apps.py registers it)
 
 
 class ApprovalRequired(PermissionDenied):
@@ -238,6 +242,15 @@ def request_role(
     )
     role_request.interventions.set(interventions or [])
     record(actor, "role.request", role_request, association=association, after=_request_values(role_request))
+    deciders = notifications.members(association, Role.DATA_PROTECTION_OFFICER)
+    notifications.notify(
+        actor,
+        ROLE_REQUESTED,
+        [dpo for dpo in deciders if may_decide(dpo, role_request)],
+        association,
+        link=f"/f/{association.slug}/anvandare/behorigheter/",
+        values={"role": role_request.get_role_display()},
+    )
     return role_request
 
 
@@ -270,3 +283,20 @@ def decide_role_request(
         interventions = list(role_request.interventions.all()) if role == Role.REGISTRAR else None
         grant_role(actor, role_request.user, association, role, interventions, approval=role_request)
     return role_request
+
+
+@transaction.atomic
+def save_notification_choices(actor: Actor, user: User, chosen: dict[str, bool]) -> None:
+    """Turn kinds of e-mail notification on or off for the user (accounts.notifications); the trail names the
+    kinds changed and how."""
+    current = notifications.choices_of(user)
+    unknown = set(chosen) - set(current)
+    if unknown:
+        raise ValueError(f"not a kind of notification this user may get: {', '.join(sorted(unknown))}")
+    changed = sorted(key for key, on in chosen.items() if current[key] != on)
+    for key in changed:
+        NotificationSetting.objects.update_or_create(user=user, kind=key, defaults={"enabled": chosen[key]})
+    if changed:
+        before = {key: current[key] for key in changed}
+        after = {key: chosen[key] for key in changed}
+        record(actor, "notifications.choose", user, association=None, before=before, after=after)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("tvastegsinloggning/", no_store(views.setup_2fa), name="setup_2fa"),
     path("aterstallningskoder/", no_store(views.regenerate_codes), name="regenerate_codes"),
     path("byt-losenord/", no_store(views.change_password), name="change_password"),
+    path("aviseringar/", no_store(views.notification_choices), name="notifications"),
     path("", no_store(views.profile), name="profile"),
 ]
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -15,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import match_token, user_has_device
 
-from finsam.accounts import approvals, services
+from finsam.accounts import approvals, notifications, services
 from finsam.accounts.access import AssociationRequest, association_view, associations_of
-from finsam.accounts.forms import CodeForm, DecisionForm, GrantRoleForm
+from finsam.accounts.forms import CodeForm, DecisionForm, GrantRoleForm, NotificationForm
 from finsam.accounts.models import Membership, RoleRequest, User
 from finsam.accounts.roles import Perm, Role
 from finsam.accounts.security import mark_verified, recent_verification_required, shown_events
@@ -117,6 +118,21 @@ def profile(request: HttpRequest) -> HttpResponse:
             "security_events": shown_events(user),
         },
     )
+
+
+@login_required
+def notification_choices(request: HttpRequest) -> HttpResponse:
+    """The page "E-postaviseringar": a checkbox per kind of notification her roles may get."""
+    user = request.user
+    assert isinstance(user, User)
+    kinds = notifications.kinds_for(user)
+    form = NotificationForm(request.POST or None, kinds=kinds, chosen=notifications.choices_of(user))
+    if request.method == "POST" and form.is_valid():
+        services.save_notification_choices(Actor.of(request), user, form.cleaned_data)
+        messages.success(request, _("Dina val är sparade."))
+        return redirect("accounts:notifications")
+    context = {"form": form, "mail_on": settings.FINSAM_MAIL}
+    return render(request, "accounts/notifications.html", context)
 
 
 @association_view(Perm.MANAGE_USERS)

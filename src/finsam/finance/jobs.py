@@ -35,6 +35,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from finsam.accounts import notifications
 from finsam.core import jobs as queue
 from finsam.core.audit import Actor
 from finsam.core.imports import ImportRejected
@@ -42,11 +43,14 @@ from finsam.finance import budget, sie_import
 from finsam.finance.models import ImportJob
 from finsam.organisation.models import Association
 
+IMPORT_ENDED = "import_ended"  # the notification to the user who started an import (apps.py registers it)
 PROGRESS_EVERY = 0.5  # seconds between progress writes
 # No progress written for this long: the worker is taken for dead. Reading writes progress every half second;
 # storing a large file's rows afterwards takes a few minutes at most.
 STALE_AFTER = dt.timedelta(minutes=30)
 CONFIRM_WITHIN = dt.timedelta(hours=1)  # how long a change waits for its confirmation, its file kept
+# Who tells a user that her import was ended for her (its worker gone, its confirmation expired).
+WATCH = Actor(user=None, label="finsam", source="bevakning av importer")
 
 
 def spool_folder() -> Path:
@@ -150,7 +154,26 @@ def run(job: ImportJob, path: Path, actor: Actor) -> ImportJob:
             path.unlink(missing_ok=True)
     job.done = job.total
     job.save()
+    _tell(job, actor)
     return job
+
+
+def _tell(job: ImportJob, actor: Actor) -> None:
+    """Tell the user who started the import how it ended, or that it waits for her confirmation."""
+    if job.user is None:
+        return
+    notifications.notify(
+        actor,
+        IMPORT_ENDED,
+        [job.user],
+        job.association,
+        link=f"/f/{job.association.slug}/ekonomi/import/{job.pk}/",
+        values={
+            "what": _("bokföringen (SIE)") if job.kind == "sie" else _("budgeten"),
+            "status": job.get_status_display(),
+            "summary": job.summary,
+        },
+    )
 
 
 def _process_gone(host: str, pid: int | None) -> bool:
@@ -206,11 +229,13 @@ def end_stale(association: Association | None = None) -> int:
     if association is not None:
         running = running.filter(association=association)
     ended = 0
-    for job in running:
+    for job in running.select_related("association", "user"):
         _read_progress(job)
         reason = _stale(job)
-        if reason is not None:
-            ended += _end(job, reason)
+        if reason is not None and _end(job, reason):
+            ended += 1
+            job.refresh_from_db()
+            _tell(job, WATCH)
     return ended
 
 
@@ -288,11 +313,12 @@ def expire_confirmations(association: Association | None = None) -> int:
     if association is not None:
         waiting = waiting.filter(association=association)
     expired = 0
-    for job in waiting:
+    for job in waiting.select_related("association", "user"):
         _spool_path(job).unlink(missing_ok=True)
-        expired += ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.CONFIRM).update(
-            **_unconfirmed()
-        )
+        if ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.CONFIRM).update(**_unconfirmed()):
+            expired += 1
+            job.refresh_from_db()
+            _tell(job, WATCH)
     return expired
 
 

@@ -15,6 +15,8 @@ from django.apps import apps as global_apps
 from django.db import connection, models, transaction
 from django.db.models import F
 
+from finsam.accounts import notifications
+from finsam.accounts.roles import Role
 from finsam.core import services as core
 from finsam.core.audit import Actor, record
 from finsam.participants.models import (
@@ -308,13 +310,15 @@ def expiry_cutoff(association: Association, today: dt.date) -> dt.date:
 
 
 ERASE_EXPIRED = "participants.erase_expired"  # the audit action of an erasure run
+ERASED = "erasure_run"  # the notification to the data protection officer (apps.py registers it)
 
 
 @transaction.atomic
 def erase_expired(actor: Actor, association: Association, today: dt.date) -> tuple[int, int]:
     """Delete the episodes (with their ratings) and referrals whose retention has run out.
 
-    Each leaves a month-level count without any key, so the tables stay right. Returns (episodes, referrals).
+    Each leaves a month-level count without any key, so the tables stay right. A run that erased anything
+    tells the data protection officer how much (counts only). Returns (episodes, referrals).
     """
     cutoff = expiry_cutoff(association, today)
     episodes = list(Episode.objects.filter(association=association, exited_on__lt=cutoff))
@@ -343,6 +347,14 @@ def erase_expired(actor: Actor, association: Association, today: dt.date) -> tup
                 "episoder": len(episodes),
                 "remisser": len(referrals),
             },
+        )
+        notifications.notify(
+            actor,
+            ERASED,
+            notifications.members(association, Role.DATA_PROTECTION_OFFICER),
+            association,
+            link=f"/f/{association.slug}/",
+            values={"episodes": len(episodes), "referrals": len(referrals), "cutoff": cutoff.isoformat()},
         )
     return len(episodes), len(referrals)
 

@@ -15,6 +15,7 @@ from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticDevice
 from docx import Document as WordDocument
 
+from finsam.accounts import notifications
 from finsam.accounts.models import Membership, User
 from finsam.accounts.roles import Role
 from finsam.core import archives, documents, jobs
@@ -25,6 +26,9 @@ from finsam.organisation.models import Association
 from finsam.reports.board import common as board
 from finsam.reports.board.kinds import BUILDERS
 from finsam.reports.models import Approval, ReportFile, ReportVersion, RowNote, SectionText
+
+APPROVAL_ASKED = "report_approval"  # the notification to the board (apps.py registers it)
+ASKED = "report.approval_requested"  # the audit action of asking the board
 
 
 class ReportLocked(Exception):
@@ -134,6 +138,43 @@ def board_users(association: Association) -> list[User]:
         User.objects.filter(
             memberships__association=association, memberships__role=Role.BOARD_MEMBER
         ).distinct()
+    )
+
+
+@transaction.atomic
+def ask_for_approval(actor: Actor, version: ReportVersion) -> int:
+    """The office says that a draft is ready: each board member who has not approved it is told by e-mail
+    that it waits for her approval. Returns how many were asked.
+
+    Starting a version (a draft still being written) and withdrawing approvals (the texts are being changed)
+    tell nobody; when the office asks again, those whose approvals were withdrawn are among those asked.
+    """
+    version = ReportVersion.objects.select_for_update().select_related("association").get(pk=version.pk)
+    _editable(version)
+    association = version.association
+    approved = set(version.approvals.values_list("user_id", flat=True))
+    waiting = [member for member in board_users(association) if member.pk not in approved]
+    record(actor, ASKED, version, association=association, after={"ombedda": len(waiting)})
+    notifications.notify(
+        actor,
+        APPROVAL_ASKED,
+        waiting,
+        association,
+        link=f"/f/{association.slug}/rapporter/versioner/{version.pk}/#godkannande",
+        values={"report": str(version)},
+    )
+    return len(waiting)
+
+
+def approval_asked(version: ReportVersion) -> dt.datetime | None:
+    """When the office last asked the board to approve the version, if it has."""
+    return (
+        AuditEntry.objects.filter(
+            object_type=version._meta.label_lower, object_id=str(version.pk), action=ASKED
+        )
+        .order_by("-pk")
+        .values_list("at", flat=True)
+        .first()
     )
 
 

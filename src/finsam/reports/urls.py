@@ -9,6 +9,7 @@ urlpatterns = [
     path("versioner/<int:pk>/", views.version, name="version"),
     path("versioner/<int:pk>/fotnot/", views.footnote, name="footnote"),
     path("versioner/<int:pk>/godkann/", views.approve, name="approve"),
+    path("versioner/<int:pk>/be-om-godkannande/", views.ask_for_approval, name="ask_for_approval"),
     path("versioner/<int:pk>/skapa-filer/", views.render_files, name="render_files"),
     path("versioner/<int:pk>/fil.<str:fmt>", views.version_file, name="version_file"),
     path("<slug:kind>.<str:fmt>", views.download, name="download"),

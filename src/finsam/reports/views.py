@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_otp import user_has_device
 
@@ -153,11 +154,36 @@ def version(request: AssociationRequest, pk: int) -> HttpResponse:
         "files_missing": chosen.locked and not chosen.files.exists() and services.files_failed(chosen),
         "files_coming": chosen.locked and not chosen.files.exists() and not services.files_failed(chosen),
         "approve_form": ApproveForm(),
+        "approval_asked": services.approval_asked(chosen) if can_edit else None,
         "rows": StatementRow.objects.filter(association=request.association),
         "notes": {n.row_code: n.text for n in chosen.row_notes.all()},
         "formats": [("pdf", "PDF"), ("docx", "Word"), ("xlsx", "Excel"), ("html", "HTML"), ("json", "JSON")],
     }
     return render(request, "reports/version.html", context)
+
+
+@association_view(Perm.EDIT_ORGANISATION)
+@require_POST
+def ask_for_approval(request: AssociationRequest, pk: int) -> HttpResponse:
+    """The office asks the board members who have not approved the draft to approve it (by e-mail)."""
+    chosen = get_object_or_404(ReportVersion, pk=pk, association=request.association)
+    try:
+        asked = services.ask_for_approval(Actor.of(request), chosen)
+    except services.ReportLocked:
+        messages.error(request, _("Versionen är redan låst."))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "%(n)s styrelseledamot som inte har godkänt ännu får e-post om att versionen väntar på "
+                "godkännande.",
+                "%(n)s styrelseledamöter som inte har godkänt ännu får e-post om att versionen väntar på "
+                "godkännande.",
+                asked,
+            )
+            % {"n": asked},
+        )
+    return redirect("reports:version", slug=request.association.slug, pk=chosen.pk)
 
 
 @association_view(Perm.EDIT_ORGANISATION)

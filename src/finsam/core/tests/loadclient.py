@@ -32,7 +32,7 @@ def wait_until_up(url: str, seconds: float) -> None:
     deadline = time.monotonic() + seconds
     while True:
         try:
-            with urllib.request.urlopen(url, timeout=5, context=context) as answer:
+            with urllib.request.urlopen(url, timeout=5, context=context):
                 return
         except urllib.error.HTTPError:
             return  # it answers: whatever it says (a 503 of the health URL before the worker reports in)

@@ -1,4 +1,5 @@
-"""The report pages in Chromium: the office starts a version and writes; the board is asked for its code."""
+"""The report pages in Chromium: the office starts a version, writes and asks the board; the board is asked
+for its code."""
 
 from __future__ import annotations
 
@@ -25,6 +26,10 @@ def test_the_office_starts_an_annual_report_and_writes_the_foreword(page: Page, 
     expect(page.get_by_role("status")).to_contain_text("Texten är sparad")
     assert_accessible(page)
     screenshot(page, "rapporter-version")
+    page.get_by_role("button", name="Be styrelsen godkänna").click()
+    expect(page.get_by_role("status")).to_contain_text("inte har godkänt ännu får e-post")
+    expect(page.get_by_text("Styrelsen ombads senast")).to_be_visible()
+    assert_accessible(page)
     with page.expect_download() as download:
         page.get_by_role("link", name="Word").click()
     assert download.value.suggested_filename == "arsredovisning-finnveden-2023.docx"
