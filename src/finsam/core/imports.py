@@ -26,6 +26,12 @@ MAX_FIELDS = 100  # fields in one CSV row
 csv.field_size_limit(FIELD_LIMIT)
 
 
+def is_number(text: str) -> bool:
+    """Whether text is digits 0–9 only. `str.isdigit()` alone also takes "²" (which int() refuses) and "١٢"
+    (which int() reads as 12): a file's or a form's number is checked with this instead."""
+    return text.isascii() and text.isdigit()
+
+
 @dataclass(frozen=True)
 class Problem:
     line: (

@@ -19,7 +19,14 @@ from django.utils import timezone
 
 from finsam.core import formatting
 from finsam.core.audit import Actor, record
-from finsam.core.imports import ImportRejected, ImportResult, Problem, csv_records, too_many_problems
+from finsam.core.imports import (
+    ImportRejected,
+    ImportResult,
+    Problem,
+    csv_records,
+    is_number,
+    too_many_problems,
+)
 from finsam.core.money import MAX_AMOUNT, AmountTooLarge, parse_amount
 from finsam.finance.models import BudgetChange, BudgetLine, StatementRow
 from finsam.organisation.models import Association
@@ -101,7 +108,7 @@ def read(path: Path, association: Association) -> list[Entry]:
         row = rows.get(code)
         if row is None:
             problems.append(Problem(number, "rad", code, "en rad i resultaträkningen: " + ", ".join(rows)))
-        year = int(year_text) if year_text.isdigit() and len(year_text) == 4 else None
+        year = int(year_text) if is_number(year_text) and len(year_text) == 4 else None
         if year is None or not FIRST_YEAR <= year <= LAST_YEAR:
             year = None
             problems.append(

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from finsam.accounts.access import AssociationRequest, association_view
 from finsam.accounts.roles import Perm
 from finsam.core.audit import Actor
+from finsam.core.imports import is_number
 from finsam.core.models import AuditEntry, describe
 from finsam.organisation import board, contributions, services
 from finsam.organisation.forms import (
@@ -310,7 +311,9 @@ def contribution_split(request: AssociationRequest) -> HttpResponse:
 def contribution_total_save(request: AssociationRequest) -> HttpResponse:
     association = request.association
     year_text = request.POST.get("year", "")
-    existing = association.contribution_totals.filter(year=year_text).first() if year_text.isdigit() else None
+    existing = (
+        association.contribution_totals.filter(year=year_text).first() if is_number(year_text) else None
+    )
     form = ContributionTotalForm(request.POST or None, instance=existing, association=association)
     actor = Actor.of(request)
     saved = _save_form(form, lambda t: services.save_contribution_total(actor, t))

@@ -105,7 +105,7 @@ def _other_org_number(reading: Reading, association: Association) -> list[Proble
 
 
 def _digits(text: str) -> str:
-    return "".join(char for char in text if char.isdigit())
+    return "".join(char for char in text if char in "0123456789")
 
 
 def _no_year(reading: Reading) -> Problem:

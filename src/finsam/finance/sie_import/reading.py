@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from finsam.core.formatting import kronor
-from finsam.core.imports import Problem
+from finsam.core.imports import Problem, is_number
 from finsam.core.money import from_ore, ore_of
 from finsam.finance.accounts_spec import NOT_A_NUMBER_ACCOUNT
 from finsam.finance.models import LedgerImport, LedgerRow
@@ -133,7 +133,7 @@ def read_file(path: Path, source: LedgerImport, size: int, on_progress: Progress
                     reading.late_year = True
             elif kind is Account:
                 assert isinstance(item, Account)
-                if item.number.isdigit() and _account_fits(item.number, item.line, "#KONTO", reading):
+                if is_number(item.number) and _account_fits(item.number, item.line, "#KONTO", reading):
                     reading.accounts[int(item.number)] = item.name
             elif kind is Program:
                 assert isinstance(item, Program)
@@ -181,8 +181,8 @@ def _voucher_rows(voucher: Voucher, source: LedgerImport, reading: Reading, buff
             outside = day
         if not _account_fits(row.account, row.line, "#TRANS", reading):
             continue
-        account = int(row.account) if row.account.isdigit() else NOT_A_NUMBER_ACCOUNT
-        if not row.account.isdigit():
+        account = int(row.account) if is_number(row.account) else NOT_A_NUMBER_ACCOUNT
+        if not is_number(row.account):
             reading.not_numbers.append((row.line, row.account))
         ore = _storable(row.amount, row.line, "#TRANS", reading)
         if ore is None:
@@ -208,7 +208,7 @@ def _voucher_rows(voucher: Voucher, source: LedgerImport, reading: Reading, buff
 def _account_fits(number: str, line: int, record: str, reading: Reading) -> bool:
     """Whether an account number (a non-numeric one goes to the unmapped row) can be stored; a problem names
     the line when it cannot."""
-    if not number.isdigit() or len(number.lstrip("0")) <= MAX_ACCOUNT_DIGITS:
+    if not is_number(number) or len(number.lstrip("0")) <= MAX_ACCOUNT_DIGITS:
         return True
     expected = f"ett kontonummer med högst {MAX_ACCOUNT_DIGITS} siffror"
     reading.problems.append(Problem(line, record, number, expected))

@@ -14,6 +14,7 @@ from django.db.models import Sum
 
 from finsam.core.audit import Actor
 from finsam.core.formatting import amount_text
+from finsam.core.imports import is_number
 from finsam.core.money import from_ore, ore_of
 from finsam.finance.accounts_spec import is_balance_account
 from finsam.finance.models import LedgerAccount, LedgerBalance, LedgerImport, LedgerRow
@@ -107,7 +108,7 @@ def _period_rows(reading: Reading, source: LedgerImport) -> list[LedgerRow]:
             text="Periodsaldo",
         )
         for b in reading_used
-        if b.amount and b.period is not None and b.account.isdigit()
+        if b.amount and b.period is not None and is_number(b.account)
     ]
 
 
@@ -154,7 +155,7 @@ def store_balances(reading: Reading, source: LedgerImport, start: dt.date) -> No
     rows = []
     for balance in reading.balances:
         year = reading.years.get(balance.year)
-        if year is None or not balance.account.isdigit():
+        if year is None or not is_number(balance.account):
             continue
         rows.append(
             LedgerBalance(

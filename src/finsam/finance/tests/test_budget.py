@@ -99,10 +99,15 @@ def test_an_amount_too_large_for_the_books_is_named_not_a_crash(exempel: Associa
     # Found by fuzzing (bench/fuzz_importers.py, seed 2, budget input 37467): a 41-digit amount raised
     # decimal.InvalidOperation as its decimals were checked.
     huge = "1" + "0" * 40 + ",5"
-    text = f"rad;år;typ;belopp\nSTEG;2025;budget;{huge}\nREV;2025;budget;1 000 000 000 000\n"
+    # Input 54109: a year "20²3", whose "²" str.isdigit() takes and int() refuses.
+    text = (
+        f"rad;år;typ;belopp\nSTEG;2025;budget;{huge}\nREV;2025;budget;1 000 000 000 000\n"
+        "STEG;20\u00b23;budget;1\nSTEG;\u0662\u0660\u0662\u0665;budget;1\n"
+    )
     with pytest.raises(ImportRejected) as raised:
         budget.import_file(write(tmp_path, text), exempel, testing.SYSTEM)
-    assert [(p.line, p.column) for p in raised.value.problems] == [(2, "belopp"), (3, "belopp")]
+    found = [(p.line, p.column) for p in raised.value.problems]
+    assert found == [(2, "belopp"), (3, "belopp"), (4, "år"), (5, "år")]
     assert (
         "rad 3, kolumn belopp: '1 000 000 000 000' – förväntade ett belopp mellan "
         "\u2212999\u00a0999\u00a0999\u00a0999,99 och 999\u00a0999\u00a0999\u00a0999,99"

@@ -3,11 +3,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from hypothesis import given
 from hypothesis import strategies as st
 
 from finsam import testing
+from finsam.accounts.roles import Role
 from finsam.organisation.contributions import ContributionError, apportion, compute
+from finsam.organisation.models import ContributionTotal
 
 pytestmark = pytest.mark.django_db
 
@@ -111,3 +114,16 @@ def test_a_larger_population_never_pays_less(quarter: Decimal, weights: list[int
 def test_apportion_refuses_amounts_that_are_not_whole_steps() -> None:
     with pytest.raises(ContributionError):
         apportion(Decimal(150), [1, 2])
+
+
+@pytest.mark.django_db
+def test_a_year_of_other_digits_is_a_form_error_not_a_crash(client: Client) -> None:
+    assoc = testing.association()
+    client.force_login(testing.user("karin", (assoc, Role.OFFICE_ADMIN)))
+    url = f"/f/{assoc.slug}/medlemsbidrag/totalbelopp/"
+    for year in ("20\u00b225", "\u0662\u0660\u0662\u0665"):  # "20²25": str.isdigit() takes it, int() does not
+        answer = client.post(
+            url, {"year": year, "amount": "1 000 000", "decided_on": "2024-11-20"}, follow=True
+        )
+        assert answer.status_code == 200 and "Fyll i ett heltal." in answer.content.decode()
+    assert not ContributionTotal.objects.exists()
