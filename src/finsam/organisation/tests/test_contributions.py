@@ -121,7 +121,7 @@ def test_a_year_of_other_digits_is_a_form_error_not_a_crash(client: Client) -> N
     assoc = testing.association()
     client.force_login(testing.user("karin", (assoc, Role.OFFICE_ADMIN)))
     url = f"/f/{assoc.slug}/medlemsbidrag/totalbelopp/"
-    for year in ("20\u00b225", "\u0662\u0660\u0662\u0665"):  # "20²25": str.isdigit() takes it, int() does not
+    for year in ("20\u00b225", "2\u00b3"):  # "20²25": str.isdigit() takes it, int() does not
         answer = client.post(
             url, {"year": year, "amount": "1 000 000", "decided_on": "2024-11-20"}, follow=True
         )
