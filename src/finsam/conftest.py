@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import sqlite3
-from collections.abc import Iterator
+import subprocess
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
@@ -85,6 +87,28 @@ def installation(tmp_path: Path) -> Iterator[dict[str, str]]:
     finally:
         with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+Spawn = Callable[[list[str], dict[str, str], Path], subprocess.Popen[bytes]]
+
+
+@pytest.fixture
+def spawn() -> Iterator[Spawn]:
+    """Starts a process in a session of its own, as a service manager does (its output appended to a log);
+    kills each one left, with every process it started, at the end of the test."""
+    started: list[subprocess.Popen[bytes]] = []
+
+    def start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+        with log.open("ab") as out:
+            process = subprocess.Popen(args, env=env, stdout=out, stderr=out, start_new_session=True)
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
 
 
 _demo_open = {"open": False}  # whether the demo's transaction is open

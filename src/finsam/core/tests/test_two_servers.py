@@ -16,11 +16,11 @@ import statistics
 import subprocess
 import threading
 import time
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from finsam.conftest import Spawn
 from finsam.core.tests.loadclient import Client, Tally, free_port, wait_until_up
 from finsam.finance.tests.test_worker import FINSAM, query, wait_for
 from finsam.testdata.ledger import write_sie
@@ -71,27 +71,8 @@ def nginx_config(folder: Path, port: int, servers: tuple[int, int]) -> Path:
     return main
 
 
-@pytest.fixture
-def processes() -> Iterator[Callable[..., subprocess.Popen[bytes]]]:
-    started: list[subprocess.Popen[bytes]] = []
-
-    def start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-        with log.open("ab") as out:
-            process = subprocess.Popen(args, env=env, stdout=out, stderr=out, start_new_session=True)
-        started.append(process)
-        return process
-
-    yield start
-    for process in started:
-        if process.poll() is None:
-            import os
-
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-
-
 def test_two_servers_behind_a_proxy_lose_no_write_when_a_server_and_the_worker_die(
-    installation: dict[str, str], processes: Callable[..., subprocess.Popen[bytes]], tmp_path: Path
+    installation: dict[str, str], spawn: Spawn, tmp_path: Path
 ) -> None:
     import os
 
@@ -102,11 +83,11 @@ def test_two_servers_behind_a_proxy_lose_no_write_when_a_server_and_the_worker_d
     load = "from finsam.demo import build; build.load()"
     subprocess.run([*FINSAM, "manage", "shell", "-c", load], env=env, check=True, capture_output=True)
     servers = (free_port(), free_port())
-    web = [processes([*FINSAM, "serve", "--port", str(p), "--workers", "2"], env, tmp_path / f"web-{p}.log")
+    web = [spawn([*FINSAM, "serve", "--port", str(p), "--workers", "2"], env, tmp_path / f"web-{p}.log")
            for p in servers]  # fmt: skip
-    worker = processes([*FINSAM, "worker"], env, tmp_path / "worker.log")
+    worker = spawn([*FINSAM, "worker"], env, tmp_path / "worker.log")
     proxy_port = free_port()
-    proxy = processes(["nginx", "-c", str(nginx_config(tmp_path, proxy_port, servers)), "-g", "daemon off;"],
+    proxy = spawn(["nginx", "-c", str(nginx_config(tmp_path, proxy_port, servers)), "-g", "daemon off;"],
                       env, tmp_path / "nginx.log")  # fmt: skip
     base = f"https://127.0.0.1:{proxy_port}"
     for port in servers:
@@ -158,7 +139,7 @@ def test_two_servers_behind_a_proxy_lose_no_write_when_a_server_and_the_worker_d
     time.sleep(2)
     os.killpg(worker.pid, signal.SIGKILL)
     worker.wait()
-    processes([*FINSAM, "worker"], env, tmp_path / "worker.log")
+    spawn([*FINSAM, "worker"], env, tmp_path / "worker.log")
     wait_for(lambda: query(env, status)[0][0] == "failed", 120, "the restarted worker to end the import")
     assert query(env, "SELECT COUNT(*) FROM finance_ledgerrow")[0][0] == rows_before
 

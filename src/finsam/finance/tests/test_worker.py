@@ -9,12 +9,13 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from finsam.conftest import Spawn
 from finsam.testdata import EXAMPLES
 from finsam.testdata.ledger import write_sie
 
@@ -65,24 +66,11 @@ def start_job(env: dict[str, str], path: Path) -> int:
 
 
 @pytest.fixture
-def worker(installation: dict[str, str], tmp_path: Path) -> Iterator[Callable[[], subprocess.Popen[bytes]]]:
-    """Starts `finsam worker` in a session of its own, as a service manager does; kills what is left."""
-    started: list[subprocess.Popen[bytes]] = []
-
-    def start() -> subprocess.Popen[bytes]:
-        log = tmp_path / f"worker-{len(started)}.log"
-        with log.open("wb") as out:
-            process = subprocess.Popen(
-                [*FINSAM, "worker"], env=installation, stdout=out, stderr=out, start_new_session=True
-            )
-        started.append(process)
-        return process
-
-    yield start
-    for process in started:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+def worker(
+    installation: dict[str, str], spawn: Spawn, tmp_path: Path
+) -> Callable[[], subprocess.Popen[bytes]]:
+    """Starts `finsam worker` as a service manager does."""
+    return lambda: spawn([*FINSAM, "worker"], installation, tmp_path / "worker.log")
 
 
 def job_status(env: dict[str, str], job: int) -> str:
