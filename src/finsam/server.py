@@ -51,6 +51,9 @@ def options(host: str, port: int, workers: int) -> dict[str, Any]:
         # A worker is replaced after so many requests, gracefully: memory rendering leaves behind goes too.
         "max_requests": 1000,
         "max_requests_jitter": 100,
+        # Whether a request came over HTTPS is Django's to decide (settings: X-Forwarded-Proto is trusted in
+        # production only), never gunicorn's own reading of the proxy's headers.
+        "secure_scheme_headers": {},
         "accesslog": None,
         "logger_class": ServerLog,
         "proc_name": "finsam",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -131,6 +132,32 @@ def test_a_body_larger_than_any_upload_is_refused_unread(served: Served) -> None
         answer = b"".join(iter(lambda: raw.recv(65536), b"")).decode("utf-8")  # until the server closes
     assert answer.startswith("HTTP/1.1 413 ")
     assert "Förfrågan är större än 51 MB, det största som tas emot." in answer
+
+
+def test_the_proxys_scheme_header_is_left_to_django(served: Served) -> None:
+    """Outside production X-Forwarded-Proto is not trusted: a form posted through a proxy without a Referer
+    is not held to HTTPS's Referer check (gunicorn, left to itself, would take the header from 127.0.0.1)."""
+    _, headers, page = get(served.port, "/konto/logga-in/")
+    cookie = headers["Set-Cookie"].split(";")[0]
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert token is not None
+    form = f"csrfmiddlewaretoken={token[1].decode()}&username=ingen&password=fel".encode()
+    connection = http.client.HTTPConnection("127.0.0.1", served.port, timeout=30)
+    try:
+        connection.request(
+            "POST",
+            "/konto/logga-in/",
+            body=form,
+            headers={
+                "Cookie": cookie,
+                "Content-Type": "application/x-www-form-urlencoded",
+                "X-Forwarded-Proto": "https",
+            },
+        )
+        answer = connection.getresponse()
+        assert answer.status == 200 and "Referer" not in answer.read().decode()  # the form again, refused
+    finally:
+        connection.close()
 
 
 def test_sigterm_stops_it_cleanly(served: Served) -> None:
