@@ -10,6 +10,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from finsam.argparse_sv import swedish
+
 if TYPE_CHECKING:
     from finsam.core.audit import Actor
     from finsam.core.imports import ImportResult
@@ -17,6 +19,34 @@ if TYPE_CHECKING:
 
 IMPORT_KINDS = ("sie", "participants", "budget")
 FORMATS = ("json", "xlsx", "docx", "pdf", "html")
+TEXT_FORMATS = ("json", "html")  # written to standard output; the others to a file
+# Every kind of report `finsam report` writes (the registry of finsam.core.documents, filled only once Django
+# is set up), with the Swedish name it takes too and what it holds, for --help.
+REPORT_KINDS = {
+    "contributions": ("medlemsbidrag", "medlemmarnas bidrag för året"),
+    "income-statement": ("resultatrakning", "resultaträkning med budget och prognos"),
+    "income-statement-annual": (
+        "resultatrakning-arsredovisning",
+        "resultaträkningen i årsredovisningens form",
+    ),
+    "balance-sheet": ("balansrakning", "balansräkning"),
+    "cash-flow": ("kassaflodesanalys", "kassaflödesanalys"),
+    "operating-statement": ("driftredovisning", "driftredovisning"),
+    "notes": ("noter", "noter till resultat- och balansräkningen"),
+    "key-figures": ("nyckeltal", "flerårsöversikt, balanskrav, kostnadsandelar och bidrag"),
+    "shared-costs": ("delade-kostnader", "underlag för fakturor av delade kostnader"),
+    "participants": ("deltagare", "deltagartabellerna"),
+    "participants-public": ("deltagare-offentlig", "deltagartabellerna med små tal dolda"),
+    "goals": ("mal", "måluppfyllelse"),
+    "interim-report": ("delarsrapport", "delårsrapporten"),
+    "annual-report": ("arsredovisning", "årsredovisningen"),
+    "business-plan": ("verksamhetsplan", "verksamhetsplanen"),
+    "members": ("medlemmar", "medlemmarna med folkmängd"),
+    "board": ("styrelse", "styrelseuppdragen"),
+    "interventions": ("insatser", "insatserna"),
+    "grants": ("beviljade-belopp", "belopp beviljade till insatserna"),
+}
+KIND_BY_NAME = {name: kind for kind, (alias, _) in REPORT_KINDS.items() for name in (kind, alias)}
 
 
 class CommandError(Exception):
@@ -30,56 +60,128 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} är inget datum; förväntade ÅÅÅÅ-MM-DD") from None
 
 
+def _port(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} är ingen port; förväntade ett heltal från 1 till 65535")
+    return int(text)
+
+
+def _workers(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 64:
+        raise argparse.ArgumentTypeError(f"{text!r} går inte; förväntade ett antal från 1 till 64")
+    return int(text)
+
+
+def _kinds_help() -> str:
+    lines = [f"  {alias}, {kind}\n      {what}" for kind, (alias, what) in REPORT_KINDS.items()]
+    return "rapporter (RAPPORT är det svenska namnet eller det engelska):\n" + "\n".join(lines)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="finsam", description="finsam – uppföljning och rapporter för samordningsförbund"
+        prog="finsam",
+        description="finsam – uppföljning och rapporter för samordningsförbund",
+        epilog="Mer i docs/cli.md. Varje kommando har sin egen hjälp: finsam KOMMANDO --help",
     )
     parser.add_argument(
-        "--data-dir", help="katalog för den inbyggda databasen och skrivna rapporter (FINSAM_DATA_DIR)"
+        "--data-dir",
+        metavar="KATALOG",
+        help="katalog för den inbyggda databasen och skrivna rapporter (FINSAM_DATA_DIR)",
     )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", required=True, title="kommandon", metavar="KOMMANDO")
 
-    demo = commands.add_parser("demo", help="bygger demoförbunden, skriver rapporterna och startar webbappen")
+    demo = commands.add_parser(
+        "demo",
+        help="bygger demoförbunden, skriver rapporterna och startar webbappen",
+        description="Bygger demoförbunden, skriver deras rapporter i datakatalogen och startar webbappen.",
+    )
     demo.add_argument("--no-serve", action="store_true", help="starta inte webbappen")
-    demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument(
+        "--port", type=_port, default=8000, metavar="PORT", help="porten på 127.0.0.1 (standard: 8000)"
+    )
 
-    serve = commands.add_parser("serve", help="startar webbappen")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--host", default="127.0.0.1")
+    serve = commands.add_parser(
+        "serve",
+        help="startar webbappen",
+        description="Migrerar databasen och startar webbappen i gunicorn (aldrig Djangos utvecklingsserver).",
+    )
+    serve.add_argument(
+        "--host", default="127.0.0.1", metavar="ADRESS", help="adressen att lyssna på (standard: 127.0.0.1)"
+    )
+    serve.add_argument("--port", type=_port, default=8000, metavar="PORT", help="porten (standard: 8000)")
+    serve.add_argument(
+        "--workers",
+        type=_workers,
+        metavar="ANTAL",
+        help="antal arbetsprocesser (standard: FINSAM_WEB_WORKERS, annars 2)",
+    )
 
     commands.add_parser(
-        "worker", help="kör jobbkön: importer, rapportfiler, e-post och schemalagd gallring (till SIGTERM)"
+        "worker",
+        help="kör jobbkön: importer, rapportfiler, e-post och schemalagd gallring (till SIGTERM)",
+        description="Kör jobbkön: importer, rapportfiler, e-post och schemalagd gallring, tills SIGTERM.",
     )
-    manage = commands.add_parser("manage", help="kör ett Django-kommando (migrate, createsuperuser, check …)")
-    manage.add_argument("args", nargs=argparse.REMAINDER)
+    manage = commands.add_parser(
+        "manage",
+        help="kör ett Django-kommando (migrate, createsuperuser, check …)",
+        description="Kör ett av Djangos och finsams förvaltningskommandon, till exempel migrate eller "
+        "erase_expired. Kommandona listas med: finsam manage help",
+    )
+    manage.add_argument(
+        "args", nargs=argparse.REMAINDER, metavar="ARGUMENT", help="kommandot och dess argument"
+    )
 
     setup = commands.add_parser(
-        "setup", help="skapar eller uppdaterar ett förbund från en organisationsfil (YAML)"
+        "setup",
+        help="skapar eller uppdaterar ett förbund från en organisationsfil (YAML)",
+        description="Skapar eller uppdaterar ett förbund från en organisationsfil "
+        "(docs/organisation-file.md).",
     )
-    setup.add_argument("file", type=Path)
+    setup.add_argument("file", type=Path, metavar="FIL", help="organisationsfilen (YAML)")
 
-    imports = commands.add_parser("import", help="importerar en fil")
-    imports.add_argument("kind", choices=IMPORT_KINDS)
-    imports.add_argument("file", type=Path)
-    imports.add_argument("--association", required=True, metavar="SLUG")
+    imports = commands.add_parser(
+        "import",
+        help="importerar en fil",
+        description="Importerar en fil helt eller inte alls; varje fel namnges med rad och kolumn.",
+    )
+    imports.add_argument("kind", choices=IMPORT_KINDS, metavar="SLAG", help="sie, participants eller budget")
+    imports.add_argument("file", type=Path, metavar="FIL", help="filen att importera")
+    imports.add_argument("--association", required=True, metavar="KORTNAMN", help="förbundets kortnamn")
 
-    report = commands.add_parser("report", help="skriver en rapport")
-    report.add_argument("kind", metavar="KIND")
-    report.add_argument("--association", required=True, metavar="SLUG")
-    report.add_argument("--date", required=True, type=_date, help="periodens sista dag, ÅÅÅÅ-MM-DD")
-    report.add_argument("--from", dest="start", type=_date, help="periodens första dag (standard: 1 januari)")
-    report.add_argument("--format", default="json", choices=FORMATS)
+    report = commands.add_parser(
+        "report",
+        help="skriver en rapport",
+        description="Skriver en rapport för perioden --from till --date.\n"
+        "json och html skrivs till standard ut; docx, pdf och xlsx till datakatalogens\n"
+        "mapp rapporter, och sökvägen skrivs ut. Med --output skrivs rapporten till den filen.",
+        epilog=_kinds_help(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    report.add_argument("kind", metavar="RAPPORT", help="rapporten (se listan nedan)")
+    report.add_argument("--association", required=True, metavar="KORTNAMN", help="förbundets kortnamn")
+    report.add_argument("--date", required=True, type=_date, metavar="ÅÅÅÅ-MM-DD", help="periodens sista dag")
     report.add_argument(
-        "--output", type=Path, help="fil att skriva (json utan --output skrivs till standard ut)"
+        "--from",
+        dest="start",
+        type=_date,
+        metavar="ÅÅÅÅ-MM-DD",
+        help="periodens första dag (standard: 1 januari samma år)",
     )
+    report.add_argument("--format", default="json", choices=FORMATS, help="filformatet (standard: json)")
+    report.add_argument("--output", type=Path, metavar="FIL", help="filen att skriva")
+
     backup = commands.add_parser(
-        "backup", help="skriver en säkerhetskopia av databasen och datakatalogen (docs/backup.md)"
+        "backup",
+        help="skriver en säkerhetskopia av databasen och datakatalogen (docs/backup.md)",
+        description="Skriver en säkerhetskopia av databasen och datakatalogens filer (docs/backup.md).",
     )
-    backup.add_argument("file", type=Path, metavar="FIL")
+    backup.add_argument("file", type=Path, metavar="FIL", help="arkivet att skriva")
     restore = commands.add_parser(
-        "restore", help="återställer en säkerhetskopia till en tom datakatalog och en tom databas"
+        "restore",
+        help="återställer en säkerhetskopia till en tom datakatalog och en tom databas",
+        description="Återställer en säkerhetskopia till en tom datakatalog och en tom databas.",
     )
-    restore.add_argument("file", type=Path, metavar="FIL")
+    restore.add_argument("file", type=Path, metavar="FIL", help="arkivet att läsa")
     return parser
 
 
@@ -100,13 +202,15 @@ def _migrate() -> None:
     call_command("migrate", interactive=False, verbosity=0)
 
 
-def _serve(host: str, port: int) -> None:
+def _serve(host: str, port: int, workers: int | None) -> None:
+    from django.conf import settings
     from django.core.management import call_command
+
+    from finsam import server
 
     # Static files are served from the data dir, like a deployment after `collectstatic`.
     call_command("collectstatic", interactive=False, verbosity=0)
-    print(f"finsam körs på http://{host}:{port}/  (avsluta med Ctrl+C)", flush=True)
-    call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True, skip_checks=True)
+    server.run(host, port, workers or settings.WEB_WORKERS)
 
 
 def _association(slug: str) -> Association:
@@ -120,26 +224,30 @@ def _association(slug: str) -> Association:
 
 
 def _report(args: argparse.Namespace) -> int:
+    from django.conf import settings
+
     from finsam.core import documents
 
-    if args.kind not in documents.KINDS:
-        known = ", ".join(documents.KINDS)
+    kind = KIND_BY_NAME.get(args.kind)
+    if kind is None:
+        known = ", ".join(f"{name} ({alias})" for name, (alias, _) in REPORT_KINDS.items())
         raise CommandError(f"okänd rapport {args.kind!r}; förväntade en av {known}")
     _migrate()
     start = args.start or dt.date(args.date.year, 1, 1)
     if start > args.date:
         raise CommandError(f"--from {start} ligger efter --date {args.date}")
     try:
-        gathered = documents.gather(
-            args.kind, _association(args.association), documents.Period(start, args.date)
-        )
+        gathered = documents.gather(kind, _association(args.association), documents.Period(start, args.date))
     except documents.ReportUnavailable as error:
         raise CommandError(str(error)) from None
     content = documents.render(gathered, args.format)
-    if args.output is None:
-        if args.format != "json":
-            raise CommandError(f"--format {args.format} kräver --output FIL")
+    if args.output is None and args.format in TEXT_FORMATS:
         sys.stdout.write(content.decode("utf-8"))
+    elif args.output is None:  # a file format: into the data dir's report folder, its path on standard out
+        path = Path(settings.REPORTS_DIR) / f"{gathered.document.filename}.{args.format}"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+        print(path)
     else:
         args.output.parent.mkdir(parents=True, exist_ok=True)
         args.output.write_bytes(content)
@@ -193,6 +301,8 @@ def _setup(path: Path) -> int:
     from finsam.core.audit import Actor
     from finsam.organisation import orgfile
 
+    if not path.is_file():
+        raise CommandError(f"filen {path} finns inte")
     _migrate()
     try:
         association = orgfile.setup(path, Actor.command("setup"))
@@ -209,7 +319,7 @@ def _demo(args: argparse.Namespace) -> int:
 
     _migrate()
     result = build.load()
-    written = build.write_reports(Path(settings.DATA_DIR) / "rapporter")
+    written = build.write_reports(Path(settings.REPORTS_DIR))
     print("Demoförbund:", ", ".join(a.name for a in result.associations))
     print("Rapporter:")
     for path in written:
@@ -217,10 +327,10 @@ def _demo(args: argparse.Namespace) -> int:
     print("Demoinloggningar (lösenord: demo):")
     for username, description in build.LOGINS:
         print(f"  {username:<12} {description}")
-    url = f"http://127.0.0.1:{args.port}/"
-    print(f"Webbappen: {url}")
-    if not args.no_serve:
-        _serve("127.0.0.1", args.port)
+    if args.no_serve:
+        print("Webbappen startas med: finsam serve (eller finsam demo utan --no-serve)")
+    else:  # the address is printed once the server listens
+        _serve("127.0.0.1", args.port, None)
     return 0
 
 
@@ -239,6 +349,11 @@ def _backup(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    with swedish():
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
     try:
         _django(args.data_dir, environment="demo" if args.command == "demo" else None)
@@ -249,7 +364,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if args.command == "serve":
             _migrate()
-            _serve(args.host, args.port)
+            _serve(args.host, args.port, args.workers)
             return 0
         if args.command == "worker":
             from finsam.core import jobs as queue

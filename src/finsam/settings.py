@@ -10,6 +10,9 @@ Environment:
                     ORGANISATION), in whole MB (docs/decisions/0013-upload-limits.md)
   FINSAM_SMTP_HOST, FINSAM_SMTP_PORT, FINSAM_SMTP_USER, FINSAM_SMTP_PASSWORD_FILE, FINSAM_SMTP_TLS,
   FINSAM_MAIL_FROM, FINSAM_SITE_URL  e-mail notifications (docs/mail.md)
+  FINSAM_WEB_WORKERS  worker processes of `finsam serve` (default 2; docs/decisions/0016-web-server.md)
+  FINSAM_LOG_FORMAT json | text (default json in production, text otherwise)
+  FINSAM_HEALTH_MIN_FREE_MB  free space under which /halsa/ reports the data dir's disk as failing (1024)
 """
 
 from __future__ import annotations
@@ -42,14 +45,19 @@ def _env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name}={raw!r} is not valid; expected a whole number") from None
 
 
+def _env_bounded(name: str, default: int, low: int, high: int, unit: str = "") -> int:
+    """A whole number from the environment, low to high."""
+    value = _env_int(name, default)
+    if not low <= value <= high:
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not valid; expected a whole number{unit} from {low} to {high}"
+        )
+    return value
+
+
 def _env_megabytes(name: str, default: int) -> int:
     """A size in whole MB from the environment, as bytes; 1 to 1024 MB."""
-    value = _env_int(name, default)
-    if not 1 <= value <= 1024:
-        raise ImproperlyConfigured(
-            f"{name}={value!r} is not valid; expected a whole number of MB from 1 to 1024"
-        )
-    return value * MEGABYTE
+    return _env_bounded(name, default, 1, 1024, " of MB") * MEGABYTE
 
 
 def _secret_file(path: Path) -> str:
@@ -96,6 +104,8 @@ DATA_DIR = Path(os.environ.get("FINSAM_DATA_DIR") or "finsam-data").resolve()
 if DATA_DIR.exists() and not DATA_DIR.is_dir():
     raise ImproperlyConfigured(f"FINSAM_DATA_DIR={DATA_DIR} is a file; expected a directory")
 _private_dir(DATA_DIR)  # 0700: what an older finsam wrote inside with looser modes is out of reach too
+# Reports written by `finsam demo`, and by `finsam report` in a file format when no --output is given.
+REPORTS_DIR = DATA_DIR / "rapporter"
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -119,6 +129,9 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+# No request body larger than the largest upload and room for the form around it reaches a view
+# (core.uploads.RequestBodyLimitMiddleware; gunicorn itself sets no such limit).
+MAX_REQUEST_BODY = max(UPLOAD_LIMITS.values()) + MEGABYTE
 # Jobs (imports started on the web, report files, e-mail, scheduled erasure) go on a queue in the database
 # that `finsam worker` serves (finsam.core.jobs, ADR 0015). The tests run each job at once instead.
 JOBS_INLINE = False
@@ -232,6 +245,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "finsam.core.logs.RequestLogMiddleware",
+    "finsam.core.uploads.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "finsam.core.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -316,6 +331,7 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True  # names under finsam's own host name only, never its parent's
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^halsa/$"]  # a load balancer asks the server itself, over plain HTTP
     # The preload list takes a registrable domain (kommun.se), never the host name finsam is served on.
     SILENCED_SYSTEM_CHECKS = ["security.W021"]
 # No inline script and no eval (core.csp); htmx is told not to need them (base.html's htmx-config).
@@ -342,11 +358,26 @@ STATIC_ROOT = DATA_DIR / "static"
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# The web server (`finsam serve`, ADR 0016): its worker processes and the health page's disk threshold.
+WEB_WORKERS = _env_bounded("FINSAM_WEB_WORKERS", 2, 1, 64)
+HEALTH_MIN_FREE_BYTES = _env_bounded("FINSAM_HEALTH_MIN_FREE_MB", 1024, 0, 1024 * 1024, " of MB") * MEGABYTE
+
+# Logs go to standard error: JSON lines in production (one a request, core.logs), plain text elsewhere.
+LOG_FORMAT = _env_choice("FINSAM_LOG_FORMAT", ("json", "text"), "json" if PRODUCTION else "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "finsam.core.logs.JsonFormatter"}, "text": {"format": "%(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": "WARNING"},
-    # WeasyPrint warns about font subsetting on every document where Debian lacks libharfbuzz-subset.
-    "loggers": {"weasyprint": {"level": "ERROR"}, "fontTools": {"level": "ERROR"}},
+    "loggers": {
+        "finsam.requests": {"level": "INFO"},
+        # Without Django's own handlers (its console in debug, mail to admins): one line a record, as above.
+        "django": {"handlers": [], "level": "WARNING"},
+        # django-axes names the user name tried in its warnings; its lockouts are kept in its tables.
+        "axes": {"level": "ERROR"},
+        # WeasyPrint warns about font subsetting on every document where Debian lacks libharfbuzz-subset.
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "ERROR"},
+    },
 }

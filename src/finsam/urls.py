@@ -1,11 +1,13 @@
 from django.urls import include, path
 
 from finsam.accounts.urls import association_urlpatterns as user_admin
+from finsam.core import health
 from finsam.goals.urls import public_urlpatterns as survey_answers
 from finsam.start import views as start
 
 urlpatterns = [
     path("", start.home, name="home"),
+    path("halsa/", health.view, name="health"),
     path("konto/", include("finsam.accounts.urls")),
     path("katalog/", include("finsam.catalogue.urls")),
     path("f/<slug:slug>/", include("finsam.start.urls")),

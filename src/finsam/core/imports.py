@@ -53,7 +53,8 @@ class Problem:
         )
         if self.message:
             return f"{where or 'filen'}: {self.message}"
-        return f"{where or 'filen'}: {self.value!r} – förväntade {self.expected}"
+        shown = _("saknas") if self.value is None else repr(self.value)
+        return f"{where or 'filen'}: {shown} – förväntade {self.expected}"
 
 
 class ImportRejected(Exception):

@@ -4,7 +4,9 @@ On the web the limit holds while the upload streams: `LimitedUploadHandler`, fir
 counts each file's bytes and drops those beyond the limit of the view it is sent to (declared with
 `@accepts(kind, …)`; a view that declares none takes no file at all), so nothing over the limit is kept in
 memory or on disk. The form's field is then given a `RefusedUpload`, which `UploadField` turns into a message.
-The command line checks a file's size before reading it (`check_size`).
+The command line checks a file's size before reading it (`check_size`). A request whose body is larger than
+any upload may be (settings MAX_REQUEST_BODY) is refused before anything reads it
+(`RequestBodyLimitMiddleware`): gunicorn sets no such limit of its own.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 KINDS = {
@@ -110,3 +112,22 @@ class LimitedUploadHandler(FileUploadHandler):
         if self.received <= self.limit:
             return None  # the next handler keeps the file as usual
         return RefusedUpload(self.file_name or "", self.limit)
+
+
+class RequestBodyLimitMiddleware:
+    """413 for a request that declares a body larger than the largest upload and its form, unread."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0  # Django reads no body it cannot size
+        if declared > settings.MAX_REQUEST_BODY:
+            message = _("Förfrågan är större än %(size)s, det största som tas emot.") % {
+                "size": size_text(settings.MAX_REQUEST_BODY)
+            }
+            return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

@@ -12,6 +12,8 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 
+from django.utils.translation import gettext as _
+
 from finsam.core.money import round_to
 from finsam.organisation.models import Association, ContributionTotal, Member
 
@@ -64,14 +66,16 @@ def apportion(amount: Decimal, weights: list[int], step: Decimal = HUNDRED) -> l
     left over go to the largest remainders; ties go to the larger weight, then to the earlier position.
     """
     if amount % step:
-        raise ContributionError(f"{amount} is not a multiple of {step}")
+        raise ContributionError(
+            _("%(amount)s är inte en multipel av %(step)s") % {"amount": amount, "step": step}
+        )
     if not weights:
         if amount:
-            raise ContributionError("no one to share the amount between")
+            raise ContributionError(_("det finns ingen att fördela beloppet mellan"))
         return []
     total_weight = sum(weights)
     if total_weight <= 0 or any(w < 0 for w in weights):
-        raise ContributionError("weights must be non-negative and not all zero")
+        raise ContributionError(_("fördelningen kräver folkmängder som inte är negativa och inte alla noll"))
     units = int(amount / step)
     quotas = [Decimal(units * w) / Decimal(total_weight) for w in weights]
     floors = [int(q.to_integral_value(rounding=ROUND_FLOOR)) for q in quotas]
@@ -87,10 +91,13 @@ def compute(association: Association, year: int, total: Decimal | None = None) -
     if total is None:
         stored = ContributionTotal.objects.filter(association=association, year=year).first()
         if stored is None:
-            raise ContributionError(f"no total contribution is recorded for {association.slug} {year}")
+            raise ContributionError(
+                _("inget totalt medlemsbidrag är registrerat för %(association)s %(year)s")
+                % {"association": association.slug, "year": year}
+            )
         total = stored.amount
     if total < 0:
-        raise ContributionError("the total must not be negative")
+        raise ContributionError(_("det totala medlemsbidraget får inte vara negativt"))
     members = list(Member.objects.filter(association=association).in_report_order())
     before_year = dt.date(year - 1, 12, 31)
     quarter = round_to(total / 4, HUNDRED)
@@ -102,7 +109,8 @@ def compute(association: Association, year: int, total: Decimal | None = None) -
         population = m.population_on(before_year)
         if population is None:
             raise ContributionError(
-                f"{m.name} has no population dated on or before {before_year.isoformat()}"
+                _("%(member)s har ingen folkmängd daterad %(date)s eller tidigare")
+                % {"member": m.name, "date": before_year.isoformat()}
             )
         populations[m.pk] = population
     municipal_parts = dict(

@@ -72,6 +72,8 @@ class Problem:
     expected: str
 
     def __str__(self) -> str:
+        if self.value is None:
+            return _("%(path)s: värdet saknas; förväntade %(expected)s") % vars(self)
         return _("%(path)s: värdet %(value)s går inte att använda; förväntade %(expected)s") % {
             "path": self.path,
             "value": _shown(self.value),

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 from docx import Document as WordDocument
 from openpyxl import load_workbook
 
+from finsam.core.tests.test_serve import free_port, get
 from finsam.organisation.tests.test_orgfile import INTERFACES_EXAMPLE
 
 
@@ -35,15 +33,35 @@ def finsam(data_dir: Path, *args: str, umask: int = -1) -> subprocess.CompletedP
     )
 
 
-def test_demo_twice_in_an_empty_data_dir(tmp_path: Path) -> None:
+def test_demo_twice_in_an_empty_data_dir_then_served_by_gunicorn(tmp_path: Path) -> None:
     first = finsam(tmp_path, "demo", "--no-serve")
     assert first.returncode == 0, first.stderr
     for login in ("kansli", "ekonom", "registrator", "styrelse"):
         assert f"  {login} " in first.stdout
-    assert "http://127.0.0.1:8000/" in first.stdout
-    second = finsam(tmp_path, "demo", "--no-serve")
-    assert second.returncode == 0, second.stderr
-    assert second.stdout == first.stdout
+    assert "http" not in first.stdout  # no address that nothing answers
+    assert first.stdout.endswith("Webbappen startas med: finsam serve (eller finsam demo utan --no-serve)\n")
+
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "FINSAM_ENV")}
+    env["FINSAM_DATA_DIR"] = str(tmp_path)
+    command = [sys.executable, "-m", "finsam", "demo", "--port", str(port)]
+    second = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert second.stdout is not None
+        ready = f"finsam körs på http://127.0.0.1:{port}/  (avsluta med Ctrl+C)\n"
+        shown = []
+        for line in second.stdout:  # until the server listens, or the process ends
+            if line == ready:
+                break
+            shown.append(line)
+        assert line == ready, "".join(shown)
+        assert "".join(shown) == first.stdout.rsplit("Webbappen", 1)[0]  # loaded again, nothing changed
+        status, headers, _ = get(port, "/konto/logga-in/")
+        assert status == 200 and headers["Server"] == "gunicorn"
+    finally:
+        second.terminate()
+        second.wait(timeout=40)
+    assert second.returncode == 0
 
     reports = tmp_path / "rapporter"
     workbook = load_workbook(reports / "medlemsbidrag-sodra-vatterbygden-2023.xlsx")
@@ -58,35 +76,6 @@ def test_demo_twice_in_an_empty_data_dir(tmp_path: Path) -> None:
     assert report.returncode == 0, report.stderr
     amounts = {m["code"]: m["amount"] for m in json.loads(report.stdout)["members"]}
     assert amounts["GNOSJO"] == "162400.00"
-
-
-def test_serve_answers_with_pages_and_static_files(tmp_path: Path) -> None:
-    with socket.socket() as probe:  # a port nobody listens on
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "FINSAM_ENV")}
-    env["FINSAM_DATA_DIR"] = str(tmp_path)
-    command = [sys.executable, "-m", "finsam", "serve", "--port", str(port)]
-    server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(120):  # migrating an empty database takes a while
-            try:
-                page = urllib.request.urlopen(f"{base}/katalog/", timeout=5)
-                break
-            except OSError:
-                assert server.poll() is None, server.communicate()
-                time.sleep(0.5)
-        else:
-            raise AssertionError("finsam serve did not answer")
-        assert page.status == 200 and "Insatskatalog" in page.read().decode()
-        css = urllib.request.urlopen(f"{base}/static/finsam/finsam.css", timeout=5)
-        assert css.status == 200 and b".table-wrap" in css.read()
-        assert (tmp_path / "static" / "finsam" / "finsam.css").exists()  # collected into the data dir
-    finally:
-        server.terminate()
-        _, errors = server.communicate(timeout=30)
-    assert "No directory at" not in errors
 
 
 def test_setup_of_the_interfaces_file_and_a_planet(tmp_path: Path) -> None:

@@ -27,7 +27,21 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"finance", "participants"}),
     frozenset({"goals"}),
     frozenset({"reports"}),
-    frozenset({"start", "catalogue", "demo", "cli", "urls", "settings", "wsgi", "__main__", "__init__"}),
+    frozenset(
+        {
+            "start",
+            "catalogue",
+            "demo",
+            "cli",
+            "argparse_sv",
+            "server",
+            "urls",
+            "settings",
+            "wsgi",
+            "__main__",
+            "__init__",
+        }
+    ),
 )
 
 
