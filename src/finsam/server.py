@@ -1,4 +1,4 @@
-"""The web app under gunicorn, run in the `finsam` process (docs/decisions/0016-web-server.md).
+"""The web app under gunicorn, run in the `finsam` process (docs/decisions/0018-web-server.md).
 
 Never Django's development server. gunicorn's master forks the worker processes from this one, where Django is
 already set up; each worker loads `finsam.wsgi`. SIGTERM stops it gracefully: the master stops accepting,

@@ -10,7 +10,7 @@ Environment:
                     ORGANISATION), in whole MB (docs/decisions/0013-upload-limits.md)
   FINSAM_SMTP_HOST, FINSAM_SMTP_PORT, FINSAM_SMTP_USER, FINSAM_SMTP_PASSWORD_FILE, FINSAM_SMTP_TLS,
   FINSAM_MAIL_FROM, FINSAM_SITE_URL  e-mail notifications (docs/mail.md)
-  FINSAM_WEB_WORKERS  worker processes of `finsam serve` (default 2; docs/decisions/0016-web-server.md)
+  FINSAM_WEB_WORKERS  worker processes of `finsam serve` (default 2; docs/decisions/0018-web-server.md)
   FINSAM_LOG_FORMAT json | text (default json in production, text otherwise)
   FINSAM_HEALTH_MIN_FREE_MB  free space under which /halsa/ reports the data dir's disk as failing (1024)
 """
@@ -358,7 +358,7 @@ STATIC_ROOT = DATA_DIR / "static"
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
-# The web server (`finsam serve`, ADR 0016): its worker processes and the health page's disk threshold.
+# The web server (`finsam serve`, ADR 0018): its worker processes and the health page's disk threshold.
 WEB_WORKERS = _env_bounded("FINSAM_WEB_WORKERS", 2, 1, 64)
 HEALTH_MIN_FREE_BYTES = _env_bounded("FINSAM_HEALTH_MIN_FREE_MB", 1024, 0, 1024 * 1024, " of MB") * MEGABYTE
 

@@ -1,4 +1,4 @@
-"""Logs as JSON lines (settings LOG_FORMAT; docs/decisions/0016-web-server.md).
+"""Logs as JSON lines (settings LOG_FORMAT; docs/decisions/0018-web-server.md).
 
 `RequestLogMiddleware` writes one record a request to the logger `finsam.requests`: the request id (the
 proxy's `X-Request-ID` when it is a sane token, else a new one; returned in the response's header), method,
