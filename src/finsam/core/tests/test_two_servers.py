@@ -62,7 +62,8 @@ def nginx_config(folder: Path, port: int, servers: tuple[int, int]) -> Path:
     (folder / "finsam.conf").write_text(site, encoding="utf-8")
     main = folder / "nginx.conf"
     main.write_text(
-        f"worker_processes 1;\npid {folder}/nginx.pid;\nerror_log {folder}/error.log;\n"
+        # nginx run by root (as the tests are) keeps root for its workers: they write its temp folders here
+        f"user root;\nworker_processes 1;\npid {folder}/nginx.pid;\nerror_log {folder}/error.log;\n"
         f"events {{ worker_connections 256; }}\n"
         f"http {{ access_log {folder}/access.log; client_body_temp_path {folder}/body;\n"
         f"proxy_temp_path {folder}/proxy; include {folder}/finsam.conf; }}\n",
@@ -98,7 +99,11 @@ def test_two_servers_behind_a_proxy_lose_no_write_when_a_server_and_the_worker_d
     for role, client in clients.items():
         client.log_in(role, "demo")
     version, key = subprocess.run(
-        [*FINSAM, "manage", "shell", "-c", PREPARE], env=env, check=True, capture_output=True, text=True
+        [*FINSAM, "manage", "shell", "-v", "0", "-c", PREPARE],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout.split()
     tally = Tally()
     stop = threading.Event()

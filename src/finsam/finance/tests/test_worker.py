@@ -56,7 +56,7 @@ def wait_for(condition: Callable[[], bool], seconds: float, what: str) -> None:
 
 def start_job(env: dict[str, str], path: Path) -> int:
     shell = subprocess.run(
-        [*FINSAM, "manage", "shell", "-c", START_JOB],
+        [*FINSAM, "manage", "shell", "-v", "0", "-c", START_JOB],
         env={**env, "IMPORT_FILE": str(path)},
         capture_output=True,
         text=True,
