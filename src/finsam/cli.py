@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import signal
+import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -329,8 +331,17 @@ def _demo(args: argparse.Namespace) -> int:
         print(f"  {username:<12} {description}")
     if args.no_serve:
         print("Webbappen startas med: finsam serve (eller finsam demo utan --no-serve)")
-    else:  # the address is printed once the server listens
-        _serve("127.0.0.1", args.port, None)
+        return 0
+    # The demo's imports and report files are jobs: its own worker runs beside the server, and stops with it.
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "finsam", "--data-dir", str(settings.DATA_DIR), "worker"],
+        env={**os.environ, "FINSAM_ENV": settings.FINSAM_ENV},
+    )
+    try:
+        _serve("127.0.0.1", args.port, None)  # the address is printed once the server listens
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=60)
     return 0
 
 

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from docx import Document as WordDocument
@@ -58,10 +59,17 @@ def test_demo_twice_in_an_empty_data_dir_then_served_by_gunicorn(tmp_path: Path)
         assert "".join(shown) == first.stdout.rsplit("Webbappen", 1)[0]  # loaded again, nothing changed
         status, headers, _ = get(port, "/konto/logga-in/")
         assert status == 200 and headers["Server"] == "gunicorn"
+        # The demo's own job worker runs beside it and has reported in: the health URL says all is well.
+        deadline = time.monotonic() + 30
+        while (health := get(port, "/halsa/"))[0] != 200 and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert health[0] == 200 and json.loads(health[2])["worker"]["ok"] is True
     finally:
         second.terminate()
         second.wait(timeout=40)
     assert second.returncode == 0
+    workers = subprocess.run(["pgrep", "-f", f"finsam --data-dir {tmp_path} worker"], capture_output=True)
+    assert workers.stdout == b""  # stopped with the server
 
     reports = tmp_path / "rapporter"
     workbook = load_workbook(reports / "medlemsbidrag-sodra-vatterbygden-2023.xlsx")
