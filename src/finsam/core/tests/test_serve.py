@@ -19,13 +19,9 @@ from typing import Any
 
 import pytest
 
+from finsam.core.tests.loadclient import free_port
+
 WORKERS = 2
-
-
-def free_port() -> int:
-    with socket.socket() as probe:  # a port nobody listens on
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def get(port: int, path: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
