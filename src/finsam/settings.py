@@ -372,6 +372,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         "finsam.requests": {"level": "INFO"},
+        # The job worker: its start, each job taken and done (by its function's name; never its arguments).
+        "django-q": {"level": "INFO"},
+        "finsam.core.jobs": {"level": "INFO"},
         # Without Django's own handlers (its console in debug, mail to admins): one line a record, as above.
         "django": {"handlers": [], "level": "WARNING"},
         # django-axes names the user name tried in its warnings; its lockouts are kept in its tables.

@@ -27,14 +27,17 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import signal
 import socket
+import time
 from dataclasses import dataclass
+from types import FrameType
 
 from django.conf import settings
-from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django_q.cluster import Cluster
 from django_q.models import OrmQ, Schedule
 from django_q.tasks import async_task
 
@@ -181,4 +184,19 @@ def run_worker() -> None:
         if job.at_start:
             import_string(job.function)()
     beat()
-    call_command("qcluster")
+    cluster = Cluster()
+
+    def stop(_signum: int, _frame: FrameType | None) -> None:
+        # A SIGTERM sent to the whole process group (`timeout`, `kill -- -PGID`, a service manager that
+        # signals every process) ends the cluster's sentinel at once, perhaps holding the lock of the event
+        # that django-q2's own handler would set: that handler then waits for ever. Let the sentinel end.
+        time.sleep(0.2)
+        if cluster.sentinel.is_alive():
+            # A signal to this process alone: the sentinel stops its processes after their jobs.
+            cluster.stop()
+
+    cluster.start()
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    while cluster.sentinel.is_alive():
+        cluster.sentinel.join(timeout=1)

@@ -128,3 +128,19 @@ def test_a_worker_killed_mid_import_leaves_the_ledger_untouched_and_the_job_ende
 
     second.send_signal(signal.SIGTERM)  # as systemd stops it (KillMode=mixed: the main process first)
     assert second.wait(timeout=60) == 0
+
+    # SIGTERM to the whole process group (`timeout`, `kill -- -PGID`) stops it too, every process of it.
+    third = worker()
+    wait_for(lambda: query(env, "SELECT COUNT(*) FROM core_workerbeat")[0][0] == 3, 60, "the third worker")
+    time.sleep(3)  # its cluster started
+    os.killpg(third.pid, signal.SIGTERM)
+    third.wait(timeout=60)
+    wait_for(lambda: _group_gone(third.pid), 30, "every process of the worker to end")
+
+
+def _group_gone(group: int) -> bool:
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return True
+    return False
