@@ -125,7 +125,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     manage = commands.add_parser(
         "manage",
-        help="kör ett Django-kommando (migrate, createsuperuser, check …)",
+        help="kör ett Django-kommando (migrate, add_user, erase_expired, check …)",
         description="Kör ett av Djangos och finsams förvaltningskommandon, till exempel migrate eller "
         "erase_expired. Kommandona listas med: finsam manage help",
     )
