@@ -17,6 +17,7 @@ Without an SMTP host (settings.FINSAM_MAIL false) nothing is queued; that is log
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import smtplib
 import uuid
@@ -43,6 +44,8 @@ logger = logging.getLogger(__name__)
 
 SENT = "notification.sent"
 FAILED = "notification.failed"
+SEND = "finsam.accounts.notifications.send"
+ATTEMPTS = 5  # a notification the mail server refuses is tried this many times in all
 
 
 @dataclass(frozen=True)
@@ -106,7 +109,7 @@ def notify(
     for user in users:
         notification = uuid.uuid4().hex  # the job may run twice: it sends this notification once
         arguments = (key, user.pk, association.pk, link, values or {}, actor.as_job_argument(), notification)
-        jobs.enqueue("finsam.accounts.notifications.send", *arguments, group="mail")
+        jobs.enqueue(SEND, *arguments, group="mail")
         queued += 1
     return queued
 
@@ -119,11 +122,13 @@ def send(
     values: dict[str, Any],
     actor: dict[str, Any],
     notification: str,
+    attempt: int = 1,
 ) -> bool:
     """The job: send one notification if its recipient still wants it and may have it; True if sent.
 
-    A failure of the mail server is recorded in the trail and raised, so that the queue keeps the failed job
-    for the operator; the notification is not tried again.
+    A failure of the mail server is recorded in the trail and the notification tried again later: after 2,
+    4, 8 and 16 minutes (ATTEMPTS in all, half an hour). After the last the failure is raised, so that the
+    queue keeps the failed job for the operator.
     """
     kind = KINDS.get(key)
     user = User.objects.filter(pk=user_id, is_active=True).exclude(email="").first()
@@ -139,11 +144,16 @@ def send(
     try:
         message.send()
     except (smtplib.SMTPException, OSError) as error:
-        failed = {**trail, "error": type(error).__name__}
+        failed = {**trail, "error": type(error).__name__, "attempt": attempt}
         with transaction.atomic():
             record(who, FAILED, user, association=association, after=failed)
         logger.warning("notification %s (%s) to user %s not sent: %s", notification, key, user.pk, error)
-        raise
+        if attempt >= ATTEMPTS:
+            raise
+        arguments = (key, user_id, association_id, link, values, actor, notification, attempt + 1)
+        delay = dt.timedelta(minutes=2**attempt)
+        jobs.enqueue_later(SEND, *arguments, after=delay, name=f"e-post {notification} försök {attempt + 1}")
+        return False
     with transaction.atomic():
         record(who, SENT, user, association=association, after=trail)
     return True

@@ -105,6 +105,20 @@ def enqueue(function: str, *args: object, group: str) -> None:
         transaction.on_commit(lambda: async_task(function, *args, group=group))
 
 
+def enqueue_later(function: str, *args: object, after: dt.timedelta, name: str) -> None:
+    """Run a job once, `after` from now (a retry that waits): a schedule of one run, which the worker's
+    scheduler queues when it is due and then removes. Its arguments are plain values (written as Python
+    literals)."""
+    Schedule.objects.create(
+        name=name[:100],
+        func=function,
+        args=repr(args),
+        schedule_type=Schedule.ONCE,
+        repeats=-1,
+        next_run=timezone.now() + after,
+    )
+
+
 def worker_id() -> str:
     return os.environ.get(WORKER_ID_VARIABLE) or f"{socket.gethostname()}:{os.getpid()}"
 

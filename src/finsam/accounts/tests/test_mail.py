@@ -6,6 +6,8 @@ finance, participants and reports).
 
 from __future__ import annotations
 
+import ast
+import datetime as dt
 import logging
 import subprocess
 import sys
@@ -17,6 +19,8 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from django.core import mail
 from django.test import Client
+from django.utils import timezone
+from django_q.models import Schedule
 from pytest_django.fixtures import Settings
 
 from finsam import testing
@@ -143,22 +147,41 @@ def test_a_notification_is_sent_once_however_often_its_job_runs(
     assert len(smtp_server.messages) == 1
 
 
-def test_a_mail_server_that_cannot_be_reached_leaves_a_failed_entry(
+def test_a_mail_server_that_cannot_be_reached_is_tried_again_later_then_the_job_fails(
     settings: Settings, smtp_server: Mailbox, assoc: Association
 ) -> None:
     dora = with_email(testing.user("dora", (assoc, Role.DATA_PROTECTION_OFFICER)), "dora@testdalen.se")
+    listening = settings.EMAIL_PORT
     settings.EMAIL_PORT = free_port()  # nothing listens there
-    with pytest.raises(ConnectionRefusedError):
-        notifications.send(
-            "role_requested", dora.pk, assoc.pk, "/", {"role": "x"}, testing.SYSTEM.as_job_argument(), "n-1"
-        )
+    arguments = (
+        "role_requested",
+        dora.pk,
+        assoc.pk,
+        "/",
+        {"role": "x"},
+        testing.SYSTEM.as_job_argument(),
+        "n-1",
+    )
+    assert notifications.send(*arguments) is False
     failed = AuditEntry.objects.get(action=notifications.FAILED)
     assert failed.after == {
         "kind": "role_requested",
         "notification": "n-1",
         "error": "ConnectionRefusedError",
+        "attempt": 1,
     }
+    retry = Schedule.objects.get(func=notifications.SEND)
+    assert retry.schedule_type == Schedule.ONCE and ast.literal_eval(retry.args) == (*arguments, 2)
+    assert dt.timedelta(seconds=110) < retry.next_run - timezone.now() <= dt.timedelta(minutes=2)
+
+    with pytest.raises(ConnectionRefusedError):  # the last attempt: the queue keeps the failed job
+        notifications.send(*arguments, notifications.ATTEMPTS)
+    assert Schedule.objects.filter(func=notifications.SEND).count() == 1
     assert not AuditEntry.objects.filter(action=notifications.SENT).exists()
+
+    settings.EMAIL_PORT = listening  # the server is back: the retry goes out
+    assert notifications.send(*ast.literal_eval(retry.args)) is True
+    assert len(smtp_server.messages) == 1
 
 
 def test_without_a_mail_server_nothing_is_queued_and_it_is_said_once(

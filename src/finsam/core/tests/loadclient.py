@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import http.cookiejar
 import re
-import socket
 import ssl
 import threading
 import time
@@ -19,12 +18,6 @@ from pathlib import Path
 LINK = re.compile(r'href="(/f/[a-z0-9-]+/[^"#?]*)"')
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 THINK = 0.2  # seconds between one reader's pages
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def wait_until_up(url: str, seconds: float) -> None:

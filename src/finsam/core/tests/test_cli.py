@@ -12,7 +12,7 @@ from pathlib import Path
 from docx import Document as WordDocument
 from openpyxl import load_workbook
 
-from finsam.core.tests.loadclient import free_port
+from finsam.conftest import free_port
 from finsam.core.tests.test_serve import get
 from finsam.organisation.tests.test_orgfile import INTERFACES_EXAMPLE
 

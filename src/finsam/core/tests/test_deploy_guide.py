@@ -24,7 +24,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from finsam.core.tests.loadclient import free_port, wait_until_up
+from finsam.conftest import free_port
+from finsam.core.tests.loadclient import wait_until_up
 from finsam.core.tests.test_two_servers import nginx_config
 from finsam.testdata import EXAMPLES
 

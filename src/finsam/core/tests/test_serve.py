@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from finsam.core.tests.loadclient import free_port
+from finsam.conftest import free_port
 
 WORKERS = 2
 

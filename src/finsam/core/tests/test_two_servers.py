@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from finsam.conftest import Spawn
-from finsam.core.tests.loadclient import Client, Tally, free_port, wait_until_up
+from finsam.conftest import Spawn, free_port
+from finsam.core.tests.loadclient import Client, Tally, wait_until_up
 from finsam.finance.tests.test_worker import FINSAM, query, wait_for
 from finsam.testdata.ledger import write_sie
 
