@@ -3,6 +3,7 @@ token, forms, uploads, and a tally of every request's outcome and duration. Stan
 
 from __future__ import annotations
 
+import http.client
 import http.cookiejar
 import re
 import ssl
@@ -18,6 +19,13 @@ from pathlib import Path
 LINK = re.compile(r'href="(/f/[a-z0-9-]+/[^"#?]*)"')
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 THINK = 0.2  # seconds between one reader's pages
+# What a request may end in when its server dies under it: no connection, or an answer cut short.
+FAILED = (
+    urllib.error.URLError,
+    http.client.HTTPException,
+    ConnectionError,
+    TimeoutError,
+)
 
 
 def wait_until_up(url: str, seconds: float) -> None:
@@ -116,7 +124,7 @@ class Client:
             started = time.monotonic()
             try:
                 failed = self.request(path).status >= 500
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
+            except FAILED:
                 failed = True
             tally.add((time.monotonic() - started) * 1000, failed)
             time.sleep(THINK)
@@ -142,7 +150,7 @@ class Client:
                     urllib.parse.urlencode(fields).encode(),
                     {"Content-Type": "application/x-www-form-urlencoded"},
                 )
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
+            except FAILED:
                 continue
             if answer.status == 200 and "/ekonomi/budget/?ar=" in answer.url:
                 acknowledged.append(amount)

@@ -97,7 +97,8 @@ class Host:
         if line.startswith(HOST_ONLY):
             return None
         words = shlex.split(line)
-        env = {**os.environ}
+        # A host's shell, not the test run's: the installation's settings come from its environment file.
+        env = {name: value for name, value in os.environ.items() if name in ("PATH", "HOME", "LANG")}
         while "=" in words[0] and not words[0].startswith("-"):
             name, _eq, value = words.pop(0).partition("=")
             env[name] = self.local(value)
@@ -153,7 +154,8 @@ class Host:
 
     def curl(self, words: list[str]) -> None:
         port = free_port()
-        env = {**os.environ, "FINSAM_BIN": FINSAM, "FINSAM_USER": "root"}
+        env = {name: value for name, value in os.environ.items() if name in ("PATH", "HOME", "LANG")}
+        env.update(FINSAM_BIN=FINSAM, FINSAM_USER=subprocess.getoutput("id -un"))
         env["FINSAM_ENV_FILE"] = str(self.env_file())
         server = subprocess.Popen(
             [str(REPO / "deploy" / "finsam-admin"), "serve", "--port", str(port)],

@@ -73,7 +73,7 @@ def nginx_config(folder: Path, port: int, servers: tuple[int, int]) -> Path:
 
 
 def test_two_servers_behind_a_proxy_lose_no_write_when_a_server_and_the_worker_die(
-    installation: dict[str, str], spawn: Spawn, tmp_path: Path
+    installation: dict[str, str], spawn: Spawn, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     import os
 
@@ -161,12 +161,13 @@ def test_two_servers_behind_a_proxy_lose_no_write_when_a_server_and_the_worker_d
     proxy.send_signal(signal.SIGQUIT)
 
     amount, changes = query(env, f"SELECT amount, version FROM finance_budgetline WHERE id = {line}")[0]
-    print(
-        f"\ntwo servers: {tally.count()} requests, {tally.errors()} errors "
-        f"({after_kill.errors()} of {after_kill.count()} after a server was killed "
-        f"{time.monotonic() - killed_at:.0f} s before the end), p50 {tally.percentile(50):.0f} ms, "
-        f"p95 {tally.percentile(95):.0f} ms; budget edits acknowledged {len(acknowledged)}"
-    )
+    with capsys.disabled():  # the figures go into the run's output
+        print(
+            f"\ntwo servers: {tally.count()} requests, {tally.errors()} errors "
+            f"({after_kill.errors()} of {after_kill.count()} after a server was killed "
+            f"{time.monotonic() - killed_at:.0f} s before the end), p50 {tally.percentile(50):.0f} ms, "
+            f"p95 {tally.percentile(95):.0f} ms; budget edits acknowledged {len(acknowledged)}"
+        )
     assert tally.count() > 200 and after_kill.count() > 20
     assert tally.errors() <= 4  # at most the requests in flight when the server died
     assert acknowledged and int(amount) == acknowledged[-1] and changes == first_version + len(acknowledged)
