@@ -348,6 +348,7 @@ class Limits:
     timeout: int = 30
     rss_limit_mb: float = 400.0
     keep: int = 3  # reproducers written for each kind of failure
+    first: int = 0  # the number of the first input: a reproducer's number replays it alone
 
 
 def _input(target: Target, limits: Limits, index: int, by_slug: dict[str, list[bytes]]) -> tuple[str, bytes]:
@@ -374,7 +375,7 @@ def fuzz(target: Target, limits: Limits, work: Path, crashes: Path) -> Stats:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # openpyxl and zipfile warn about many a mutated file
         try:
-            for index in range(limits.inputs):
+            for index in range(limits.first, limits.inputs):
                 if limits.seconds is not None and time.monotonic() - started > limits.seconds:
                     break
                 slug, data = _input(target, limits, index, by_slug)
@@ -405,6 +406,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--importer", nargs="*", choices=ORDER, help="these importers only (default: all)")
     parser.add_argument("--inputs", type=int, default=100_000, help="inputs per importer")
+    parser.add_argument(
+        "--first", type=int, default=0, help="start at this input (--first 37467 --inputs 37468 replays one)"
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--seconds", type=float, help="stop each importer after this many seconds")
     parser.add_argument("--timeout", type=int, default=30, help="seconds one input may take")
@@ -422,7 +426,7 @@ def main() -> int:
     call_command("migrate", verbosity=0)
     prepare(folder)
     everything = targets(folder)
-    limits = Limits(args.inputs, args.seed, args.seconds, args.timeout, args.rss_limit)
+    limits = Limits(args.inputs, args.seed, args.seconds, args.timeout, args.rss_limit, first=args.first)
     crashes = args.crashes or folder / "crashes"
     print(f"seed {args.seed}, up to {args.inputs} inputs per importer, reproducers in {crashes}", flush=True)
     for name in args.importer or ORDER:
