@@ -1,5 +1,6 @@
-"""Swedish number and date formats: "2 238 400", "-504 695", "30 augusti 2024", "75 %"; in messages
-"−12 771,00" and "2024-02-10 14:05" in local time."""
+"""Swedish number and date formats for what people read: "2 238 400", "−504 695" (a true minus, U+2212),
+"30 augusti 2024", "75 %"; in messages "−12 771,00" and "2024-02-10 14:05" in local time. Machine formats
+(report JSON, SIE, XLSX cells) never go through here: they keep plain numbers and the ASCII minus."""
 
 from __future__ import annotations
 
@@ -36,10 +37,10 @@ def _group(digits: str) -> str:
 
 
 def number(value: Decimal | int, decimals: int = 0) -> str:
-    """Group thousands with a no-break space, decimal comma, ASCII minus."""
+    """Group thousands with a no-break space, a decimal comma and the minus sign U+2212, as print sets it."""
     exponent = Decimal(1).scaleb(-decimals)
     rounded = Decimal(value).quantize(exponent, rounding=ROUND_HALF_UP)
-    sign = "-" if rounded < 0 else ""
+    sign = MINUS if rounded < 0 else ""
     whole, _, fraction = f"{abs(rounded):f}".partition(".")
     text = _group(whole)
     if decimals:
@@ -52,8 +53,8 @@ def kronor(value: Decimal | int) -> str:
 
 
 def amount_text(value: Decimal | int, decimals: int = 2) -> str:
-    """An amount in a sentence, as Swedish text sets it: "−12 771,00" (a true minus, U+2212)."""
-    return number(value, decimals).replace("-", MINUS)
+    """An amount in a sentence, to the öre unless told: "−12 771,00"."""
+    return number(value, decimals)
 
 
 def percent(value: Decimal | float | int, decimals: int = 0) -> str:

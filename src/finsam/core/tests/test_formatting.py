@@ -11,10 +11,11 @@ from finsam.core.money import AmountTooLarge, json_amount, parse_amount, round_t
 NBSP = "\u00a0"
 
 
-def test_kronor_are_grouped_with_no_break_spaces_and_an_ascii_minus() -> None:
+def test_kronor_are_grouped_with_no_break_spaces_and_a_true_minus() -> None:
     assert formatting.kronor(Decimal("2238400")) == f"2{NBSP}238{NBSP}400"
-    assert formatting.kronor(Decimal("-504695.49")) == f"-504{NBSP}695"
-    assert formatting.kronor(Decimal("-504694.5")) == f"-504{NBSP}695"
+    assert formatting.kronor(Decimal("-504695.49")) == f"\u2212504{NBSP}695"
+    assert formatting.kronor(Decimal("-504694.5")) == f"\u2212504{NBSP}695"
+    assert formatting.kronor(Decimal("-0.4")) == "0"  # rounds to zero: no sign before it
     assert formatting.kronor(0) == "0"
     assert formatting.kronor(999) == "999"
 

@@ -44,7 +44,7 @@ def test_the_interim_income_statement_reads_like_seed_000(page: Page, demo_site:
     expect(costs.get_by_role("row").filter(has_text="Summa kostnader")).to_contain_text("3\u00a0781\u00a0314")
     result = page.get_by_role("table", name="Periodens resultat")
     expect(result).to_contain_text("2\u00a0888\u00a0315")
-    expect(result).to_contain_text("-1\u00a0092\u00a0600")
+    expect(result).to_contain_text("\u22121\u00a0092\u00a0600")
     screenshot(page, "ekonomi-delarsrapport-sodra-vatterbygden")
 
 

@@ -14,9 +14,9 @@ from finsam.core.spreadsheet import append_row
 FORMATS = {Kind.MONEY: "#,##0", Kind.INTEGER: "#,##0", Kind.SHARE: "0.0%", Kind.DATE: "yyyy-mm-dd"}
 SHEET_NAME_LENGTH = 31  # Excel's limit
 
-# A number as finsam.core.formatting writes it: "45", "-1 092 600", "5,3", "41 %" (no-break spaces).
-# No leading zero, so that a code such as "0662" stays text.
-FORMATTED_NUMBER = re.compile(r"(-?(?:0|[1-9]\d{0,2}(?:\u00a0\d{3})*))(?:,(\d+))?(\u00a0?%)?")
+# A number as finsam.core.formatting writes it: "45", "−1 092 600" (U+2212, or an ASCII minus a builder
+# typed), "5,3", "41 %" (no-break spaces). No leading zero, so that a code such as "0662" stays text.
+FORMATTED_NUMBER = re.compile(r"([-\u2212]?(?:0|[1-9]\d{0,2}(?:\u00a0\d{3})*))(?:,(\d+))?(\u00a0?%)?")
 IDENTIFIER_KEYS = {"code"}  # text columns whose digits are names, never quantities
 # Words a clipped name should not end on ("Deltagare per hemkommun och").
 DANGLING_WORDS = {"av", "eller", "från", "för", "i", "med", "och", "om", "per", "på", "samt", "till", "under"}
@@ -54,7 +54,7 @@ def _number(text: str) -> tuple[int | float, str] | None:
     if found is None:
         return None
     whole, fraction, percent = found.groups()
-    value = Decimal(whole.replace("\u00a0", "") + (f".{fraction}" if fraction else ""))
+    value = Decimal(whole.replace("\u00a0", "").replace("\u2212", "-") + (f".{fraction}" if fraction else ""))
     decimals = "." + "0" * len(fraction) if fraction else ""
     if percent:
         return float(value / 100), f"0{decimals}%"
