@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 
 import lxml.html
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from docx import Document as WordDocument
 from docx.document import Document as Word
@@ -21,6 +22,7 @@ from docx.text.paragraph import Paragraph
 from finsam.core import archives
 from finsam.core.documents import Document, Table
 
+LANGUAGE = "sv-SE"
 SIDE_MARGIN = Cm(2)  # as the PDF's @page
 TEXT_WIDTH = Cm(21 - 2 * 2)
 
@@ -51,6 +53,35 @@ def _a4(word: Word) -> None:
         section.top_margin, section.bottom_margin = Cm(2.2), Cm(2)
         section.left_margin, section.right_margin = SIDE_MARGIN, SIDE_MARGIN
         section.header_distance, section.footer_distance = Cm(1), Cm(1)
+
+
+def _properties(word: Word, document: Document) -> None:
+    """Who wrote the file, when and in which language, as Word shows it under File > Info and checks its
+    spelling: the association, the day it was written, Swedish (never python-docx's author, 2013, en-US)."""
+    properties = word.core_properties
+    properties.title = document.title
+    properties.author = properties.last_modified_by = document.association
+    properties.comments = ""
+    properties.language = LANGUAGE
+    properties.created = properties.modified = timezone.now().replace(microsecond=0)
+    properties.revision = 1
+    styles = word.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = OxmlElement("w:docDefaults")
+        styles.insert(0, defaults)
+    run_defaults = defaults.find(qn("w:rPrDefault"))
+    if run_defaults is None:
+        run_defaults = OxmlElement("w:rPrDefault")
+        defaults.insert(0, run_defaults)
+    run = run_defaults.find(qn("w:rPr"))
+    if run is None:
+        run = OxmlElement("w:rPr")
+        run_defaults.append(run)
+    if run.find(qn("w:lang")) is None:
+        run.append(OxmlElement("w:lang"))
+    for language in styles.iter(qn("w:lang")):  # the defaults and any style that sets its own
+        language.set(qn("w:val"), LANGUAGE)
 
 
 def _field(paragraph: Paragraph, instruction: str) -> None:
@@ -192,8 +223,7 @@ def render_docx(document: Document, template: Path | None = None) -> bytes:
     word = _new(template)
     if template is None:  # an association's own template brings its own footer
         _footer(word, document.association)
-    word.core_properties.title = document.title
-    word.core_properties.language = "sv-SE"
+    _properties(word, document)
     word.add_heading(document.title, level=0)
     word.add_paragraph(f"{document.association}\n{document.period}")
     for section in document.sections:

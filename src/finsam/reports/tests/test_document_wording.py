@@ -9,7 +9,9 @@ import re
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from docx import Document as WordDocument
+from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
 from finsam.organisation.models import Association
@@ -68,3 +70,23 @@ def test_the_annual_reports_result_is_a_number_cell_in_xlsx(
     results = [c for c in cells if isinstance(c.value, int | float) and round(c.value) == -504695]
     assert results and all(c.data_type == "n" and c.number_format == "#,##0" for c in results)
 
+
+def test_the_word_file_is_swedish_and_names_the_association_the_title_and_the_day(
+    demo: dict[str, Association], demo_document: DemoDocument, render_once: Render
+) -> None:
+    gathered = demo_document("annual-report", "finnveden", dt.date(2023, 12, 31))
+    before = timezone.now().replace(microsecond=0)
+    word = WordDocument(io.BytesIO(render_once(gathered, "docx")))
+    properties = word.core_properties
+    assert properties.author == properties.last_modified_by == "Finnvedens Samordningsförbund"
+    assert properties.title == "Årsredovisning 2023"
+    assert properties.language == "sv-SE"
+    assert "python-docx" not in (properties.comments or "")
+    assert properties.created is not None and properties.modified is not None
+    assert before - dt.timedelta(minutes=10) <= properties.created <= timezone.now()
+    languages = word.styles.element.findall(f".//{qn('w:lang')}")
+    defaults = word.styles.element.find(
+        f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:lang')}"
+    )
+    assert defaults is not None and defaults.get(qn("w:val")) == "sv-SE"
+    assert {lang.get(qn("w:val")) for lang in languages} == {"sv-SE"}
