@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -94,6 +95,11 @@ class Section:
     @property
     def has_content(self) -> bool:
         return bool(self.html or self.paragraphs or self.tables or self.charts or self.signed)
+
+    def repeats_heading(self, table: Table) -> bool:
+        """Whether the table's title is the section's heading ("5. Driftredovisning" or without its number):
+        a document then prints it once, as the heading (the table keeps it for screen readers)."""
+        return re.sub(r"^\d+\. ", "", self.heading) == table.title
 
 
 @dataclass

@@ -65,13 +65,16 @@ class CooperationStats:
 def _breakdown(
     counts: dict[str, int], choices: type[ReferringParty] | type[AgeGroup]
 ) -> tuple[int, list[Row]]:
+    """Known rows with their shares, then the unknown. Referring parties come largest first, as the annual
+    report names them; age groups in age order."""
     known = sum(n for key, n in counts.items() if key)
     rows = [
         Row(key, str(label), counts.get(key, 0), share(counts.get(key, 0), known))
         for key, label in choices.choices
         if key
     ]
-    rows.sort(key=lambda r: -r.count)  # largest first, as the annual report names them
+    if choices is ReferringParty:
+        rows.sort(key=lambda r: -r.count)
     if counts.get("", 0):
         rows.append(Row("", str(choices("").label), counts[""], None))
     return known, rows

@@ -167,30 +167,32 @@ def _columns(table: SuppressedTable, keys: Sequence[str]) -> dict[str, int | Non
 
 Grids = dict[str, tuple[SuppressedTable, list[str]]]
 MUNICIPALITY_KEYS = [f"{part}_{g}" for part in ("carried_over", "new") for g in GENDERS]
+MUNICIPALITIES_OF = "municipalities:"  # + an intervention's code: the grid of that intervention alone
 
 
 def published_grids(tables: ParticipantTables) -> dict[str, tuple[list[object], list[list[int]], list[str]]]:
     """Each published grid of the tables: its rows' keys, its counts and its columns' keys."""
     counts = [c for _i, c in tables.interventions]
     interventions: list[object] = [i.pk for i, _c in tables.interventions]
-    municipality_rows = [
-        {
-            **{f"carried_over_{g}": m.carried_over[g] for g in GENDERS},
-            **{f"new_{g}": m.new[g] for g in GENDERS},
-        }
-        for m in tables.municipalities
-    ]
     groups = list(EXIT_GROUPS)
     return {
         "participating": (interventions, _grid([c.participating for c in counts], GENDERS), list(GENDERS)),
         "exited": (interventions, _grid([c.exited for c in counts], GENDERS), list(GENDERS)),
         "exit_reasons": (interventions, _grid([c.groups for c in counts], groups), groups),
-        "municipalities": (
-            [m.municipality for m in tables.municipalities],
-            _grid(municipality_rows, MUNICIPALITY_KEYS),
-            MUNICIPALITY_KEYS,
-        ),
+        "municipalities": _municipality_grid(tables.municipalities),
+        **{
+            f"{MUNICIPALITIES_OF}{code}": _municipality_grid(rows)
+            for code, rows in tables.municipalities_by_intervention.items()
+        },
     }
+
+
+def _municipality_grid(rows: Sequence[MunicipalityRow]) -> tuple[list[object], list[list[int]], list[str]]:
+    counts = [
+        {f"{part}_{g}": getattr(m, part)[g] for part in ("carried_over", "new") for g in GENDERS}
+        for m in rows
+    ]
+    return [m.municipality for m in rows], _grid(counts, MUNICIPALITY_KEYS), MUNICIPALITY_KEYS
 
 
 def suppressed_grids(
@@ -202,8 +204,10 @@ def suppressed_grids(
     chain = [published_grids(period) for period in [*earlier, tables]]
     result: Grids = {}
     for name, (_rows, _grid_counts, keys) in chain[-1].items():
+        # An intervention without participants in an earlier period has no grid there: it published none.
+        in_periods = [grids.get(name, ([], [], keys)) for grids in chain]
         suppressed = periods.suppress_chain(
-            [(grids[name][0], grids[name][1]) for grids in chain], columns=len(keys), threshold=threshold
+            [(rows, counts) for rows, counts, _keys in in_periods], columns=len(keys), threshold=threshold
         )
         result[name] = (suppressed[-1], keys)
     return result
@@ -215,7 +219,6 @@ def public_json(tables: ParticipantTables, threshold: int, grids: Grids | None =
     if grids is None:
         grids = suppressed_grids(tables, threshold)
     participating, exited, reasons = (grids[k][0] for k in ("participating", "exited", "exit_reasons"))
-    municipalities, municipality_keys = grids["municipalities"]
     interventions = []
     for index, (intervention, _counts) in enumerate(tables.interventions):
         interventions.append(
@@ -242,17 +245,26 @@ def public_json(tables: ParticipantTables, threshold: int, grids: Grids | None =
             "exited_total": exited.grand_total,
             "exit_reasons": _columns(reasons, list(EXIT_GROUPS)),
         },
-        "municipalities": [
-            {
-                "municipality": m.municipality,
-                "carried_over": {
-                    g: _cells(municipalities, municipality_keys)[i][f"carried_over_{g}"] for g in GENDERS
-                },
-                "new": {g: _cells(municipalities, municipality_keys)[i][f"new_{g}"] for g in GENDERS},
-            }
-            for i, m in enumerate(tables.municipalities)
-        ],
+        "municipalities": _public_municipalities(tables.municipalities, grids["municipalities"]),
+        "municipalities_by_intervention": {
+            code: _public_municipalities(rows, grids[f"{MUNICIPALITIES_OF}{code}"])
+            for code, rows in tables.municipalities_by_intervention.items()
+        },
     }
+
+
+def _public_municipalities(
+    rows: Sequence[MunicipalityRow], grid: tuple[SuppressedTable, list[str]]
+) -> list[dict[str, Any]]:
+    cells = _cells(*grid)
+    return [
+        {
+            "municipality": m.municipality,
+            "carried_over": {g: cells[i][f"carried_over_{g}"] for g in GENDERS},
+            "new": {g: cells[i][f"new_{g}"] for g in GENDERS},
+        }
+        for i, m in enumerate(rows)
+    ]
 
 
 # --- document ----------------------------------------------------------------------------------------------

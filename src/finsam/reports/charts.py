@@ -14,14 +14,15 @@ from __future__ import annotations
 import html
 import io
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
+from typing import Any
 
 import matplotlib
 from django.utils.translation import gettext as _
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from finsam.core import formatting
 from finsam.core.documents import Chart, Section
@@ -85,18 +86,27 @@ def yearly_result_figure(years: list[tuple[int, Decimal]]) -> Figure:
     return figure
 
 
-def municipality_figure(groups: list[tuple[str, int, int]]) -> Figure:
-    """Stacked bars per municipality and gender: in the programme when the period starts, and new in it."""
-    labels = [g[0] for g in groups]
-    carried = [g[1] for g in groups]
-    new = [g[2] for g in groups]
+def _whole_people(axis: Any) -> None:
+    """An axis that counts people ticks whole numbers only."""
+    axis.set_major_locator(MaxNLocator(integer=True))
+
+
+def municipality_figure(
+    groups: Sequence[tuple[str, int | None, int | None]], series: tuple[str, str]
+) -> Figure:
+    """Bars side by side per municipality and gender (label, in the programme when the period starts, new in
+    it), as seed 001 draws them; a count hidden by suppression (None) has no bar. The legend sits below."""
+    positions = range(len(groups))
     figure, axes = _figure(7, 3)
-    axes.bar(labels, carried, color=BLUE, label="Vid periodens start")
-    axes.bar(labels, new, bottom=carried, color=ORANGE, label="Nya under perioden")
+    carried, new = [g[1] for g in groups], [g[2] for g in groups]
+    for offset, counts, colour, label in ((-0.2, carried, BLUE, series[0]), (0.2, new, ORANGE, series[1])):
+        shown = [(p + offset, n) for p, n in zip(positions, counts, strict=True) if n is not None]
+        bars = axes.bar([x for x, _n in shown], [n for _x, n in shown], width=0.4, color=colour, label=label)
+        axes.bar_label(bars, fontsize=8)  # as seed 001 prints the counts
+    axes.set_xticks(list(positions), [g[0] for g in groups])
     axes.tick_params(axis="x", labelsize=8)
-    for tick_label in axes.get_xticklabels():
-        tick_label.set(rotation=30, horizontalalignment="right")
-    axes.legend(frameon=False)
+    _whole_people(axes.yaxis)
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2, frameon=False)
     axes.set_ylabel("Deltagare")
     return figure
 
@@ -108,6 +118,7 @@ def count_figure(bars: list[tuple[str, int]], label: str) -> Figure:
     axes.barh(names, values, color=BLUE)
     for y, value in enumerate(values):
         axes.text(value, y, f" {value}", va="center", fontsize=8)
+    _whole_people(axes.xaxis)
     axes.set_xlabel(label)
     return figure
 

@@ -51,7 +51,7 @@ def participant_tables(draw: st.DrawFn) -> ParticipantTables:
         rows,
         total,
         municipalities,
-        {},
+        {"I0": municipalities[:2]} if municipalities else {},  # one intervention's own grid as well
         [],
         {},
         {},
@@ -99,6 +99,10 @@ def test_no_hidden_count_can_be_recovered_from_the_totals(tables: ParticipantTab
             "municipalities": [
                 [m.carried_over[g] for g in GENDERS] + [m.new[g] for g in GENDERS]
                 for m in tables.municipalities
+            ],
+            f"{figures.MUNICIPALITIES_OF}I0": [
+                [m.carried_over[g] for g in GENDERS] + [m.new[g] for g in GENDERS]
+                for m in tables.municipalities_by_intervention.get("I0", [])
             ],
         }[name]
         if grid:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -56,22 +57,33 @@ GENDERS = (
 )
 
 
-def add_participant_charts(section: Section, data: dict[str, Any], end: dt.date) -> None:
-    """Participants by municipality and gender (carried over and new), and exit reasons, from the suppressed
-    report: a group whose count is hidden is left out of the chart, and the title says so."""
+def municipality_groups(rows: list[dict[str, Any]]) -> list[tuple[str, int | None, int | None]]:
+    """The bars of one intervention's chart from its suppressed rows: per municipality, women then men (then
+    another gender), carried over and new; a group with nothing to show is left out."""
     cells = [
-        (f"{label!s} {row['municipality']}", row["carried_over"][key], row["new"][key])
-        for row in data.get("municipalities", [])
+        (f"{label!s}\n{row['municipality']}", row["carried_over"][key], row["new"][key])
+        for row in rows
         for key, label in GENDERS
     ]
-    groups = [(name, carried, new) for name, carried, new in cells if carried is not None and new is not None]
-    groups = [group for group in groups if group[1] or group[2]]
-    hidden = any(carried is None or new is None for _name, carried, new in cells)
-    if groups:
-        title = _("Deltagare %s per hemkommun och kön") % end.year
-        if hidden:
+    return [cell for cell in cells if cell[1] or cell[2]]
+
+
+def add_participant_charts(section: Section, data: dict[str, Any], end: dt.date) -> None:
+    """Participants by municipality and gender (carried over and new) for each intervention on its own, and
+    exit reasons, from the suppressed report: a hidden count has no bar, and the title says so."""
+    names = {i["code"]: i["name"] for i in data.get("interventions", [])}
+    series = (_("Vid årets början"), _("Nya under %s") % end.year)
+    for code, rows in data.get("municipalities_by_intervention", {}).items():
+        groups = municipality_groups(rows)
+        if not groups:
+            continue
+        title = _("%(intervention)s: deltagare %(year)s per hemkommun och kön") % {
+            "intervention": names.get(code, code),
+            "year": end.year,
+        }
+        if any(None in cell for cell in groups):
             title += " " + _("(grupper under %d visas inte)") % settings.SUPPRESSION_THRESHOLD
-        charts.add(section, title, lambda: charts.municipality_figure(groups))
+        charts.add(section, title, partial(charts.municipality_figure, groups, series))
     reasons = data.get("total", {}).get("exit_reasons", {})
     bars = [(str(label), reasons[code]) for code, label in EXIT_GROUP_LABELS.items() if reasons.get(code)]
     if bars:

@@ -181,8 +181,9 @@ def _narrative(word: Word, html: str) -> None:
             _runs(word.add_paragraph(), element)
 
 
-def _table(word: Word, table: Table) -> None:
-    _caption(word, table.title).paragraph_format.keep_with_next = True
+def _table(word: Word, table: Table, captioned: bool = True) -> None:
+    if captioned:
+        _caption(word, table.title).paragraph_format.keep_with_next = True
     grid = word.add_table(rows=1, cols=len(table.columns))
     grid.style = "Light Grid Accent 1" if "Light Grid Accent 1" in word.styles else grid.style
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -240,7 +241,7 @@ def render_docx(document: Document, template: Path | None = None) -> bytes:
             picture.paragraph_format.keep_with_next = True  # the chart stays with its caption
             _caption(word, chart.title)
         for table in section.tables:
-            _table(word, table)
+            _table(word, table, captioned=not section.repeats_heading(table))
         if section.signed:
             _signatures(word, document)
     if not document.signed_in_section:
