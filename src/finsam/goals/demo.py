@@ -42,7 +42,7 @@ ONGOING_QUESTIONNAIRE = "Deltagare under insatsen"
 # (text, measure text, status, comment, linked measure, target, question position in the exit questionnaire)
 COMMITMENTS: tuple[tuple[str, str, Status, str, Measure, int | None, int | None], ...] = (
     (
-        "Förbundet verkar för att öka målgruppens möjligheter till arbete och studier genom insatser på "
+        "Förbundet verkar för att öka målgruppens möjligheter till arbete eller studier genom insatser på "
         "individnivå i samverkan.",
         "",
         Status.FULFILLED,

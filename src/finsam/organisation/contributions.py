@@ -55,6 +55,10 @@ class Split:
         return sum((ln.amount for ln in self.lines if ln.member.kind == Member.Kind.MUNICIPALITY), Decimal(0))
 
     @property
+    def state_name(self) -> str:
+        return Member.objects.filter(association=self.association).state_name()
+
+    @property
     def municipal_population(self) -> int:
         return sum(ln.population or 0 for ln in self.lines)
 

@@ -64,6 +64,12 @@ class MemberQuerySet(models.QuerySet["Member"]):
         )
         return self.annotate(kind_rank=rank).order_by("kind_rank", "name")
 
+    def state_name(self) -> str:
+        """The state's member as registered ("Staten gm Försäkringskassan"), for running text; "Staten"
+        where none is registered."""
+        names = self.filter(kind=Member.Kind.STATE).order_by("name").values_list("name", flat=True)
+        return next(iter(names), None) or str(_("Staten"))
+
 
 class Member(models.Model):
     class Kind(models.TextChoices):

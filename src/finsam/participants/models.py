@@ -56,7 +56,7 @@ EXIT_GROUPS: dict[str, tuple[str, ...]] = {
     "other": (ExitReason.OWN_REQUEST, ExitReason.BACK_TO_REFERRER, ExitReason.OTHER),
 }
 EXIT_GROUP_LABELS = {
-    "work_or_studies": _("Arbete eller utbildning"),
+    "work_or_studies": _("Arbete eller studier"),
     "continued_rehabilitation": _("Fortsatt arbetsrehab"),
     "illness": _("Sjukdom"),
     "other": _("Övriga orsaker"),

@@ -61,10 +61,11 @@ def as_document(split: Split) -> Document:
     }
     notes = [
         _(
-            "Staten genom Försäkringskassan bidrar med hälften, regionen med en fjärdedel och kommunerna "
-            "tillsammans med en fjärdedel, fördelad efter folkmängd. Varje belopp är avrundat till hela "
-            "hundratal kronor; kommunernas delar summerar exakt till kommunernas fjärdedel."
+            "%(state)s bidrar med hälften, regionen med en fjärdedel och kommunerna tillsammans med en "
+            "fjärdedel, fördelad efter folkmängd. Varje belopp är avrundat till hela hundratal kronor; "
+            "kommunernas delar summerar exakt till kommunernas fjärdedel."
         )
+        % {"state": split.state_name}
     ]
     if split.rounding_difference:
         notes.append(

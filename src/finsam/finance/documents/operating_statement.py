@@ -53,7 +53,7 @@ def as_document(association: Association, op: annual.OperatingStatement, date: d
             "previous": op.net_cost[2],
         },
         {
-            "name": _("Medlemsavgift och övriga intäkter"),
+            "name": _("Medlemsbidrag och övriga intäkter"),
             "outcome": op.member_fees[0],
             "budget": op.member_fees[1],
             "deviation": op.member_fees[0] - op.member_fees[1],

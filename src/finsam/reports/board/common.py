@@ -93,6 +93,7 @@ def figures(association: Association, start: dt.date, end: dt.date) -> dict[str,
     values = {
         "forbund": association.name,
         "medlemmar": member_list(association),
+        "staten": Member.objects.filter(association=association).state_name(),
         "period_fran": formatting.long_date(start),
         "period_till": formatting.long_date(end),
         "ar": str(end.year),

@@ -14,6 +14,7 @@ from docx import Document as WordDocument
 from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
+from finsam.core import documents
 from finsam.organisation.models import Association
 from finsam.reports.tests.conftest import DemoDocument, Render
 from finsam.reports.tests.pdf import pdf_pages
@@ -90,3 +91,42 @@ def test_the_word_file_is_swedish_and_names_the_association_the_title_and_the_da
     )
     assert defaults is not None and defaults.get(qn("w:val")) == "sv-SE"
     assert {lang.get(qn("w:val")) for lang in languages} == {"sv-SE"}
+
+
+WRONG_WORDS = re.compile(
+    r"medlemsavgift|bidrag från medlemmar|medlemsinsats|arbete eller utbildning|arbete ?/ ?studier"
+    r"|arbete och studier|staten (?:via|genom) Försäkringskassan (?:med|bidrar)",
+    re.IGNORECASE,
+)
+
+
+@pytest.mark.parametrize(("kind", "slug", "end"), DOCUMENTS)
+def test_the_documents_use_one_word_for_each_thing_and_the_members_names(
+    demo: dict[str, Association],
+    demo_document: DemoDocument,
+    render_once: Render,
+    tmp_path: Path,
+    kind: str,
+    slug: str,
+    end: dt.date,
+) -> None:
+    gathered = demo_document(kind, slug, end)
+    text = " ".join(line for page in pdf_pages(render_once(gathered, "pdf"), tmp_path) for line in page)
+    word = WordDocument(io.BytesIO(render_once(gathered, "docx")))
+    text += " ".join(p.text for p in word.paragraphs)
+    text += " ".join(cell.text for table in word.tables for row in table.rows for cell in row.cells)
+    assert WRONG_WORDS.findall(text) == []
+    if kind == "annual-report":  # the state's member as Finnveden registered it
+        assert "Förbundet finansieras av Staten gm Försäkringskassan med hälften" in " ".join(text.split())
+        assert "Medlemsbidrag och övriga intäkter" in text
+        assert "Arbete eller studier" in text
+
+
+def test_the_contributions_name_the_state_as_registered(demo: dict[str, Association]) -> None:
+    gathered = documents.gather(
+        "contributions", demo["finnveden"], documents.Period(dt.date(2023, 1, 1), dt.date(2023, 12, 31))
+    )
+    [table] = gathered.document.tables
+    assert table.notes[0].startswith(
+        "Staten gm Försäkringskassan bidrar med hälften, regionen med en fjärdedel"
+    )
