@@ -172,7 +172,8 @@ def test_the_role_is_given_by_the_office_without_approval(exempel: Association) 
 
 
 def test_the_access_log_is_shown_as_counts_by_month_and_role(exempel: Association) -> None:
-    registrar = testing.user("rita", (exempel, Role.REGISTRAR), interventions=[exempel.interventions.first()])
+    interventions = list(exempel.interventions.all())
+    registrar = testing.user("rita", (exempel, Role.REGISTRAR), interventions=interventions)
     for month, reads in ((1, 3), (2, 1)):
         for _ in range(reads):
             entry = AccessLogEntry.objects.create(
