@@ -12,7 +12,8 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 
 from finsam.accounts.models import User
@@ -26,7 +27,7 @@ class AssociationRequest(HttpRequest):
     perms: frozenset[Perm]
 
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]  # a page, or a file streamed (FileResponse)
 
 
 def associations_of(user: User) -> list[Association]:
@@ -37,7 +38,7 @@ def association_view(perm: Perm) -> Callable[[View], View]:
     def decorator(view: View) -> View:
         @login_required
         @wraps(view)
-        def wrapper(request: HttpRequest, slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, slug: str, *args: Any, **kwargs: Any) -> HttpResponseBase:
             association = get_object_or_404(Association, slug=slug)
             user = request.user
             assert isinstance(user, User)

@@ -20,6 +20,7 @@ class Role(models.TextChoices):
     BOARD_MEMBER = "board_member", _("Styrelseledamot")
     DATA_PROTECTION_OFFICER = "dpo", _("Dataskyddsombud")
     REPORTING = "reporting", _("Rapportläsare")
+    AUDITOR = "auditor", _("Revisor")
 
 
 class Perm(StrEnum):
@@ -32,6 +33,8 @@ class Perm(StrEnum):
     VIEW_AGGREGATES = "participants.aggregates"
     VIEW_PERSONAL_DATA = "participants.personal"
     VIEW_ACCESS_LOG = "privacy.access_log"
+    VIEW_ACCESS_COUNTS = "privacy.access_counts"  # reads of personal data counted by month and role, no names
+    AUDIT_PACKAGE = "reports.audit_package"  # a report version's auditor's package (its ZIP holds the trail)
     MANAGE_USERS = "accounts.manage"
     DECIDE_ACCESS = "accounts.decide"  # approve or refuse the requests for roles that need approval
 
@@ -47,6 +50,7 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.VIEW_AGGREGATES,
             Perm.MANAGE_USERS,
             Perm.DECIDE_ACCESS,
+            Perm.AUDIT_PACKAGE,
         }
     ),
     Role.ECONOMIST: frozenset(
@@ -59,11 +63,33 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
         }
     ),
     Role.REGISTRAR: frozenset({Perm.VIEW_ORGANISATION, Perm.VIEW_PERSONAL_DATA}),
-    Role.BOARD_MEMBER: frozenset({Perm.VIEW_ORGANISATION, Perm.VIEW_REPORTS, Perm.VIEW_AGGREGATES}),
+    Role.BOARD_MEMBER: frozenset(
+        {Perm.VIEW_ORGANISATION, Perm.VIEW_REPORTS, Perm.VIEW_AGGREGATES, Perm.AUDIT_PACKAGE}
+    ),
     Role.DATA_PROTECTION_OFFICER: frozenset(
-        {Perm.VIEW_ORGANISATION, Perm.VIEW_AUDIT, Perm.VIEW_ACCESS_LOG, Perm.DECIDE_ACCESS}
+        {
+            Perm.VIEW_ORGANISATION,
+            Perm.VIEW_AUDIT,
+            Perm.VIEW_ACCESS_LOG,
+            Perm.VIEW_ACCESS_COUNTS,
+            Perm.DECIDE_ACCESS,
+        }
     ),
     Role.REPORTING: frozenset({Perm.VIEW_ORGANISATION, Perm.VIEW_REPORTS, Perm.VIEW_AGGREGATES}),
+    # The association's auditor (revisor) reads, never writes, and never reads personal data: the report
+    # versions and their files, the statements, the ledger and its imports, the audit trail, and the access
+    # log only as counts (ADR 0019). Not the participant tables either: the board's documents carry them
+    # suppressed.
+    Role.AUDITOR: frozenset(
+        {
+            Perm.VIEW_ORGANISATION,
+            Perm.VIEW_REPORTS,
+            Perm.VIEW_FINANCE,
+            Perm.VIEW_AUDIT,
+            Perm.VIEW_ACCESS_COUNTS,
+            Perm.AUDIT_PACKAGE,
+        }
+    ),
 }
 
 # What a role is given on the web only with a second person's approval: reading personal data, and deciding

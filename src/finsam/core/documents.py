@@ -17,6 +17,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext as _
+
 from finsam.core import formatting
 from finsam.core.money import json_amount
 
@@ -111,6 +113,16 @@ class Document:
     filename: str  # without extension
     signature: list[str] = field(default_factory=list)  # closing lines: place and date, "Förbundsstyrelsen"
     signatures: list[tuple[str, str, str]] = field(default_factory=list)  # name, role, when approved
+    diary_number: str = ""  # the association's diary number (Dnr) of a board document
+    adopted_on: dt.date | None = None  # the board's decision that adopted it (fastställd)
+
+    @property
+    def reference(self) -> list[str]:
+        """The title page's lines under the period: the diary number and the adoption, when known."""
+        lines = [_("Dnr %s") % self.diary_number] if self.diary_number else []
+        if self.adopted_on:
+            lines.append(_("Fastställd av förbundsstyrelsen %s") % formatting.long_date(self.adopted_on))
+        return lines
 
     @property
     def signed_in_section(self) -> bool:
@@ -197,6 +209,8 @@ def document_json(document: Document) -> dict[str, Any]:
         ],
         "signature": document.signature,
         "signatures": [{"name": n, "role": r, "approved": w or None} for n, r, w in document.signatures],
+        "diary_number": document.diary_number or None,
+        "adopted_on": document.adopted_on.isoformat() if document.adopted_on else None,
     }
 
 

@@ -126,6 +126,8 @@ ACTIONS = {
     "report.files": _("Skapade rapportversionens filer"),
     "report.render_failed": _("Rapportversionens filer kunde inte skapas"),
     "report.render_queued": _("Rapportversionens filer köades för att skapas"),
+    "report.reference": _("Ändrade diarienummer eller beslutsdatum för rapportversion"),
+    "report.audit_package": _("Laddade ner revisionspaket"),
     "response.create": _("Tog emot enkätsvar"),
     "surveylink.create": _("Skapade enkätlänkar"),
 }

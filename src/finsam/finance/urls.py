@@ -13,5 +13,7 @@ urlpatterns = [
     path("rader/<int:pk>/", views.row_edit, name="row"),
     path("budget/", views.budget_table, name="budget"),
     path("budget/<int:pk>/", views.budget_edit, name="budget_edit"),
+    path("huvudbok/", views.ledger, name="ledger"),
+    path("importer/", views.import_history, name="imports"),
     path("<slug:name>/", views.statement, name="statement"),
 ]

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,10 +15,12 @@ from finsam.accounts.access import AssociationRequest, association_view
 from finsam.accounts.roles import Perm
 from finsam.core import documents, uploads
 from finsam.core.audit import Actor
+from finsam.core.formatting import amount_text
+from finsam.core.money import from_ore
 from finsam.finance import budget, jobs, services, statements
 from finsam.finance.documents.kinds import STATEMENTS
 from finsam.finance.forms import BudgetEditForm, StatementRowForm, UploadForm
-from finsam.finance.models import BudgetLine, ImportJob, LedgerImport, StatementRow
+from finsam.finance.models import BudgetLine, ImportJob, LedgerAccount, LedgerImport, LedgerRow, StatementRow
 
 
 def _date(request: AssociationRequest) -> dt.date:
@@ -68,6 +71,47 @@ def statement(request: AssociationRequest, name: str) -> HttpResponse:
         return redirect("finance:overview", slug=request.association.slug)
     context = {"doc": gathered.document, "title": title, "day": day, "kind": kind, "statements": STATEMENTS}
     return render(request, "finance/statement.html", context)
+
+
+def _year(request: AssociationRequest) -> int:
+    try:
+        return int(request.GET.get("ar") or _date(request).year)
+    except ValueError:
+        raise Http404 from None
+
+
+@association_view(Perm.VIEW_FINANCE)
+def ledger(request: AssociationRequest) -> HttpResponse:
+    """The year's ledger rows in force (what the statements count), by date, optionally of one account."""
+    year = _year(request)
+    rows = LedgerRow.objects.filter(
+        association=request.association, source__in_force=True, source__year_start__year=year
+    ).order_by("date", "source_id", "id")
+    account = request.GET.get("konto", "").strip()
+    if account:
+        if not account.isdigit():
+            raise Http404
+        rows = rows.filter(account=int(account))
+    names = dict(LedgerAccount.objects.filter(association=request.association).values_list("number", "name"))
+    page = Paginator(rows, 100).get_page(request.GET.get("sida"))
+    context = {
+        "year": year,
+        "account": account,
+        "page": page,
+        "rows": [(row, names.get(row.account, ""), amount_text(from_ore(row.ore))) for row in page],
+        "imports": LedgerImport.objects.filter(
+            association=request.association, in_force=True, year_start__year=year
+        ),
+    }
+    return render(request, "finance/ledger.html", context)
+
+
+@association_view(Perm.VIEW_FINANCE)
+def import_history(request: AssociationRequest) -> HttpResponse:
+    """Every SIE file imported: file, checksum, who, when, rows, and whether a later one replaced it."""
+    imports = LedgerImport.objects.filter(association=request.association)
+    page = Paginator(imports, 50).get_page(request.GET.get("sida"))
+    return render(request, "finance/imports.html", {"page": page})
 
 
 @association_view(Perm.EDIT_FINANCE)

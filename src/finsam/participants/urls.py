@@ -1,13 +1,13 @@
 from collections.abc import Callable
 
-from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.urls import URLPattern, path
 
 from finsam.core.caching import no_store
 from finsam.participants import views
 
 
-def _private(route: str, view: Callable[..., HttpResponse], name: str) -> URLPattern:
+def _private(route: str, view: Callable[..., HttpResponseBase], name: str) -> URLPattern:
     # Every page and download here shows personal data or figures from it: none is ever cached.
     return path(route, no_store(view), name=name)
 
@@ -28,6 +28,7 @@ urlpatterns = [
     _private("tabeller/", views.table_page, "tables"),
     _private("tabeller.<str:fmt>", views.table_download, "tables_download"),
     _private("atkomstlogg/", views.access_log, "access_log"),
+    _private("atkomstlogg/antal/", views.access_counts, "access_counts"),
     _private("installningar/", views.settings_page, "settings"),
     _private("volym/", views.volumes, "volumes"),
 ]

@@ -28,6 +28,7 @@ from finsam.core.audit import Actor
 from finsam.core.imports import ImportRejected, Problem
 from finsam.core.spreadsheet import append_row
 from finsam.organisation.models import Intervention
+from finsam.participants import access_counts as access_counts_of
 from finsam.participants import caseload, figures, imports, services, tables
 from finsam.participants.forms import (
     EpisodeForm,
@@ -66,6 +67,8 @@ def index(request: AssociationRequest) -> HttpResponse:
         return redirect(f"{_base(request)}/tabeller/")
     if Perm.VIEW_ACCESS_LOG in request.perms:
         return redirect(f"{_base(request)}/atkomstlogg/")
+    if Perm.VIEW_ACCESS_COUNTS in request.perms:
+        return redirect(f"{_base(request)}/atkomstlogg/antal/")
     raise PermissionDenied
 
 
@@ -523,6 +526,13 @@ def access_log(request: AssociationRequest) -> HttpResponse:
     entries = AccessLogEntry.objects.filter(association=request.association).select_related("user")
     page = Paginator(entries, 50).get_page(request.GET.get("sida"))
     return render(request, "participants/access_log.html", {"page": page})
+
+
+@association_view(Perm.VIEW_ACCESS_COUNTS)
+def access_counts(request: AssociationRequest) -> HttpResponse:
+    """Reads of personal data by month and role: no names, no records (the auditor's view of the log)."""
+    roles, months = access_counts_of.monthly(request.association)
+    return render(request, "participants/access_counts.html", {"roles": roles, "months": months})
 
 
 @association_view(Perm.EDIT_ORGANISATION)

@@ -26,6 +26,20 @@ class TextForm(forms.Form):
     )
 
 
+class ReferenceForm(forms.Form):
+    diary_number = forms.CharField(label=_("Diarienummer (Dnr)"), max_length=50, required=False)
+    adopted_on = forms.DateField(
+        label=_("Fastställd av styrelsen"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Datum för styrelsens beslut. Kan ändras tills versionen är låst."),
+    )
+
+    def __init__(self, *args: object, locked: bool = False, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["adopted_on"].disabled = locked
+
+
 class ApproveForm(forms.Form):
     code = forms.CharField(
         label=_("Kod från din autentiseringsapp"),

@@ -28,6 +28,10 @@ class ReportVersion(models.Model):
     created_by = models.CharField(_("skapad av"), max_length=200)
     place = models.CharField(_("ort"), max_length=100, blank=True)
     signed_on = models.DateField(_("datum för underskrift"), null=True, blank=True)
+    # The board's decision that adopts the document (fastställd), and the association's diary number (Dnr):
+    # printed on the title page. The date may change until the version is locked, the number at any time.
+    adopted_on = models.DateField(_("fastställd"), null=True, blank=True)
+    diary_number = models.CharField(_("diarienummer (Dnr)"), max_length=50, blank=True)
     locked_at = models.DateTimeField(_("låst"), null=True, blank=True)
     snapshot = models.JSONField(_("låsta uppgifter"), null=True, blank=True)
 

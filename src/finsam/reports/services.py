@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -23,6 +23,7 @@ from finsam.core.audit import Actor, record
 from finsam.core.documents import Document, Gathered
 from finsam.core.models import AuditEntry
 from finsam.organisation.models import Association
+from finsam.reports import package
 from finsam.reports.board import common as board
 from finsam.reports.board.kinds import BUILDERS
 from finsam.reports.models import Approval, ReportFile, ReportVersion, RowNote, SectionText
@@ -131,6 +132,38 @@ def save_row_note(actor: Actor, version: ReportVersion, row_code: str, text: str
         before={row_code: existing.text if existing else None},
         after={row_code: text or None},
     )
+
+
+@transaction.atomic
+def save_reference(
+    actor: Actor, version: ReportVersion, diary_number: str, adopted_on: dt.date | None
+) -> None:
+    """The version's diary number (Dnr, at any time) and the date the board adopted it (fastställd: until
+    the version is locked, raises ReportLocked after). Neither withdraws an approval: they say where the
+    document is filed and when it was decided, not what it says. A locked version's files keep what they
+    had when they were made."""
+    version = ReportVersion.objects.select_for_update().get(pk=version.pk)
+    if adopted_on != version.adopted_on:
+        _editable(version)
+    before = {"diary_number": version.diary_number, "adopted_on": version.adopted_on}
+    after = {"diary_number": diary_number, "adopted_on": adopted_on}
+    changed = [key for key in before if before[key] != after[key]]
+    if not changed:
+        return
+    version.diary_number, version.adopted_on = diary_number, adopted_on
+    version.save(update_fields=changed)
+    record(
+        actor,
+        "report.reference",
+        version,
+        association=version.association,
+        before={k: _iso(before[k]) for k in changed},
+        after={k: _iso(after[k]) for k in changed},
+    )
+
+
+def _iso(value: dt.date | str | None) -> str | None:
+    return value.isoformat() if isinstance(value, dt.date) else value
 
 
 def board_users(association: Association) -> list[User]:
@@ -299,7 +332,20 @@ def _keep_files(actor: Actor, version: ReportVersion, data: dict[str, Any], file
 
 def gather(version: ReportVersion) -> Gathered:
     document = BUILDERS[version.kind](version.association, version.period_end, version)
+    # Where the document is filed and when the board adopted it: its title page prints them.
+    document.diary_number, document.adopted_on = version.diary_number, version.adopted_on
     return Gathered(documents.document_json(document), document)
+
+
+def audit_package(actor: Actor, version: ReportVersion) -> tuple[IO[bytes], str]:
+    """The version's auditor's package (reports.package) as a temporary file, and its file name; the download
+    is in the trail. Raises FilesMissing for a locked version whose files are not made yet."""
+    pdf = documents.render(gather_for_download(version), "pdf")
+    content = package.build(version, pdf, actor.label)
+    name = package.filename(version)
+    with transaction.atomic():
+        record(actor, "report.audit_package", version, association=version.association, after={"fil": name})
+    return content, name
 
 
 def latest(association: Association, kind: str, period_end: dt.date) -> ReportVersion | None:

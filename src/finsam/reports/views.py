@@ -4,7 +4,8 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +23,7 @@ from finsam.participants import services as participant_services
 from finsam.reports import services
 from finsam.reports.board import common as board_common
 from finsam.reports.board import kinds as board_kinds
-from finsam.reports.forms import ApproveForm, StartForm, TemplateForm, TextForm
+from finsam.reports.forms import ApproveForm, ReferenceForm, StartForm, TemplateForm, TextForm
 from finsam.reports.models import ReportVersion
 
 
@@ -50,7 +51,10 @@ def download(request: AssociationRequest, kind: str, fmt: str) -> HttpResponse:
         raise Http404
     if kind not in LISTS and Perm.VIEW_REPORTS not in request.perms:
         raise PermissionDenied
-    if kind == "participants" and participant_services.settings_of(request.association).suppress_own_tables:
+    if kind == "participants" and (
+        Perm.VIEW_AGGREGATES not in request.perms  # the auditor: as the board's documents print them
+        or participant_services.settings_of(request.association).suppress_own_tables
+    ):
         kind = "participants-public"  # as the participant pages show them: the setting holds everywhere
     try:
         gathered = documents.gather(kind, request.association, _period(request))
@@ -154,6 +158,12 @@ def version(request: AssociationRequest, pk: int) -> HttpResponse:
         "files_missing": chosen.locked and not chosen.files.exists() and services.files_failed(chosen),
         "files_coming": chosen.locked and not chosen.files.exists() and not services.files_failed(chosen),
         "approve_form": ApproveForm(),
+        "reference_form": ReferenceForm(
+            initial={"diary_number": chosen.diary_number, "adopted_on": chosen.adopted_on},
+            locked=chosen.locked,
+        ),
+        "may_edit_reference": Perm.EDIT_ORGANISATION in request.perms,
+        "may_download_package": Perm.AUDIT_PACKAGE in request.perms,
         "approval_asked": services.approval_asked(chosen) if can_edit else None,
         "rows": StatementRow.objects.filter(association=request.association),
         "notes": {n.row_code: n.text for n in chosen.row_notes.all()},
@@ -183,6 +193,25 @@ def ask_for_approval(request: AssociationRequest, pk: int) -> HttpResponse:
             )
             % {"n": asked},
         )
+    return redirect("reports:version", slug=request.association.slug, pk=chosen.pk)
+
+
+@association_view(Perm.EDIT_ORGANISATION)
+@require_POST
+def reference(request: AssociationRequest, pk: int) -> HttpResponse:
+    """The diary number (any time) and the date the board adopted the version (until it is locked)."""
+    chosen = get_object_or_404(ReportVersion, pk=pk, association=request.association)
+    form = ReferenceForm(
+        request.POST,
+        locked=chosen.locked,
+        initial={"diary_number": chosen.diary_number, "adopted_on": chosen.adopted_on},
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        services.save_reference(Actor.of(request), chosen, data["diary_number"].strip(), data["adopted_on"])
+        messages.success(request, _("Diarienummer och beslutsdatum är sparade."))
+    else:
+        messages.error(request, form.errors.as_text())
     return redirect("reports:version", slug=request.association.slug, pk=chosen.pk)
 
 
@@ -236,6 +265,19 @@ def render_files(request: AssociationRequest, pk: int) -> HttpResponse:
     services.request_files(Actor.of(request), chosen)
     messages.success(request, _("Filerna skapas."))
     return redirect("reports:version", slug=request.association.slug, pk=chosen.pk)
+
+
+@association_view(Perm.AUDIT_PACKAGE)
+@require_POST
+def audit_package(request: AssociationRequest, pk: int) -> HttpResponseBase:
+    """The auditor's package of the version: a ZIP streamed from a temporary file (a POST: the download is
+    recorded in the trail)."""
+    chosen = get_object_or_404(ReportVersion, pk=pk, association=request.association)
+    try:
+        content, name = services.audit_package(Actor.of(request), chosen)
+    except services.FilesMissing:
+        return _files_missing(request, chosen)
+    return FileResponse(content, as_attachment=True, filename=name, content_type="application/zip")
 
 
 @association_view(Perm.VIEW_REPORTS)

@@ -226,7 +226,7 @@ def render_docx(document: Document, template: Path | None = None) -> bytes:
         _footer(word, document.association)
     _properties(word, document)
     word.add_heading(document.title, level=0)
-    word.add_paragraph(f"{document.association}\n{document.period}")
+    word.add_paragraph("\n".join([document.association, document.period, *document.reference]))
     for section in document.sections:
         if section.new_page:
             word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)

@@ -22,6 +22,7 @@ ROLES = {
     "styrelseledamot": Role.BOARD_MEMBER,
     "dataskyddsombud": Role.DATA_PROTECTION_OFFICER,
     "rapportlasare": Role.REPORTING,
+    "revisor": Role.AUDITOR,
     **{role.value: role for role in Role if role is not Role.REGISTRAR},
 }
 
