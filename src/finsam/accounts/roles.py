@@ -78,7 +78,7 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
     Role.REPORTING: frozenset({Perm.VIEW_ORGANISATION, Perm.VIEW_REPORTS, Perm.VIEW_AGGREGATES}),
     # The association's auditor (revisor) reads, never writes, and never reads personal data: the report
     # versions and their files, the statements, the ledger and its imports, the audit trail, and the access
-    # log only as counts (ADR 0019). Not the participant tables either: the board's documents carry them
+    # log only as counts (ADR 0020). Not the participant tables either: the board's documents carry them
     # suppressed.
     Role.AUDITOR: frozenset(
         {

@@ -1,4 +1,4 @@
-"""A fiscal year's ledger as an SIE 4 file written by finsam, for the auditor (ADR 0019).
+"""A fiscal year's ledger as an SIE 4 file written by finsam, for the auditor (ADR 0020).
 
 What is written is what the statements count: the ledger rows and balances of the imports in force for the
 year, never the files as they came. The file is SIE 4 as the standard describes it: CP437 (``#FORMAT PC8``)

@@ -1,6 +1,6 @@
 """The access log as counts: how many reads of personal data each month, by the role of the one who read.
 
-What the auditor sees of the log (ADR 0019): no names, no addresses, no records, only how often personal data
+What the auditor sees of the log (ADR 0020): no names, no addresses, no records, only how often personal data
 was read and by which role. A reader is counted under her roles in the association that read personal data
 (today's roles: the log keeps who read, not which role she held); one who no longer holds such a role is
 counted as such.

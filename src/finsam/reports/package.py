@@ -1,4 +1,4 @@
-"""A report version's auditor's package (revisionspaket): one ZIP with what an auditor asks for (ADR 0019).
+"""A report version's auditor's package (revisionspaket): one ZIP with what an auditor asks for (ADR 0020).
 
 - the version's PDF: the locked file as the board approved it, else rendered from today's data;
 - the statements of its period as XLSX: income statement, balance sheet, cash flow and operating statement;
