@@ -83,7 +83,7 @@ class CashFlow:
         return self.difference == 0
 
 
-def _cash_rows(sheet: BalanceSheet) -> tuple[set[str], set[str]]:
+def cash_rows(sheet: BalanceSheet) -> tuple[set[str], set[str]]:
     """Which balance-sheet rows hold cash (accounts of 19xx) and which other assets."""
     rows = StatementRow.objects.filter(
         association=sheet.association, statement=StatementRow.Statement.BALANCE
@@ -96,7 +96,7 @@ def cash_flow(association: Association, date: dt.date, *, previous: bool = True)
     """The cash flow of the fiscal year to the date (indirect method) and, when the previous year's ledger is
     here and previous is true, that of the whole previous year."""
     sheet = balance_sheet(association, date)
-    cash_codes, receivable_codes = _cash_rows(sheet)
+    cash_codes, receivable_codes = cash_rows(sheet)
 
     def total(codes: set[str], before: bool) -> Decimal:
         return sum(
@@ -130,6 +130,7 @@ class OperatingStatement:
     result: tuple[Decimal, Decimal]  # outcome, last year
     equity: tuple[Decimal, Decimal]
     cash: tuple[Decimal, Decimal]
+    result_budget: Decimal
 
 
 def operating_statement(association: Association, date: dt.date) -> OperatingStatement:
@@ -149,6 +150,7 @@ def operating_statement(association: Association, date: dt.date) -> OperatingSta
         result=(result["outcome"], result["outcome_previous_year"]),
         equity=(sheet.equity.retained, sheet.equity_previous_year_end),
         cash=(flow.cash_end, flow.cash_start),
+        result_budget=result["budget"],
     )
 
 

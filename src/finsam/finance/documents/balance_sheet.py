@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
-from finsam.core.documents import Cell, Column, Document, Gathered, Kind, Period, Section, Table
+from finsam.core.documents import (
+    Cell,
+    Column,
+    Document,
+    Gathered,
+    Kind,
+    Period,
+    Section,
+    Table,
+)
 from finsam.core.formatting import long_date
 from finsam.core.money import json_amount
 from finsam.finance import statements
+from finsam.finance.documents.common import NOTE
 from finsam.finance.statements import BalanceSheet, Equity
 
 if TYPE_CHECKING:
@@ -41,8 +52,22 @@ def as_json(sheet: BalanceSheet) -> dict[str, Any]:
             "equity": json_amount(sheet.equity_previous_year_end),
             "liabilities": json_amount(sheet.total("liabilities", previous=True)),
         },
+        # The subtotals of LKBR ch. 6 (every asset is a current asset), beside the totals above.
+        "subtotals": _subtotals(sheet.total("assets"), sheet.equity.retained, sheet.total("liabilities")),
+        "subtotals_previous_year_end": _subtotals(
+            sheet.total("assets", previous=True),
+            sheet.equity_previous_year_end,
+            sheet.total("liabilities", previous=True),
+        ),
         "equity": _equity_json(sheet.equity),
         "equity_previous_year_end": _equity_json(before) if (before := sheet.equity_previous) else None,
+    }
+
+
+def _subtotals(assets: Decimal, equity: Decimal, liabilities: Decimal) -> dict[str, str]:
+    return {
+        "current_assets": json_amount(assets),
+        "equity_and_liabilities": json_amount(equity + liabilities),
     }
 
 
@@ -54,36 +79,43 @@ def _equity_json(equity: Equity) -> dict[str, str]:
     }
 
 
-def as_document(sheet: BalanceSheet) -> Document:
+def as_document(sheet: BalanceSheet, notes: dict[str, str] | None = None) -> Document:
+    """The balance sheet with the subtotals of LKBR ch. 6. With notes (balance row code → note number), a
+    column "Not" refers each row to its note, as in the annual report."""
     columns = [
         Column("name", _("Belopp i kr")),
+        *([Column(NOTE, _("Not"))] if notes is not None else []),
         Column("amount", sheet.date.isoformat(), Kind.MONEY),
         Column("previous", _("Ingående %s") % sheet.start.isoformat(), Kind.MONEY),
     ]
 
+    def line(name: str, amount: Decimal, previous: Decimal | None, note: str = "") -> dict[str, Cell]:
+        row: dict[str, Cell] = {"name": name, "amount": amount, "previous": previous}
+        return row | {NOTE: note} if note else row
+
     def rows(section: str) -> list[dict[str, Cell]]:
         return [
-            {"name": ln.name, "amount": ln.amount, "previous": ln.previous_year_end}
+            line(ln.name, ln.amount, ln.previous_year_end, (notes or {}).get(ln.code, ""))
             for ln in sheet.lines
             if ln.section == section
         ]
 
-    assets = sheet.total("assets")
-    assets_before = sheet.total("assets", previous=True)
+    # An association holds no fixed assets (it may neither invest nor borrow): every asset is current.
+    assets = line(
+        _("Summa omsättningstillgångar"), sheet.total("assets"), sheet.total("assets", previous=True)
+    )
     before = sheet.equity_previous
-    equity_rows: list[dict[str, Cell]] = [
-        {
-            "name": _("Balanserat från föregående år"),
-            "amount": sheet.equity.retained_earlier,
-            "previous": before.retained_earlier if before else None,
-        },
-        {
-            "name": _("Årets resultat"),
-            "amount": sheet.equity.result_for_year,
-            "previous": before.result_for_year if before else None,
-        },
+    equity_rows = [
+        line(
+            _("Övrigt eget kapital (balanserat)"),
+            sheet.equity.retained_earlier,
+            before.retained_earlier if before else None,
+        ),
+        line(_("Årets resultat"), sheet.equity.result_for_year, before.result_for_year if before else None),
     ]
-    liabilities = sheet.total("liabilities")
+    liabilities = line(
+        _("Summa skulder"), sheet.total("liabilities"), sheet.total("liabilities", previous=True)
+    )
     return Document(
         title=_("Balansräkning per %s") % sheet.date.isoformat(),
         association=sheet.association.name,
@@ -96,29 +128,24 @@ def as_document(sheet: BalanceSheet) -> Document:
                     Table(
                         _("Tillgångar"),
                         columns,
-                        rows("assets"),
-                        {"name": _("Summa tillgångar"), "amount": assets, "previous": assets_before},
+                        [*rows("assets"), assets],
+                        assets | {"name": _("Summa tillgångar")},
                     ),
                     Table(
                         _("Eget kapital"),
                         columns,
                         equity_rows,
-                        {
-                            "name": _("Årets balanserade resultat"),
-                            "amount": sheet.equity.retained,
-                            "previous": sheet.equity_previous_year_end,
-                        },
+                        line(_("Summa eget kapital"), sheet.equity.retained, sheet.equity_previous_year_end),
                     ),
                     Table(
                         _("Skulder"),
                         columns,
-                        rows("liabilities"),
-                        {
-                            "name": _("Summa eget kapital och skulder"),
-                            "amount": sheet.equity.retained + liabilities,
-                            "previous": sheet.equity_previous_year_end
-                            + sheet.total("liabilities", previous=True),
-                        },
+                        [*rows("liabilities"), liabilities],
+                        line(
+                            _("Summa eget kapital och skulder"),
+                            sheet.equity.retained + sheet.total("liabilities"),
+                            sheet.equity_previous_year_end + sheet.total("liabilities", previous=True),
+                        ),
                     ),
                 ],
             )

@@ -55,12 +55,21 @@ def as_document(association: Association, flow: annual.CashFlow, date: dt.date) 
     def row(name: str, value: Callable[[annual.CashFlow], Decimal]) -> dict[str, Cell]:
         return {"name": name, **{key: value(f) for key, f in flows.items()}}
 
+    def heading(name: str) -> dict[str, Cell]:
+        return {"name": name, **dict.fromkeys(flows)}
+
+    # The headings and lines of LKBR ch. 8 (RKR R13): an association has no depreciation or provisions to
+    # adjust for, and neither invests nor borrows, so those lines are zero.
     rows: list[dict[str, Cell]] = [
+        heading(_("Den löpande verksamheten")),
         row(_("Årets resultat"), lambda f: f.result),
+        row(_("Justering för ej likviditetspåverkande poster"), lambda f: Decimal(0)),
         row(_("Ökning(-)/minskning(+) kortfristiga fordringar"), lambda f: f.receivables_change),
         row(_("Ökning(+)/minskning(-) kortfristiga skulder"), lambda f: f.liabilities_change),
-        row(_("Kassaflöde för den löpande verksamheten"), lambda f: f.operating),
+        row(_("Kassaflöde från den löpande verksamheten"), lambda f: f.operating),
+        heading(_("Investeringsverksamheten")),
         row(_("Kassaflöde från investeringsverksamheten"), lambda f: Decimal(0)),
+        heading(_("Finansieringsverksamheten")),
         row(_("Kassaflöde från finansieringsverksamheten"), lambda f: f.financing),
         row(_("Årets kassaflöde"), lambda f: f.total),
         row(_("Likvida medel vid årets början"), lambda f: f.cash_start),

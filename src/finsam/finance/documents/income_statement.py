@@ -3,15 +3,28 @@ form (outcome against budget with the deviation)."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
-from finsam.core.documents import Cell, Column, Document, Gathered, Kind, Period, Section, Table
+from finsam.core.documents import (
+    Cell,
+    Column,
+    Document,
+    Gathered,
+    Kind,
+    Period,
+    Section,
+    Table,
+)
 from finsam.core.formatting import long_date
 from finsam.core.money import json_amount
-from finsam.finance import annual, statements
-from finsam.finance.documents.common import dated
+from finsam.finance import lkbr, statements
+from finsam.finance.documents.common import NOTE, dated
+from finsam.finance.lkbr import Item
 from finsam.finance.statements import INCOME_SIDE, IncomeStatement
 
 if TYPE_CHECKING:
@@ -93,7 +106,49 @@ def as_document(statement: IncomeStatement) -> Document:
     )
 
 
-def annual_document(statement: IncomeStatement) -> Document:
+def summary_json(summary: lkbr.Summary) -> dict[str, dict[str, str]]:
+    """The LKBR summary by line, each with budget, outcome and last year (income positive, costs negative)."""
+    lines = {item.value: summary.items[item] for item in Item}
+    for key, value in (
+        ("net_cost", summary.net_cost),
+        ("result_after_financial_items", summary.result),
+        ("result", summary.result),
+    ):
+        lines[key] = {c: value(c) for c in lkbr.COLUMNS}
+    return {key: {c: json_amount(v) for c, v in values.items()} for key, values in lines.items()}
+
+
+def summary_table(accounts: lkbr.Accounts) -> Table:
+    """Resultaträkning in the layout of LKBR ch. 5, with the note each line refers to."""
+    summary, year = accounts.summary, accounts.statement.start.year
+    last_end = accounts.statement.start - dt.timedelta(days=1)
+    columns = [
+        Column("name", _("Belopp i kr")),
+        Column(NOTE, _("Not")),
+        Column("budget", _("Budget %s") % year, Kind.MONEY),
+        Column("outcome", accounts.statement.date.isoformat(), Kind.MONEY),
+        Column("outcome_previous_year", last_end.isoformat(), Kind.MONEY),
+    ]
+
+    def line(name: str, value: Callable[[str], Decimal], note: str = "") -> dict[str, Cell]:
+        return {"name": name, NOTE: note, **{c: value(c) for c in lkbr.COLUMNS}}
+
+    def item(name: str, key: Item) -> dict[str, Cell]:
+        return line(name, lambda c: summary.value(key, c), accounts.note(key))
+
+    rows = [
+        item(_("Verksamhetens intäkter"), Item.OPERATING_INCOME),
+        item(_("Verksamhetens kostnader"), Item.OPERATING_COSTS),
+        line(_("Verksamhetens nettokostnad"), summary.net_cost),
+        item(_("Finansiella intäkter"), Item.FINANCIAL_INCOME),
+        item(_("Finansiella kostnader"), Item.FINANCIAL_COSTS),
+        line(_("Resultat efter finansiella poster"), summary.result),
+    ]
+    return Table(_("Resultaträkning"), columns, rows, line(_("Årets resultat"), summary.result))
+
+
+def annual_document(accounts: lkbr.Accounts) -> Document:
+    statement = accounts.statement
     year = statement.start.year
     columns = [
         Column("name", _("Belopp i kr")),
@@ -119,6 +174,7 @@ def annual_document(statement: IncomeStatement) -> Document:
         _("Resultaträkning"),
         statement.date,
         [
+            summary_table(accounts),
             block(_("Intäkter"), True, "income", _("Summa intäkter")),
             block(_("Kostnader"), False, "costs", _("Summa kostnader")),
             result,
@@ -134,5 +190,7 @@ def gathered(association: Association, period: Period) -> Gathered:
 
 
 def gathered_annual(association: Association, period: Period) -> Gathered:
-    statement = annual.annual_income_statement(association, period.end)
-    return Gathered(as_json(statement), annual_document(statement))
+    """The LKBR summary first, then the statement row by row against budget."""
+    accounts = lkbr.accounts(association, period.end)
+    data = as_json(accounts.statement) | {"summary": summary_json(accounts.summary)}
+    return Gathered(data, annual_document(accounts))

@@ -33,7 +33,7 @@ STATEMENTS = {
     "resultatrakning-helar": ("income-statement-annual", _("Resultaträkning (helår)")),
     "balansrakning": ("balance-sheet", _("Balansräkning")),
     "kassaflode": ("cash-flow", _("Kassaflödesanalys")),
-    "driftsredovisning": ("operating-statement", _("Driftsredovisning")),
+    "driftsredovisning": ("operating-statement", _("Driftredovisning")),
     "noter": ("notes", _("Noter")),
     "nyckeltal": ("key-figures", _("Nyckeltal")),
     "delade-kostnader": ("shared-costs", _("Delade kostnader")),

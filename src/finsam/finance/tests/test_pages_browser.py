@@ -19,7 +19,7 @@ def test_every_finance_page_loads_and_is_accessible(page: Page, demo_site: str) 
         "resultatrakning-helar": ("resultatrakning-helar/", "Resultaträkning 2023-12-31"),
         "balansrakning": ("balansrakning/", "Balansräkning per 2023-12-31"),
         "kassaflode": ("kassaflode/", "Kassaflödesanalys 2023-12-31"),
-        "driftsredovisning": ("driftsredovisning/", "Driftsredovisning 2023-12-31"),
+        "driftsredovisning": ("driftsredovisning/", "Driftredovisning 2023-12-31"),
         "noter": ("noter/", "Noter 2023-12-31"),
         "nyckeltal": ("nyckeltal/", "Nyckeltal 2023-12-31"),
         "delade-kostnader": ("delade-kostnader/", "Delade kostnader"),

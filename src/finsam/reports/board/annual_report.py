@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from finsam.core import formatting
 from finsam.core.documents import Cell, Column, Document, Kind, Section, Table
-from finsam.finance import annual, statements
+from finsam.finance import annual, lkbr, statements
 from finsam.finance.documents import (
     balance_sheet,
     cash_flow,
@@ -180,31 +180,32 @@ def _administration(
 
 
 def _accounts(association: Association, end: dt.date, texts: common.Texts) -> list[Section]:
-    """The annual accounts, closed by the board's signatures."""
-    statement = annual.annual_income_statement(association, end)
-    sheet = statements.balance_sheet(association, end)
+    """The annual accounts in the layouts of LKBR and RKR, closed by the board's signatures: the statements
+    refer to the notes by number, note 1 being the accounting principles."""
+    accounts = lkbr.accounts(association, end)
     principles = texts.own.get("accounting_principles", texts.defaults["accounting_principles"])
+    heading = _("Not %(number)d %(title)s") % {"number": 1, "title": _("Redovisningsprinciper")}
     return [
+        Section(_("Resultaträkning"), tables=[income_statement.summary_table(accounts)], new_page=True),
         Section(
-            _("Resultaträkning"), tables=income_statement.annual_document(statement).tables, new_page=True
+            _("Balansräkning"),
+            tables=balance_sheet.as_document(accounts.sheet, accounts.balance_references()).tables,
         ),
-        Section(_("Balansräkning"), tables=balance_sheet.as_document(sheet).tables),
         Section(
             _("Kassaflödesanalys"),
             tables=cash_flow.as_document(association, annual.cash_flow(association, end), end).tables,
         ),
         Section(
-            _("Driftsredovisning"),
-            tables=operating_statement.as_document(
-                association, annual.operating_statement(association, end), end
-            ).tables,
+            _("Driftredovisning"),
+            tables=[
+                operating_statement.table(annual.operating_statement(association, end), end),
+                operating_statement.rows_table(accounts.statement),
+            ],
         ),
         Section(
             _("Noter"),
-            html=narrative.render(_("**Not 1. Redovisningsprinciper**\n\n") + principles, texts.values),
-            tables=notes.as_document(
-                association, end, statement, annual.balance_notes(association, end)
-            ).tables,
+            html=narrative.render(f"**{heading}**\n\n{principles}", texts.values),
+            tables=notes.tables(accounts),
         ),
         Section(
             _("Styrelsens underskrift"),
