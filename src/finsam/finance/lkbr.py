@@ -2,7 +2,7 @@
 recommendations: the income statement's summary form (ch. 5), the numbering of the notes the statements refer
 to, and the audit cost the notes disclose.
 
-Which rows are financial (ADR 0019): a row of the income statement is a financial item when its section in the
+Which rows are financial (ADR 0021): a row of the income statement is a financial item when its section in the
 organisation file is `financial`, or when every account it takes lies in BAS class 8 (financial items); the
 rows of unmapped ledger accounts follow their accounts the same way. A financial row is a financial cost when
 every account it takes lies in BAS group 84 (räntekostnader och liknande resultatposter), else a financial
