@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 
+from finsam.core import clock
 from finsam.organisation.models import Association, Intervention
 
 
 def _current(association: Association) -> list[Intervention]:
-    today = timezone.localdate()
+    today = clock.today()
     return list(
         association.interventions.filter(Q(end__isnull=True) | Q(end__gte=today)).order_by("kind", "name")
     )

@@ -15,9 +15,8 @@ from pathlib import Path
 
 from django.db import transaction
 from django.db.models import F, Max
-from django.utils import timezone
 
-from finsam.core import formatting
+from finsam.core import clock, formatting
 from finsam.core.audit import Actor, record
 from finsam.core.imports import (
     ImportRejected,
@@ -163,7 +162,7 @@ def _set(actor: Actor, line: BudgetLine | None, entry: Entry, association: Assoc
             kind=entry.kind,
             amount=entry.amount,
             adopted=entry.amount if entry.kind == BudgetLine.Kind.BUDGET else None,
-            as_of=timezone.localdate() if entry.kind == BudgetLine.Kind.FORECAST else None,
+            as_of=clock.today() if entry.kind == BudgetLine.Kind.FORECAST else None,
         )
     else:
         BudgetLine.objects.filter(pk=line.pk).update(amount=entry.amount, version=F("version") + 1)

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils import timezone
-
 from finsam.accounts import notifications
 from finsam.accounts.roles import Role
+from finsam.core import clock
 from finsam.core.audit import Actor
 from finsam.finance.models import BudgetLine
 from finsam.organisation.models import Association, ContributionTotal
@@ -32,7 +31,7 @@ def missing(association: Association, year: int) -> dict[str, bool]:
 def remind_missing_decisions(today: dt.date | None = None) -> int:
     """From 1 October: tell the office administrators of each association whose budget or contribution
     decision for next year is missing. Returns the number of associations reminded."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     if (today.month, today.day) < LOOK_FROM:
         return 0
     year = today.year + 1

@@ -7,13 +7,12 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from finsam.accounts.access import AssociationRequest, association_view
 from finsam.accounts.roles import Perm
-from finsam.core import documents, uploads
+from finsam.core import clock, documents, uploads
 from finsam.core.audit import Actor
 from finsam.core.formatting import amount_text
 from finsam.core.money import from_ore
@@ -31,7 +30,7 @@ def _date(request: AssociationRequest) -> dt.date:
             return dt.date.fromisoformat(text)
         except ValueError:
             raise Http404 from None
-    return statements.last_booked_day(request.association) or timezone.localdate()
+    return statements.last_booked_day(request.association) or clock.today()
 
 
 @association_view(Perm.VIEW_REPORTS)

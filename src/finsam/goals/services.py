@@ -11,9 +11,9 @@ from typing import TypeVar
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from finsam.core import clock
 from finsam.core import services as core
 from finsam.core.audit import Actor, record
 from finsam.goals import defaults, measures
@@ -175,7 +175,7 @@ def create_links(
 
 def open_link(token: str, today: dt.date | None = None) -> SurveyLink:
     """The link a respondent follows, if it can still take an answer."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     link = SurveyLink.objects.select_related("survey__questionnaire").filter(token=token).first()
     if link is None or link.spent or not link.survey.is_open_on(today):
         raise SurveyClosed(token)
@@ -186,7 +186,7 @@ def open_link(token: str, today: dt.date | None = None) -> SurveyLink:
 def submit(token: str, values: Mapping[int, int | None], today: dt.date | None = None) -> Response:
     """Store one anonymous response given through a link: question id → scale value (0 = vet inte, None =
     unanswered). A single-use link is spent in the same transaction, so a second answer through it fails."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     link = open_link(token, today)
     if link.single_use and not SurveyLink.objects.filter(pk=link.pk, used_on__isnull=True).update(
         used_on=today

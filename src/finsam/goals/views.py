@@ -16,7 +16,6 @@ from django.db.models import Model
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -24,6 +23,7 @@ from django.views.decorators.csrf import csrf_protect
 
 from finsam.accounts.access import AssociationRequest, association_view
 from finsam.accounts.roles import Perm
+from finsam.core import clock
 from finsam.core.audit import Actor
 from finsam.goals import follow_up, forms, measures, results, sentence, services, statistics
 from finsam.goals.models import (
@@ -91,7 +91,7 @@ def _form_page(
 @association_view(Perm.VIEW_REPORTS)
 def index(request: AssociationRequest) -> HttpResponse:
     latest = Commitment.objects.filter(association=request.association).order_by("-year").first()
-    year = _year(request, latest.year if latest else timezone.localdate().year)
+    year = _year(request, latest.year if latest else clock.today().year)
     start, end = _period(year)
     assessments = measures.assess_year(request.association, start, end)
     years = sorted(
@@ -110,7 +110,7 @@ def index(request: AssociationRequest) -> HttpResponse:
 
 @association_view(Perm.EDIT_ORGANISATION)
 def commitment_create(request: AssociationRequest) -> HttpResponse:
-    year = _year(request, timezone.localdate().year)
+    year = _year(request, clock.today().year)
     initial = {"year": year, "position": services.next_position(request.association, year)}
     form = forms.CommitmentForm(request.POST or None, initial=initial, association=request.association)
     actor = Actor.of(request)
@@ -263,7 +263,7 @@ def _cell(row: Model, attribute: str) -> Any:
 
 @association_view(Perm.VIEW_REPORTS)
 def structural(request: AssociationRequest) -> HttpResponse:
-    year = _year(request, timezone.localdate().year)
+    year = _year(request, clock.today().year)
     start, end = _period(year)
     context = {
         "year": year,
@@ -278,7 +278,7 @@ def structural(request: AssociationRequest) -> HttpResponse:
 @association_view(Perm.VIEW_REPORTS)
 def register_list(request: AssociationRequest, register: str) -> HttpResponse:
     config = _register(register)
-    year = _year(request, timezone.localdate().year)
+    year = _year(request, clock.today().year)
     rows = config.model._default_manager.filter(
         association=request.association, **{f"{config.date_field}__year": year}
     )
@@ -383,7 +383,7 @@ def question_edit(request: AssociationRequest, questionnaire: int, pk: int | Non
 @association_view(Perm.EDIT_ORGANISATION)
 def survey_create(request: AssociationRequest) -> HttpResponse:
     form = forms.SurveyForm(
-        request.POST or None, initial={"opens_on": timezone.localdate()}, association=request.association
+        request.POST or None, initial={"opens_on": clock.today()}, association=request.association
     )
     actor = Actor.of(request)
     return _form_page(
@@ -420,7 +420,7 @@ def survey_detail(request: AssociationRequest, pk: int) -> HttpResponse:
         "links": links,
         "links_form": links_form,
         "editable": editable,
-        "open": survey.is_open_on(timezone.localdate()),
+        "open": survey.is_open_on(clock.today()),
         "answer_base": request.build_absolute_uri("/enkat/"),
     }
     return render(request, "goals/survey_detail.html", context)

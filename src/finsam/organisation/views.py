@@ -12,11 +12,11 @@ from django.db.models import Model, Sum
 from django.forms import ModelForm
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from finsam.accounts.access import AssociationRequest, association_view
 from finsam.accounts.roles import Perm
+from finsam.core import clock
 from finsam.core.audit import Actor
 from finsam.core.imports import is_number
 from finsam.core.models import AuditEntry, describe
@@ -150,7 +150,7 @@ def population_add(request: AssociationRequest, pk: int) -> HttpResponse:
 @association_view(Perm.VIEW_ORGANISATION)
 def board_list(request: AssociationRequest) -> HttpResponse:
     try:
-        year = int(request.GET.get("ar") or timezone.localdate().year)
+        year = int(request.GET.get("ar") or clock.today().year)
     except ValueError:
         raise Http404 from None
     seats = request.association.board_seats.select_related("member", "person")
@@ -262,7 +262,7 @@ def _grant_form(request: AssociationRequest, grant: Grant, title: str) -> HttpRe
 
 @association_view(Perm.EDIT_ORGANISATION)
 def grant_create(request: AssociationRequest) -> HttpResponse:
-    initial = Grant(year=timezone.localdate().year)
+    initial = Grant(year=clock.today().year)
     code = request.GET.get("insats")
     if code:
         initial.intervention = get_object_or_404(Intervention, association=request.association, code=code)
@@ -280,7 +280,7 @@ def contribution_split(request: AssociationRequest) -> HttpResponse:
     association = request.association
     totals = list(association.contribution_totals.all())
     try:
-        year = int(request.GET.get("ar") or (totals[0].year if totals else timezone.localdate().year))
+        year = int(request.GET.get("ar") or (totals[0].year if totals else clock.today().year))
     except ValueError:
         raise Http404 from None
     split = None

@@ -6,11 +6,11 @@ import datetime as dt
 from io import StringIO
 
 from django.core.management import call_command
-from django.utils import timezone
 
 from finsam.accounts import notifications
 from finsam.accounts.models import Membership
 from finsam.accounts.roles import Role
+from finsam.core import clock
 from finsam.core.audit import Actor
 from finsam.participants import caseload
 
@@ -30,7 +30,7 @@ def registrar_summaries(today: dt.date | None = None) -> int:
     """The weekly summary: each registrar with progress ratings due or exits to register in the interventions
     she registers for (the counts of her start page, caseload) is told how many, with a link; nothing else.
     Returns the number of summaries queued."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     queued = 0
     registrars = Membership.objects.filter(role=Role.REGISTRAR).select_related("user", "association")
     for membership in registrars.order_by("association__slug", "user_id"):

@@ -23,7 +23,7 @@ from openpyxl import Workbook
 
 from finsam.accounts.access import AssociationRequest, association_view
 from finsam.accounts.roles import Perm
-from finsam.core import documents, uploads
+from finsam.core import clock, documents, uploads
 from finsam.core.audit import Actor
 from finsam.core.imports import ImportRejected, Problem
 from finsam.core.spreadsheet import append_row
@@ -119,9 +119,9 @@ def episode_list(request: AssociationRequest) -> HttpResponse:
     elif status == "avslutade":
         episodes = episodes.filter(exited_on__isnull=False)
     elif status == "skatta":
-        episodes = caseload.ratings_due(episodes, timezone.localdate())
+        episodes = caseload.ratings_due(episodes, clock.today())
     elif status == "avsluta":
-        episodes = caseload.exits_due(episodes, timezone.localdate())
+        episodes = caseload.exits_due(episodes, clock.today())
     episodes, search = _search(request, episodes) if request.method == "POST" else (episodes, {})
     page = Paginator(episodes.order_by("-enrolled_on", "-pk"), 50).get_page(form.get("sida"))
     services.log_access(
@@ -200,7 +200,7 @@ def enrol(request: AssociationRequest) -> HttpResponse:
         referral = get_object_or_404(
             Referral.objects.filter(intervention__in=_interventions(request)), pk=request.GET["remiss"]
         )
-    initial = {"enrolled_on": timezone.localdate()}
+    initial = {"enrolled_on": clock.today()}
     if referral is not None:
         initial["intervention"] = referral.intervention_id  # type: ignore[assignment]
     form = EpisodeForm(
@@ -254,7 +254,7 @@ def exit_episode(request: AssociationRequest, pk: int) -> HttpResponse:
 @association_view(Perm.VIEW_PERSONAL_DATA)
 def rate(request: AssociationRequest, pk: int) -> HttpResponse:
     episode = _episode(request, pk)
-    form = RatingForm(request.POST or None, areas=_areas(), initial={"rated_on": timezone.localdate()})
+    form = RatingForm(request.POST or None, areas=_areas(), initial={"rated_on": clock.today()})
     if request.method == "POST" and form.is_valid():
         services.rate(
             Actor.of(request),
@@ -310,7 +310,7 @@ def _referral_form(request: AssociationRequest, referral: Referral, title: str) 
 
 @association_view(Perm.VIEW_PERSONAL_DATA)
 def referral_create(request: AssociationRequest) -> HttpResponse:
-    referral = Referral(association=request.association, received_on=timezone.localdate())
+    referral = Referral(association=request.association, received_on=clock.today())
     return _referral_form(request, referral, _("Ny remiss"))
 
 
@@ -438,7 +438,7 @@ def import_file(request: AssociationRequest) -> HttpResponse:
 
 
 def _period(request: AssociationRequest) -> tuple[dt.date, dt.date]:
-    today = timezone.localdate()
+    today = clock.today()
     try:
         end = (
             dt.date.fromisoformat(request.GET["till"])

@@ -18,7 +18,7 @@ from docx import Document as WordDocument
 from finsam.accounts import notifications
 from finsam.accounts.models import Membership, User
 from finsam.accounts.roles import Role
-from finsam.core import archives, documents, jobs
+from finsam.core import archives, clock, documents, jobs
 from finsam.core.audit import Actor, record
 from finsam.core.documents import Document, Gathered
 from finsam.core.models import AuditEntry
@@ -276,7 +276,7 @@ def _record_approval(
         return approval, False
     version.status = ReportVersion.Status.LOCKED
     version.locked_at = timezone.now()
-    version.signed_on = version.signed_on or timezone.localdate()
+    version.signed_on = version.signed_on or clock.today()
     version.save(update_fields=["status", "locked_at", "signed_on"])
     record(
         actor,

@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -16,7 +15,7 @@ from django_otp import user_has_device
 from finsam.accounts.access import AssociationRequest, association_view
 from finsam.accounts.models import User
 from finsam.accounts.roles import Perm
-from finsam.core import archives, documents, uploads
+from finsam.core import archives, clock, documents, uploads
 from finsam.core.audit import Actor
 from finsam.finance.models import StatementRow
 from finsam.participants import services as participant_services
@@ -37,7 +36,7 @@ def _period(request: AssociationRequest) -> documents.Period:
             else end.replace(month=1, day=1)
         )
         return documents.Period(start, end)
-    year = int(request.GET.get("ar", timezone.localdate().year))
+    year = int(request.GET.get("ar", clock.today().year))
     return documents.Period(dt.date(year, 1, 1), dt.date(year, 12, 31))
 
 
@@ -73,7 +72,7 @@ def _file(gathered: documents.Gathered, fmt: str) -> HttpResponse:
 @association_view(Perm.VIEW_REPORTS)
 def versions(request: AssociationRequest) -> HttpResponse:
     can_edit = Perm.EDIT_ORGANISATION in request.perms
-    form = StartForm(request.POST or None, initial={"period_end": timezone.localdate()})
+    form = StartForm(request.POST or None, initial={"period_end": clock.today()})
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied

@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 
 from finsam.accounts.models import User
 from finsam.accounts.roles import Perm
-from finsam.core import formatting
+from finsam.core import clock, formatting
 from finsam.core.models import AuditEntry
 from finsam.finance import budget, statements
 from finsam.finance.models import BudgetLine, LedgerImport
@@ -79,7 +79,7 @@ def money(books: Books) -> Money | None:
 def attention(association: Association, perms: frozenset[Perm], books: Books) -> list[Attention]:
     """Things the office or the economist should see to before the next report."""
     base = f"/f/{association.slug}"
-    today = timezone.localdate()
+    today = clock.today()
     found: list[Attention] = []
     if Perm.EDIT_ORGANISATION in perms:
         next_year = today.year + 1
@@ -148,7 +148,7 @@ def recent_changes(association: Association, limit: int = SHOWN) -> list[AuditEn
 
 def forecasts(books: Books) -> list[budget.ForecastStatus]:
     """The forecast of each budgeted year from that of the latest voucher (or this year) on."""
-    return budget.forecast_status(books.association, (books.day or timezone.localdate()).year)
+    return budget.forecast_status(books.association, (books.day or clock.today()).year)
 
 
 @dataclass(frozen=True)

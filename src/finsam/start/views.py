@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
 from finsam.accounts import approvals
 from finsam.accounts.access import AssociationRequest, association_view, associations_of
 from finsam.accounts.models import User
 from finsam.accounts.roles import Perm
 from finsam.accounts.security import shown_events
+from finsam.core import clock
 from finsam.core.caching import no_store
 from finsam.finance.documents.kinds import STATEMENTS
 from finsam.participants.models import AccessLogEntry
@@ -35,12 +35,12 @@ def home(request: HttpRequest) -> HttpResponse:
 @association_view(Perm.VIEW_ORGANISATION)
 def overview(request: AssociationRequest) -> HttpResponse:
     association = request.association
-    year = timezone.localdate().year
+    year = clock.today().year
     perms = request.perms
     books = dashboard.Books(association)
     registrar = None
     if Perm.VIEW_PERSONAL_DATA in perms:
-        registrar = dashboard.registrar(association, request.user, timezone.localdate())
+        registrar = dashboard.registrar(association, request.user, clock.today())
         if registrar.shown:
             log_access(request, association, AccessLogEntry.Action.LIST, registrar.shown)
     context = {

@@ -8,8 +8,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.utils import timezone
 
+from finsam.core import clock
 from finsam.core.audit import Actor
 from finsam.finance import jobs
 from finsam.organisation.models import Association
@@ -31,7 +31,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        today = timezone.localdate()
+        today = clock.today()
         if options["date"]:
             try:
                 today = dt.date.fromisoformat(options["date"])
