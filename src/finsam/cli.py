@@ -327,7 +327,7 @@ def _demo(args: argparse.Namespace) -> int:
     for path in written:
         print(f"  {path}")
     print("Demoinloggningar (lösenord: demo):")
-    for username, description in build.LOGINS:
+    for username, description in build.logins():
         print(f"  {username:<12} {description}")
     if args.no_serve:
         print("Webbappen startas med: finsam serve (eller finsam demo utan --no-serve)")

@@ -11,12 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from finsam.accounts import services as accounts
 from finsam.accounts.models import User
 from finsam.accounts.roles import Role
 from finsam.core import documents
 from finsam.core.audit import Actor
+from finsam.demo import reports as demo_reports
 from finsam.finance import budget, sie_import
 from finsam.goals import demo as goals_demo
 from finsam.organisation import orgfile
@@ -47,6 +49,7 @@ LOGINS = (
     ("ekonom", "ekonom i båda demoförbunden"),
     ("registrator", "deltagarregistrator för Samverkansteam Finnveden"),
     ("styrelse", "styrelseledamot i Finnvedens Samordningsförbund (rapporter och sammanställningar)"),
+    ("styrelse2", "styrelseledamot i Finnvedens Samordningsförbund, har godkänt årsredovisningen 2023"),
     ("dataskydd", "dataskyddsombud i båda demoförbunden (åtkomstloggar)"),
 )
 NAMES = {
@@ -54,6 +57,7 @@ NAMES = {
     "ekonom": ("Erik", "Ekonom"),
     "registrator": ("Rita", "Registrator"),
     "styrelse": ("Sara", "Styrelse"),
+    "styrelse2": ("Sten", "Styrelse"),
     "dataskydd": ("Dan", "Dataskydd"),
 }
 ROLES: tuple[tuple[str, Role, str, tuple[str, ...]], ...] = (
@@ -63,6 +67,7 @@ ROLES: tuple[tuple[str, Role, str, tuple[str, ...]], ...] = (
     ("ekonom", Role.ECONOMIST, "finnveden", ()),
     ("registrator", Role.REGISTRAR, "finnveden", ("SAMVERKANSTEAM",)),
     ("styrelse", Role.BOARD_MEMBER, "finnveden", ()),
+    ("styrelse2", Role.BOARD_MEMBER, "finnveden", ()),
     ("dataskydd", Role.DATA_PROTECTION_OFFICER, "sodra-vatterbygden", ()),
     ("dataskydd", Role.DATA_PROTECTION_OFFICER, "finnveden", ()),
 )
@@ -96,7 +101,21 @@ def load() -> Loaded:
         budget.import_file(path, by_slug[path.stem.rsplit("-", 1)[0]], Actor.command("import budget"))
     participants_demo.load(by_slug, actor)
     goals_demo.load(by_slug, actor)
+    demo_reports.load(by_slug, actor)
     return Loaded(associations)
+
+
+def logins() -> list[tuple[str, str]]:
+    """The demo's logins to print: a board member who has approved with her authenticator logs in with its
+    code too, so its key is shown for an authenticator app (or `oathtool --totp -b KEY`)."""
+    shown = []
+    for username, description in LOGINS:
+        device = TOTPDevice.objects.filter(user__username=username, confirmed=True).first()
+        if device is not None:
+            key = accounts.totp_secret_base32(device)
+            description += f" (tvåstegsinloggning, nyckel för autentiseringsappen: {key})"
+        shown.append((username, description))
+    return shown
 
 
 def write_reports(folder: Path) -> list[Path]:

@@ -71,7 +71,7 @@ def test_the_interim_report_holds_seed_000s_figures_in_every_format(
         f"\u22121{NBSP}092{NBSP}600",
     ) in cells
     assert any(
-        p.text.startswith("Samordningsförbundet Södra Vätterbygden arbetar med finansiell samordning")
+        p.text.startswith("Samordningsförbundet Södra Vätterbygden samordnar resurser för rehabilitering")
         for p in word.paragraphs
     )
     assert word.inline_shapes  # the chart
