@@ -11,10 +11,10 @@ import datetime as dt
 from collections.abc import Iterator
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from finsam.conftest import assert_accessible, log_in, screenshot
+from finsam.core import clock
 from finsam.core.audit import Actor
 from finsam.demo import build
 from finsam.organisation.models import Association, Intervention
@@ -105,7 +105,9 @@ def test_a_registrar_logs_in_and_registers_a_referral_with_the_keyboard_only(
     page.keyboard.press("Enter")
     expect(page.get_by_role("status")).to_contain_text("Remissen är sparad.")
     referral = Referral.objects.get(
-        association__slug="finnveden", received_on=timezone.localdate(), outcome=""
+        association__slug="finnveden",
+        received_on=clock.today(),
+        outcome="",  # the demo's day
     )
     assert (referral.intervention.code, referral.source) == ("SAMVERKANSTEAM", "arbetsförmedlingen")
     assert_accessible(page)
