@@ -100,7 +100,7 @@ FINSAM_ENV = _env_choice("FINSAM_ENV", ENVIRONMENTS, "dev")
 PRODUCTION = FINSAM_ENV == "production"
 DEMO = FINSAM_ENV == "demo"
 # The demo's own today (finsam.core.clock): the day after its data ends, so that its pages read as on that day
-# whatever the real date (docs/decisions/0019-the-demos-today.md); the demo's tests check it against its data.
+# whatever the real date (docs/decisions/0022-the-demos-today.md); the demo's tests check it against its data.
 DEMO_TODAY = dt.date(2024, 1, 1)
 DEBUG = FINSAM_ENV == "dev" and os.environ.get("FINSAM_DEBUG", "1") == "1"
 
