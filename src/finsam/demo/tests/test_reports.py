@@ -67,7 +67,7 @@ def test_the_interim_report_reads_like_seed_000(demo: dict[str, Association]) ->
     # The participants of the first half-year from the data (seed 000: 77 men, 89 women, 58 exits).
     assert "fick 77 män och 89 kvinnor stöd" in text and "och 58 avslutades" in text
     assert "sex av elva avslutade gick till arbete eller studier" in text
-    assert "Helårsresultatet väntas bli -1 092 600 kr." in text
+    assert "Helårsresultatet väntas bli −1 092 600 kr." in text
     # The footnotes a–f of seed 000 on their rows, in the order of the rows.
     assert "Habo kommun (a)" in text and "Kansli (f)" in text
     assert "b) Styrelsen har beviljat NOVA extra medel, så aktuell budget är 3 714 000 kr" in text
@@ -78,7 +78,7 @@ def test_the_interim_report_reads_like_seed_000(demo: dict[str, Association]) ->
 def test_the_annual_report_reads_like_seed_001(demo: dict[str, Association]) -> None:
     text = shown(demo["finnveden"], "annual-report", dt.date(2023, 12, 31))
     assert "Under året fick 51 kvinnor och 26 män stöd" in text
-    assert "Årets resultat blev -504 695 kr, som budgeten räknade med." in text
+    assert "Årets resultat blev −504 695 kr, som budgeten räknade med." in text
     assert "Stefan Lundell, ordförande" in text
     assert "sammanträdde sju gånger under 2023" in text
     assert "Grupperna i Gislaved, Gnosjö, Värnamo och Vaggeryd träffades 27 gånger" in text
