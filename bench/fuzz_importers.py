@@ -115,14 +115,14 @@ def prepare(folder: Path) -> None:
     """The associations the seeds belong to: the worked example, the two of the demo, and one without an
     organisation number for the SIE corpus (whose files come from many companies)."""
     from finsam.core.audit import Actor
-    from finsam.demo.build import DATA
+    from finsam.demo.build import DATA, FILES
     from finsam.organisation import orgfile
     from finsam.testdata import EXAMPLES
 
     actor = Actor.command("fuzz")
     corpus = folder / "korpus.yaml"
     corpus.write_text(CORPUS_ASSOCIATION, encoding="utf-8")
-    for path in (EXAMPLES / "organisation.yaml", *sorted(DATA.glob("*.yaml")), corpus):
+    for path in (EXAMPLES / "organisation.yaml", *(DATA / name for name in FILES), corpus):
         orgfile.setup(path, actor)
 
 
@@ -170,7 +170,7 @@ Seeds = list[tuple[str, bytes]]
 
 def _seeds(folder: Path) -> dict[str, Seeds]:
     """The files each importer's inputs are mutated from: the repository's own, named by association."""
-    from finsam.demo.build import DATA
+    from finsam.demo.build import DATA, FILES
     from finsam.testdata import EXAMPLES, SIE_CORPUS, hostile
 
     def slug_of(path: Path) -> str:
@@ -193,7 +193,7 @@ def _seeds(folder: Path) -> dict[str, Seeds]:
             ("exempel", big_string),
         ],
         "orgfile": [("exempel", (EXAMPLES / "organisation.yaml").read_bytes())]
-        + [(p.stem, p.read_bytes()) for p in sorted(DATA.glob("*.yaml"))]
+        + [(p.stem, p.read_bytes()) for p in (DATA / name for name in FILES)]
         + [("exempel", laughs.encode()), ("exempel", nested.encode())],
         "template": [("exempel", seed) for seed in _docx_seeds(folder)],
     }

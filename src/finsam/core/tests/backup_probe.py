@@ -1,9 +1,9 @@
 """What the backup tests read from, and do to, an installation, each in a process of its own like the command:
 `python -m finsam.core.tests.backup_probe lock|state` with FINSAM_DATA_DIR (and DATABASE_URL) set.
 
-- `lock`: the demo's board member approves Finnveden's annual report 2023 with her authenticator, which locks
-  it, and its files are rendered; Finnveden gets a Word template of its own; the key of sealed personnummer
-  is made.
+- `lock`: the demo's board members approve Finnveden's annual report 2023 with their authenticators, which
+  locks it, and its files are rendered; Finnveden gets a Word template of its own; the key of sealed
+  personnummer is made.
 - `state`: prints as JSON every report kind of the demo as `finsam report KIND --format json` writes it (the
   same two calls), the SHA-256 of every locked report file, the ledger's rows by year and the imports in
   force, and on SQLite the database's integrity check.
@@ -21,10 +21,8 @@ from typing import Any
 
 def lock() -> None:
     from django.conf import settings
-    from django_otp.oath import totp
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from finsam.accounts.models import User
+    from finsam import testing
     from finsam.core import documents
     from finsam.core.audit import Actor
     from finsam.demo.build import STATEMENT_DATES
@@ -34,11 +32,8 @@ def lock() -> None:
 
     actor = Actor.command("test")
     finnveden = Association.objects.get(slug="finnveden")
-    member = User.objects.get(username="styrelse")
-    device = TOTPDevice.objects.create(user=member, name="app", confirmed=True)
     version = services.start_version(actor, finnveden, "annual-report", STATEMENT_DATES["finnveden"])
-    code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
-    services.approve(actor, version, member, code, "Ordförande")
+    testing.approve_by_board(version)  # each member with her authenticator; the last approval locks it
     services.render_files(actor, version)  # what the queued job does when a worker takes it
     version.refresh_from_db()
     assert version.locked and version.files.count() == len(documents.FORMATS)

@@ -30,6 +30,7 @@ REPO = Path(__file__).resolve().parents[4]
 ROLES = ("kansli", "ekonom", "registrator", "styrelse", "dataskydd")
 PREPARE = """
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from finsam import testing
 from finsam.accounts.models import User
 from finsam.core.audit import Actor
 from finsam.organisation.models import Association
@@ -39,6 +40,7 @@ import datetime as dt
 device = TOTPDevice.objects.create(user=User.objects.get(username="styrelse"), name="app", confirmed=True)
 version = services.start_version(Actor.command("test"), Association.objects.get(slug="finnveden"),
                                  ReportVersion.Kind.INTERIM, dt.date(2023, 6, 30))
+testing.approve_by_board(version, but=("styrelse",))  # she approves on the web, which locks it
 print(version.pk, device.key)
 """
 
