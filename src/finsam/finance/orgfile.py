@@ -38,7 +38,7 @@ def _check_rows(check: Checker, raw: Any, statement: str, plan: Plan, member_cod
         data = check.mapping(item, path, ROW_KEYS, {"code", "name", "section"})
         row = {
             "code": check.code(data, "code", path),
-            "name": check.text(data, "name", path),
+            "name": check.text(data, "name", path, required=True),
             "section": check.choice(data, "section", path, sections),
             "category": check.choice(data, "category", path, categories, blank=True),
             "accounts": check.text(data, "accounts", path, max_length=300),

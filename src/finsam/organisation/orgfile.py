@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from finsam.core import services as core
 from finsam.core import uploads
 from finsam.core.audit import Actor
+from finsam.core.money import MAX_AMOUNT
 from finsam.core.safeyaml import BoundedSafeLoader
 from finsam.organisation import services
 from finsam.organisation.models import (
@@ -117,16 +118,23 @@ class Checker:
             return []
         return value
 
-    def text(self, data: dict[str, Any], key: str, path: str, *, max_length: int = 200) -> str:
+    def text(
+        self, data: dict[str, Any], key: str, path: str, *, max_length: int = 200, required: bool = False
+    ) -> str:
+        """The value as text, stripped; a required one (a name) must hold more than spaces."""
         value = data.get(key)
         if value is None:
+            if required and key in data:
+                self.fail(f"{path}.{key}", value, _("en text som inte är tom"))
             return ""
         if isinstance(value, bool) or not isinstance(value, str | int):
             self.fail(f"{path}.{key}", value, _("en text"))
             return ""
-        text = str(value).strip()
+        text = " ".join(str(value).split())
         if len(text) > max_length:
             self.fail(f"{path}.{key}", value, _("högst %d tecken") % max_length)
+        if required and not text:
+            self.fail(f"{path}.{key}", value, _("en text som inte är tom"))
         return text
 
     def choice(
@@ -161,6 +169,9 @@ class Checker:
             self.fail(
                 f"{path}.{key}", value, _("ett belopp i kronor, till exempel 2223000 eller '2 223 000,50'")
             )
+            return None
+        if not amount.is_finite() or abs(amount) > MAX_AMOUNT:
+            self.fail(f"{path}.{key}", value, _("ett belopp under 1 000 000 000 000 kr"))
             return None
         if amount != amount.quantize(Decimal("0.01")):
             self.fail(f"{path}.{key}", value, _("ett belopp med högst två decimaler"))
@@ -286,7 +297,7 @@ def _check_members(check: Checker, raw: Any, plan: Plan) -> None:
         data = check.mapping(item, path, MEMBER_KEYS, {"code", "name", "kind"})
         member = {
             "code": check.code(data, "code", path),
-            "name": check.text(data, "name", path),
+            "name": check.text(data, "name", path, required=True),
             "kind": check.choice(data, "kind", path, kinds),
         }
         plan.members.append(member)
@@ -321,7 +332,7 @@ def _check_interventions(check: Checker, raw: Any, plan: Plan) -> None:
         plan.interventions.append(
             {
                 "code": check.code(data, "code", path),
-                "name": check.text(data, "name", path),
+                "name": check.text(data, "name", path, required=True),
                 "kind": check.choice(data, "kind", path, kinds),
                 "purpose": check.choice(data, "purpose", path, purposes, blank=True),
                 "provider": check.text(data, "provider", path),
@@ -344,7 +355,7 @@ def _check_board(check: Checker, raw: Any, plan: Plan, member_codes: set[str]) -
         path = f"board[{i}]"
         data = check.mapping(item, path, BOARD_KEYS, {"person", "member", "role", "from"})
         seat = {
-            "person": check.text(data, "person", path),
+            "person": check.text(data, "person", path, required=True),
             "member": check.choice(data, "member", path, sorted(member_codes)),
             "role": check.choice(data, "role", path, roles),
             "office": check.choice(data, "office", path, offices, blank=True),
@@ -413,7 +424,7 @@ def read(path: Path) -> Plan:
     plan = Plan(
         association={
             "slug": slug,
-            "name": check.text(head, "name", "association"),
+            "name": check.text(head, "name", "association", required=True),
             "org_number": check.text(head, "org_number", "association", max_length=11),
             "seat": check.text(head, "seat", "association", max_length=100),
             "website": _website(check, head),

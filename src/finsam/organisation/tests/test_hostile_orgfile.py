@@ -121,3 +121,32 @@ def test_codes_and_a_website_the_models_would_refuse_are_named_before_anything_i
         "- och _",
     ]
     assert not Association.objects.filter(slug="a").exists()
+
+
+@pytest.mark.django_db
+def test_blank_names_and_amounts_beyond_the_books_are_named_before_anything_is_saved(tmp_path: Path) -> None:
+    """Reproducers of bench/fuzz_importers.py, seed 3: a board seat's person of spaces only failed as the
+    person was saved (ValidationError), and a 41-digit contribution total raised InvalidOperation as its
+    decimals were checked."""
+    path = tmp_path / "org.yaml"
+    path.write_text(
+        "association: {slug: a, name: A}\n"
+        "members: [{code: FK, name: '  ', kind: state}]\n"
+        "board: [{person: '   ', member: FK, role: ledamot, from: 2023-01-01}]\n"
+        f"contributions: [{{year: 2023, total: {'9' * 41}}}, {{year: 2024, total: .inf}},"
+        " {year: 2025, total: 'NaN'}]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(orgfile.OrgFileError) as caught:
+        orgfile.setup(path, testing.SYSTEM)
+    shown = [str(problem) for problem in caught.value.problems]
+    assert [line.split(":")[0] for line in shown] == [
+        "members[0].name",
+        "board[0].person",
+        "contributions[0].total",
+        "contributions[1].total",
+        "contributions[2].total",
+    ]
+    assert shown[1].endswith("förväntade en text som inte är tom")
+    assert shown[2].endswith("förväntade ett belopp under 1 000 000 000 000 kr")
+    assert not Association.objects.filter(slug="a").exists()
