@@ -9,7 +9,7 @@ import socket
 import sqlite3
 import subprocess
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -62,6 +62,21 @@ def _test_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         yield
 
 
+@contextmanager
+def new_database(url: str, name: str) -> Iterator[str]:
+    """A new empty database of that name on the cluster of the PostgreSQL `url`, dropped afterwards."""
+    import psycopg
+
+    server = url.rpartition("/")[0]
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{server}/{name}"
+    finally:
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture
 def installation(tmp_path: Path) -> Iterator[dict[str, str]]:
     """A fresh, empty installation for `finsam` run as a subprocess: the environment it runs with.
@@ -69,24 +84,15 @@ def installation(tmp_path: Path) -> Iterator[dict[str, str]]:
     Its own data dir, and the database of the run's kind: an SQLite file in that data dir, or, in the
     PostgreSQL run, a new empty database on the run's cluster, dropped afterwards.
     """
-    import psycopg
-
     env = {**os.environ, "FINSAM_DATA_DIR": str(tmp_path / "data"), "FINSAM_ENV": "dev", "FINSAM_DEBUG": "0"}
     url = os.environ.get("DATABASE_URL", "")
     if not url:
         env.pop("DATABASE_URL", None)
         yield env
         return
-    server, _slash, _name = url.rpartition("/")
-    name = f"finsam_{tmp_path.name.lower().replace('-', '_')[-40:]}"
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    env["DATABASE_URL"] = f"{server}/{name}"
-    try:
+    with new_database(url, f"finsam_{tmp_path.name.lower().replace('-', '_')[-40:]}") as own:
+        env["DATABASE_URL"] = own
         yield env
-    finally:
-        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 Spawn = Callable[[list[str], dict[str, str], Path], subprocess.Popen[bytes]]

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 
+from finsam.conftest import new_database
 from finsam.core.backup.sealing import MAGIC
 
 ON_POSTGRESQL = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
@@ -342,26 +342,15 @@ def test_a_backup_taken_while_an_import_runs_restores_consistent(sealed: Path, t
         assert restored == before if inside else restored in (before, after)
 
 
-def _database(url: str, name: str) -> str:
-    return url.rsplit("/", 1)[0] + "/" + name
-
-
 @pytest.fixture
 def two_databases() -> Iterator[tuple[str, str]]:
     """Two new empty databases on the cluster of DATABASE_URL, dropped afterwards."""
     if not ON_POSTGRESQL:
         pytest.fail("run with DATABASE_URL: the test restores into a second database of its cluster")
     url = os.environ["DATABASE_URL"]
-    names = [f"finsam_backup_{uuid.uuid4().hex[:8]}_{side}" for side in ("source", "target")]
-    with psycopg.connect(_database(url, "postgres"), autocommit=True) as admin:
-        for name in names:
-            admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield _database(url, names[0]), _database(url, names[1])
-    finally:
-        with psycopg.connect(_database(url, "postgres"), autocommit=True) as admin:
-            for name in names:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    prefix = f"finsam_backup_{uuid.uuid4().hex[:8]}"
+    with new_database(url, f"{prefix}_source") as source, new_database(url, f"{prefix}_target") as target:
+        yield source, target
 
 
 @pytest.mark.postgresql
