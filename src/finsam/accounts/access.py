@@ -39,7 +39,7 @@ def association_view(perm: Perm) -> Callable[[View], View]:
         @login_required
         @wraps(view)
         def wrapper(request: HttpRequest, slug: str, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            association = get_object_or_404(Association, slug=slug)
+            association = get_object_or_404(Association.objects.select_related("office"), slug=slug)
             user = request.user
             assert isinstance(user, User)
             perms = user.perms_in(association.pk)

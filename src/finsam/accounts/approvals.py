@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from finsam.accounts.models import RoleRequest, User
 from finsam.accounts.roles import Perm
@@ -42,8 +42,9 @@ class Waiting:
         return bool(self.to_decide or self.own)
 
 
-def waiting(user: User, association: Association) -> Waiting:
-    requests = pending(association)
-    own = Q(requested_by=user) | Q(user=user)
-    to_decide = list(requests.exclude(own)) if Perm.DECIDE_ACCESS in user.perms_in(association.pk) else []
-    return Waiting(to_decide=to_decide, own=list(requests.filter(own)))
+def waiting(user: User, perms: frozenset[Perm], requests: list[RoleRequest]) -> Waiting:
+    """Of an association's pending requests, those the user (holding perms there) is to decide, and those
+    she asked or is the subject of."""
+    own = [r for r in requests if user.pk in (r.requested_by_id, r.user_id)]
+    to_decide = [r for r in requests if r not in own] if Perm.DECIDE_ACCESS in perms else []
+    return Waiting(to_decide=to_decide, own=own)

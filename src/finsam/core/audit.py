@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
-from finsam.core.models import AuditEntry
+from finsam.core.models import AuditEntry, DataVersion
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -97,6 +98,8 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> AuditEntry:
+    if association is not None:
+        _renew_version(association.pk)
     return AuditEntry.objects.create(
         association=association,
         user=actor.user,
@@ -109,3 +112,17 @@ def record(
         before=before,
         after=after,
     )
+
+
+def _renew_version(association_id: int) -> None:
+    """A new data version for the association, in the change's transaction: a reader sees it when, and only
+    when, it sees the change."""
+    DataVersion.objects.update_or_create(
+        association_id=association_id, defaults={"version": uuid.uuid4().hex}
+    )
+
+
+def data_version(association_id: int) -> str:
+    """The association's data version: renewed by every audited change to its data ("" before the first)."""
+    found = DataVersion.objects.filter(association_id=association_id).values_list("version", flat=True)
+    return next(iter(found), "")

@@ -141,3 +141,17 @@ class WorkerBeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker} {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class DataVersion(models.Model):
+    """A token per association that every audited change renews in its own transaction (finsam.core.audit):
+    what is computed from an association's data may be kept under its version and is stale once it moves.
+    A new token is random, never a count: a version is not met again after a rollback or a restore."""
+
+    association = models.OneToOneField(
+        "organisation.Association", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    version = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return f"{self.association_id} v{self.version}"

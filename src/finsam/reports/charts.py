@@ -11,6 +11,7 @@ time share nothing but the settings below.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import io
 import logging
@@ -19,6 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 import matplotlib
+from django.core.cache import cache
 from django.utils.translation import gettext as _
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -48,6 +50,7 @@ matplotlib.rcParams.update(
 )
 
 Draw = Callable[[], Figure]
+CACHED_FOR = 24 * 3600  # seconds a page's chart is kept unused
 
 
 def _figure(width: float, height: float) -> tuple[Figure, Axes]:
@@ -143,13 +146,22 @@ def not_drawn(title: str) -> str:
     return _("Diagrammet ”%s” kunde inte ritas. Siffrorna finns i tabellen.") % title
 
 
-def svg(title: str, draw: Draw) -> str | None:
-    """The chart as inline SVG for a page; None if it could not be drawn (logged), and the page says so."""
+def svg(title: str, figure: Callable[..., Figure], *data: Any) -> str | None:
+    """The chart ``figure(*data)`` as inline SVG for a page; None if it could not be drawn (logged), and the
+    page says so. Drawn once per change of its data: the SVG is cached under its title, kind and data (the
+    repr of plain values: rows of names, amounts and counts), so a page asked for again and again by many
+    people draws nothing until the figures behind it change."""
+    key = hashlib.sha256(repr((title, figure.__qualname__, data)).encode()).hexdigest()
+    cached: str | None = cache.get(f"chart:{key}")
+    if cached is not None:
+        return cached
     try:
-        return _svg_text(draw(), title)
+        text = _svg_text(figure(*data), title)
     except Exception:
         logger.exception("The chart %r could not be drawn", title)
         return None
+    cache.set(f"chart:{key}", text, CACHED_FOR)
+    return text
 
 
 def add(section: Section, title: str, draw: Draw) -> None:

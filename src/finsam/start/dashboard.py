@@ -6,20 +6,21 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cached_property
 from typing import ClassVar
 
+from django.core.cache import cache
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
-from finsam.accounts.models import User
+from finsam.accounts import approvals
+from finsam.accounts.models import RoleRequest, User
 from finsam.accounts.roles import Perm
-from finsam.core import clock, formatting
+from finsam.core import audit, clock, formatting
 from finsam.core.models import AuditEntry
 from finsam.finance import budget, statements
 from finsam.finance.models import BudgetLine, LedgerImport
-from finsam.organisation.models import Association, ContributionTotal, Member
+from finsam.organisation.models import Association, ContributionTotal, Intervention, Member
 from finsam.participants import caseload
 from finsam.participants.models import AccessLogEntry, Episode
 from finsam.participants.services import ERASE_EXPIRED
@@ -46,25 +47,74 @@ class Money:
     rows: list[tuple[str, Decimal, Decimal]]  # cost rows: name, budget, outcome to date
 
 
-class Books:
-    """The ledger as the start page reads it: the last booked day and the income statement to that day, each
-    computed once, when first needed, however many sections of the page use them."""
+@dataclass(frozen=True)
+class Figures:
+    """What the start page shows of the association's data to every role allowed to see it: the ledger's
+    outcome against the budget, the forecasts and what needs attention. Computed together once, and kept
+    under the association's data version (raised by every audited change) and the day, so that many people
+    reading the page draw no chart and sum no ledger until a change or a new day makes the figures stale."""
 
-    def __init__(self, association: Association) -> None:
-        self.association = association
+    key: str  # what the figures are kept under, for the page's fragments drawn from them
+    members: int
+    board: int  # seats held today
+    intervention_list: list[Intervention]
+    board_users: frozenset[int]  # the users who approve the board's documents
+    versions: list[ReportVersion]  # every report version, with its approvals
+    changes: list[AuditEntry]  # the latest changes
+    role_requests: list[RoleRequest]  # pending, for the four eyes to decide
+    day: dt.date | None  # the last booked day
+    money: Money | None
+    forecasts: list[budget.ForecastStatus]
+    organisation_attention: list[Attention]
+    finance_attention: list[Attention]
 
-    @cached_property
-    def day(self) -> dt.date | None:
-        return statements.last_booked_day(self.association)
-
-    @cached_property
-    def income(self) -> statements.IncomeStatement | None:
-        return statements.income_statement(self.association, self.day) if self.day is not None else None
+    @property
+    def interventions(self) -> int:
+        return len(self.intervention_list)
 
 
-def money(books: Books) -> Money | None:
+CACHED_FOR = 24 * 3600  # seconds an association's figures are kept unread
+
+
+def figures(association: Association) -> Figures:
+    """The association's figures for the start page, from the cache when nothing has changed since."""
+    key = ":".join(
+        map(str, ("start", association.pk, audit.data_version(association.pk), clock.today(), get_language()))
+    )
+    found: Figures | None = cache.get(key)
+    if found is None:
+        found = _figures(association, clock.today(), key)
+        cache.set(key, found, CACHED_FOR)
+    return found
+
+
+def _figures(association: Association, today: dt.date, key: str) -> Figures:
+    day = statements.last_booked_day(association)
+    income = statements.income_statement(association, day) if day is not None else None
+    interventions = list(association.interventions.all())
+    return Figures(
+        key,
+        association.members.count(),
+        association.board_seats.filter(end__isnull=True).count(),
+        interventions,
+        frozenset(u.pk for u in board_users(association)),
+        list(
+            ReportVersion.objects.filter(association=association)
+            .defer("snapshot")
+            .prefetch_related("approvals")
+        ),
+        list(AuditEntry.objects.filter(association=association)[:SHOWN]),
+        list(approvals.pending(association)),
+        day,
+        _money(day, income),
+        budget.forecast_status(association, (day or today).year),
+        _organisation_attention(association, today),
+        _finance_attention(association, today, day, income),
+    )
+
+
+def _money(day: dt.date | None, statement: statements.IncomeStatement | None) -> Money | None:
     """Outcome to the last booked day against the budget and forecast, with a chart of the cost rows."""
-    day, statement = books.day, books.income
     if day is None or statement is None:
         return None
     rows = statement.cost_rows()
@@ -72,62 +122,67 @@ def money(books: Books) -> Money | None:
         "year": day.year,
         "day": day.isoformat(),
     }
-    chart = charts.svg(title, lambda: charts.budget_vs_outcome_figure(rows, _("Utfall")))
+    chart = charts.svg(title, charts.budget_vs_outcome_figure, rows, _("Utfall"))
     return Money(day, statement.totals, chart, "" if chart else charts.not_drawn(title), rows)
 
 
-def attention(association: Association, perms: frozenset[Perm], books: Books) -> list[Attention]:
+def attention(perms: frozenset[Perm], found: Figures) -> list[Attention]:
     """Things the office or the economist should see to before the next report."""
+    shown = list(found.organisation_attention) if Perm.EDIT_ORGANISATION in perms else []
+    return shown + (list(found.finance_attention) if Perm.VIEW_FINANCE in perms else [])
+
+
+def _organisation_attention(association: Association, today: dt.date) -> list[Attention]:
     base = f"/f/{association.slug}"
-    today = clock.today()
     found: list[Attention] = []
-    if Perm.EDIT_ORGANISATION in perms:
-        next_year = today.year + 1
-        if not ContributionTotal.objects.filter(association=association, year=next_year).exists():
-            found.append(
-                Attention(
-                    _("Inget totalt medlemsbidrag är beslutat för %s.") % next_year, f"{base}/medlemsbidrag/"
-                )
+    next_year = today.year + 1
+    if not ContributionTotal.objects.filter(association=association, year=next_year).exists():
+        found.append(
+            Attention(
+                _("Inget totalt medlemsbidrag är beslutat för %s.") % next_year, f"{base}/medlemsbidrag/"
             )
-        for member in Member.objects.filter(association=association, kind=Member.Kind.MUNICIPALITY):
-            population = member.population_on(today)
-            if population is None or population.reference_date < dt.date(today.year - 1, 11, 1):
-                found.append(
-                    Attention(
-                        _("%(name)s saknar folkmängd per 1 november %(year)s.")
-                        % {"name": member.name, "year": today.year - 1},
-                        f"{base}/medlemmar/{member.pk}/",
-                    )
-                )
-    if Perm.VIEW_FINANCE in perms:
-        latest = (
-            LedgerImport.objects.filter(association=association, in_force=True)
-            .order_by("-imported_at")
-            .first()
         )
-        if latest is None:
-            found.append(Attention(_("Ingen bokföring är importerad."), f"{base}/ekonomi/import/"))
-        elif today - timezone.localdate(latest.imported_at) > STALE_LEDGER:
+    for member in Member.objects.filter(association=association, kind=Member.Kind.MUNICIPALITY):
+        population = member.population_on(today)
+        if population is None or population.reference_date < dt.date(today.year - 1, 11, 1):
             found.append(
                 Attention(
-                    _("Senaste bokföringen importerades %s.")
-                    % timezone.localdate(latest.imported_at).isoformat(),
-                    f"{base}/ekonomi/import/",
+                    _("%(name)s saknar folkmängd per 1 november %(year)s.")
+                    % {"name": member.name, "year": today.year - 1},
+                    f"{base}/medlemmar/{member.pk}/",
                 )
             )
-        day = books.day
-        if day is not None:
-            found += [
-                Attention(_unmapped_text(line, day), f"{base}/ekonomi/rader/")
-                for line in statements.unmapped(association, day, books.income)
-            ]
-        if (
-            latest is not None
-            and not BudgetLine.objects.filter(association=association, year=today.year).exists()
-        ):
-            found.append(
-                Attention(_("Ingen budget är inläst för %s.") % today.year, f"{base}/ekonomi/budget/")
+    return found
+
+
+def _finance_attention(
+    association: Association, today: dt.date, day: dt.date | None, income: statements.IncomeStatement | None
+) -> list[Attention]:
+    base = f"/f/{association.slug}"
+    found: list[Attention] = []
+    latest = (
+        LedgerImport.objects.filter(association=association, in_force=True).order_by("-imported_at").first()
+    )
+    if latest is None:
+        found.append(Attention(_("Ingen bokföring är importerad."), f"{base}/ekonomi/import/"))
+    elif today - timezone.localdate(latest.imported_at) > STALE_LEDGER:
+        found.append(
+            Attention(
+                _("Senaste bokföringen importerades %s.")
+                % timezone.localdate(latest.imported_at).isoformat(),
+                f"{base}/ekonomi/import/",
             )
+        )
+    if day is not None:
+        found += [
+            Attention(_unmapped_text(line, day), f"{base}/ekonomi/rader/")
+            for line in statements.unmapped(association, day, income)
+        ]
+    if (
+        latest is not None
+        and not BudgetLine.objects.filter(association=association, year=today.year).exists()
+    ):
+        found.append(Attention(_("Ingen budget är inläst för %s.") % today.year, f"{base}/ekonomi/budget/"))
     return found
 
 
@@ -140,15 +195,6 @@ def _unmapped_text(line: statements.Unmapped, day: dt.date) -> str:
         "day": day.isoformat(),
         "accounts": ", ".join(map(str, line.accounts)),
     }
-
-
-def recent_changes(association: Association, limit: int = SHOWN) -> list[AuditEntry]:
-    return list(AuditEntry.objects.filter(association=association)[:limit])
-
-
-def forecasts(books: Books) -> list[budget.ForecastStatus]:
-    """The forecast of each budgeted year from that of the latest voucher (or this year) on."""
-    return budget.forecast_status(books.association, (books.day or clock.today()).year)
 
 
 @dataclass(frozen=True)
@@ -191,17 +237,16 @@ class Reports:
     board: int  # board members who approve
 
 
-def reports(association: Association, user: User) -> Reports:
-    board = board_users(association)
-    versions = ReportVersion.objects.filter(association=association).prefetch_related("approvals")
-    waiting: list[ReportVersion] = []
-    if any(member.pk == user.pk for member in board):
-        waiting = list(
-            versions.filter(status=ReportVersion.Status.DRAFT)
-            .exclude(approvals__user=user)
-            .order_by("period_end", "kind", "number")
-        )
-    return Reports(list(versions.order_by("-created_at", "-pk")[:SHOWN]), waiting, len(board))
+def reports(found: Figures, user: User) -> Reports:
+    """The latest versions, and the drafts this user has still to approve if she is on the board."""
+    waiting = [
+        v
+        for v in sorted(found.versions, key=lambda v: (v.period_end, v.kind, v.number))
+        if v.status == ReportVersion.Status.DRAFT and user.pk in found.board_users
+        if all(a.user_id != user.pk for a in v.approvals.all())
+    ]
+    latest = sorted(found.versions, key=lambda v: (v.created_at, v.pk), reverse=True)[:SHOWN]
+    return Reports(latest, waiting, len(found.board_users))
 
 
 @dataclass(frozen=True)

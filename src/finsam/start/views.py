@@ -37,28 +37,30 @@ def overview(request: AssociationRequest) -> HttpResponse:
     association = request.association
     year = clock.today().year
     perms = request.perms
-    books = dashboard.Books(association)
+    figures = dashboard.figures(association)
     registrar = None
     if Perm.VIEW_PERSONAL_DATA in perms:
         registrar = dashboard.registrar(association, request.user, clock.today())
         if registrar.shown:
             log_access(request, association, AccessLogEntry.Action.LIST, registrar.shown)
     context = {
-        "members": association.members.count(),
-        "interventions": association.interventions.count(),
-        "active_interventions": [i for i in association.interventions.all() if i.is_active_in(year)],
-        "board": association.board_seats.filter(end__isnull=True).count(),
+        "members": figures.members,
+        "interventions": figures.interventions,
+        "active_interventions": [i for i in figures.intervention_list if i.is_active_in(year)],
+        "board": figures.board,
         "year": year,
-        "money": dashboard.money(books) if Perm.VIEW_REPORTS in perms else None,
-        "attention": dashboard.attention(association, perms, books),
-        "role_requests": approvals.waiting(request.user, association),
-        "changes": dashboard.recent_changes(association) if Perm.VIEW_AUDIT in perms else [],
+        "money": figures.money if Perm.VIEW_REPORTS in perms else None,
+        "attention": dashboard.attention(perms, figures),
+        "role_requests": approvals.waiting(request.user, perms, figures.role_requests),
+        "changes": figures.changes if Perm.VIEW_AUDIT in perms else [],
         "registrar": registrar,
-        "forecasts": dashboard.forecasts(books) if Perm.VIEW_FINANCE in perms else None,
+        "forecasts": figures.forecasts if Perm.VIEW_FINANCE in perms else None,
         "statements": STATEMENTS if Perm.VIEW_FINANCE in perms else None,
-        "reports": dashboard.reports(association, request.user) if Perm.VIEW_REPORTS in perms else None,
+        "reports": dashboard.reports(figures, request.user) if Perm.VIEW_REPORTS in perms else None,
         "privacy": dashboard.privacy(association) if Perm.VIEW_ACCESS_LOG in perms else None,
         "erasure": ERASE_EXPIRED,
         "security_events": shown_events(request.user),
+        "figures_key": figures.key,  # the money and forecast fragments are drawn once per change
+        "cached_for": dashboard.CACHED_FOR,
     }
     return render(request, "start/overview.html", context)

@@ -59,6 +59,11 @@ class Tally:
     def count(self) -> int:
         return len(self.durations)
 
+    def merge(self, other: Tally) -> None:
+        with self.lock:
+            self.durations += other.durations
+            self.failures += other.failures
+
     def errors(self) -> int:
         return sum(self.failures)
 
