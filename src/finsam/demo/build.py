@@ -34,13 +34,13 @@ FILES = ("sodra-vatterbygden.yaml", "finnveden.yaml")
 PASSWORD = "demo"
 STATEMENT_KINDS = ("income-statement", "balance-sheet")
 # The board's documents of the seeds: interim report 2023 H1 (000), annual report 2023 (001),
-# business plan 2012 (004).
+# business plan 2012 (004); and Finnveden's business plan for 2023, the year its goals and budget are for.
 BOARD_REPORTS = {
     "sodra-vatterbygden": [
         ("interim-report", dt.date(2023, 6, 30)),
         ("business-plan", dt.date(2012, 12, 31)),
     ],
-    "finnveden": [("annual-report", dt.date(2023, 12, 31))],
+    "finnveden": [("annual-report", dt.date(2023, 12, 31)), ("business-plan", dt.date(2023, 12, 31))],
 }
 
 # username, full name, what the login shows; roles below.

@@ -50,6 +50,8 @@ def _write(
     actor: Actor, association: Association, kind: str, end: dt.date, spec: dict[str, Any]
 ) -> ReportVersion:
     version = reports.start_version(actor, association, kind, end)
+    if spec.get("diary_number"):
+        reports.save_reference(actor, version, spec["diary_number"], None)
     for key, markdown in spec.get("texts", {}).items():
         reports.save_text(actor, version, key, markdown)
     for row_code, text in spec.get("footnotes", {}).items():

@@ -1,6 +1,7 @@
-"""Finnveden 2023 from seed 001: the ten commitments of the business plan with the statuses and comments of
-appendix 1, the structural-work registers with the figures of the annual report, and two surveys whose results
-show the minimum number of answers both ways.
+"""The demo's goals: Södra Vätterbygden 2012 from seed 004 (demo_2012.py), and Finnveden 2023 from seed 001:
+the ten commitments of the business plan with the statuses and comments of appendix 1, the structural-work
+registers with the figures of the annual report, and two surveys whose results show the minimum number of
+answers both ways.
 
 The register rows are generated deterministically so that the statistics come out as the report states them:
 45 cases at 27 meetings, 22 of the 40 cases with a known referring party from municipal income support (55
@@ -17,7 +18,7 @@ import datetime as dt
 import itertools
 
 from finsam.core.audit import Actor
-from finsam.goals import services
+from finsam.goals import demo_2012, services
 from finsam.goals.models import (
     AgeGroup,
     Commitment,
@@ -421,6 +422,8 @@ def has_goals(association: Association, year: int) -> bool:
 
 
 def load(by_slug: dict[str, Association], actor: Actor) -> None:
+    if "sodra-vatterbygden" in by_slug:
+        demo_2012.load(actor, by_slug["sodra-vatterbygden"])
     association = by_slug.get("finnveden")
     if association is None:
         return

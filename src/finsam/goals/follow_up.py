@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from finsam.core import formatting
 from finsam.core.documents import Column, Document, Gather, Gathered, Kind, Period, Section, Table
 from finsam.goals import measures, results, sentence, statistics
-from finsam.goals.models import Answer, Commitment, Question, Status
+from finsam.goals.models import Answer, Commitment, Level, Question, Status
 from finsam.organisation.models import Association
 
 COUNT_KEYS = {**{s.value: s.value for s in Status}, sentence.UNASSESSED: "unassessed"}
@@ -25,6 +25,13 @@ def _plain(value: int | Decimal | None) -> int | str | None:
     if value is None or isinstance(value, int):
         return value
     return str(value)
+
+
+def goal_text(commitment: Commitment) -> str:
+    """The goal as a follow-up names it: a goal of an intervention with the intervention's name first."""
+    if commitment.level == Level.INTERVENTION and commitment.intervention is not None:
+        return f"{commitment.intervention.name}: {commitment.text}"
+    return commitment.text
 
 
 def _status_label(status: str) -> str:
@@ -44,7 +51,8 @@ def _goal_json(a: measures.Assessment) -> dict[str, Any]:
     c = a.commitment
     return {
         "position": c.position,
-        "text": c.text,
+        "level": c.level or None,
+        "text": goal_text(c),
         "measure": c.measure_text,
         "measure_kind": c.measure or None,
         "target": _plain(a.target),
@@ -154,7 +162,7 @@ def _goals_table(assessments: list[measures.Assessment], year: int) -> Table:
     ]
     rows: list[dict[str, Any]] = [
         {
-            "text": a.commitment.text,
+            "text": goal_text(a.commitment),
             "measure": a.commitment.measure_text,
             "target": a.target_display(),
             "outcome": a.outcome.display() if a.outcome else "",
@@ -197,32 +205,52 @@ def attainment_tables(association: Association, start: dt.date, end: dt.date) ->
         Column("comment", _("Kommentar")),
     ]
     rows: list[dict[str, Any]] = [
-        {"text": a.commitment.text, "status": _attainment(a), "comment": _comment(a)} for a in assessments
+        {"text": goal_text(a.commitment), "status": _attainment(a), "comment": _comment(a)}
+        for a in assessments
     ]
     title = _("Måluppfyllelse av åtaganden i verksamhetsplan %(year)s") % {"year": end.year}
     return [Table(title, columns, rows)]
 
 
+# The business plan's goal tables, in the order seed 004 states its goals; a year's commitments come last.
+PLAN_LEVELS = (Level.OVERALL, Level.INDIVIDUAL, Level.INTERVENTION, Level.COMMITMENT)
+
+
 def plan_tables(association: Association, year: int) -> list[Table]:
-    """The commitments as the business plan states them: what, how it is followed up, and the target; no
-    outcome (the year has not happened). None without commitments."""
-    commitments = Commitment.objects.filter(association=association, year=year)
-    rows: list[dict[str, Any]] = [
-        {
-            "text": c.text,
-            "measure": c.measure_text,
-            "target": measures.Assessment(c, None, None).target_display(),
-        }
-        for c in commitments
-    ]
-    if not rows:
-        return []
-    columns = [Column("text", _("Åtagande"))]
-    if any(row["measure"] for row in rows):
-        columns.append(Column("measure", _("Mått")))
-    if any(row["target"] for row in rows):
-        columns.append(Column("target", _("Mål")))
-    return [Table(_("Åtaganden %(year)s") % {"year": year}, columns, rows)]
+    """The goals as the business plan states them, a table per level (overall, for individuals, per
+    intervention, the year's commitments): what, how it is followed up, and the target; no outcome (the year
+    has not happened). None without goals."""
+    commitments = list(
+        Commitment.objects.filter(association=association, year=year).select_related("intervention")
+    )
+    titles = {
+        Level.OVERALL: _("Övergripande mål"),
+        Level.INDIVIDUAL: _("Individmål"),
+        Level.INTERVENTION: _("Mål för insatserna"),
+        Level.COMMITMENT: _("Åtaganden %(year)s") % {"year": year},
+    }
+    tables = []
+    for level in PLAN_LEVELS:
+        rows: list[dict[str, Any]] = [
+            {
+                "intervention": c.intervention.name if c.intervention else "",
+                "text": c.text,
+                "measure": c.measure_text,
+                "target": measures.Assessment(c, None, None).target_display(),
+            }
+            for c in commitments
+            if c.level == level
+        ]
+        if not rows:
+            continue
+        columns = [Column("intervention", _("Insats"))] if level == Level.INTERVENTION else []
+        columns.append(Column("text", _("Mål") if level != Level.COMMITMENT else _("Åtagande")))
+        if any(row["measure"] for row in rows):
+            columns.append(Column("measure", _("Mått")))
+        if any(row["target"] for row in rows):
+            columns.append(Column("target", _("Målvärde") if level != Level.COMMITMENT else _("Mål")))
+        tables.append(Table(titles[level], columns, rows))
+    return tables
 
 
 def _share_rows(rows: list[statistics.Row]) -> list[dict[str, Any]]:

@@ -25,7 +25,17 @@ from finsam.organisation.models import Intervention
 class CommitmentForm(AssociationBoundForm):
     class Meta:
         model = Commitment
-        fields = ["year", "position", "text", "measure_text", "measure", "question", "intervention", "target"]
+        fields = [
+            "year",
+            "position",
+            "level",
+            "text",
+            "measure_text",
+            "measure",
+            "question",
+            "intervention",
+            "target",
+        ]
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

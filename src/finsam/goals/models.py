@@ -48,6 +48,16 @@ class Measure(models.TextChoices):
     EXIT_WORK_STUDIES = "exit_work_studies", _("Andel avslutade till arbete eller studier")
 
 
+class Level(models.TextChoices):
+    """Where a goal sits in the business plan (seed 004 §6): the association's overall goal, the goal for
+    the individuals it serves, a goal of one intervention, or a commitment of the year (seed 001)."""
+
+    COMMITMENT = "", _("Åtagande")
+    OVERALL = "overall", _("Övergripande mål")
+    INDIVIDUAL = "individual", _("Individmål")
+    INTERVENTION = "intervention", _("Mål för en insats")
+
+
 # Measures whose outcome and target are shares (the target is typed in per cent).
 SHARE_MEASURES = frozenset({Measure.SURVEY_SHARE, Measure.EXIT_WORK_STUDIES})
 
@@ -58,6 +68,9 @@ class Commitment(models.Model):
     association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="commitments")
     year = models.PositiveSmallIntegerField(_("år"), validators=[MinValueValidator(2004)])
     position = models.PositiveSmallIntegerField(_("ordning"), validators=[MinValueValidator(1)])
+    level = models.CharField(
+        _("nivå"), max_length=12, choices=Level.choices, blank=True, default=Level.COMMITMENT
+    )
     text = models.TextField(_("åtagande"))
     measure_text = models.CharField(
         _("mått"), max_length=300, blank=True, help_text=_("Hur målet följs upp, med egna ord.")
@@ -80,7 +93,7 @@ class Commitment(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="commitments",
-        help_text=_("För deltagarmått: en insats, eller tomt för alla."),
+        help_text=_("Insatsen målet gäller; för deltagarmått en insats, eller tomt för alla."),
     )
     target = models.DecimalField(
         _("målvärde"),
@@ -130,9 +143,12 @@ class Commitment(models.Model):
             errors["question"] = _("En enkätfråga hör bara till måttet andel instämmande svar.")
         if self.question is not None and self.question.questionnaire.association_id != self.association_id:
             errors["question"] = _("Frågan hör till ett annat förbund.")
+        if self.level == Level.INTERVENTION and self.intervention is None:
+            errors["intervention"] = _("Välj insatsen som målet gäller.")
         if self.intervention is not None:
-            if self.measure not in (Measure.PARTICIPANTS, Measure.EXIT_WORK_STUDIES):
-                errors["intervention"] = _("En insats väljs bara för deltagarmått.")
+            participant_measure = self.measure in (Measure.PARTICIPANTS, Measure.EXIT_WORK_STUDIES)
+            if not participant_measure and self.level != Level.INTERVENTION:
+                errors["intervention"] = _("En insats väljs bara för deltagarmått och mål för en insats.")
             elif self.intervention.association_id != self.association_id:
                 errors["intervention"] = _("Insatsen hör till ett annat förbund.")
         if self.is_share and self.target is not None and self.target > 100:

@@ -13,6 +13,7 @@ from finsam.organisation.models import (
     Grant,
     Intervention,
     Member,
+    MemberName,
     Population,
 )
 
@@ -40,6 +41,13 @@ class PopulationForm(forms.ModelForm):  # type: ignore[type-arg]
         model = Population
         fields = ["count", "reference_date"]
         widgets = {"reference_date": DATE}
+
+
+class MemberNameForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = MemberName
+        fields = ["name", "until"]
+        widgets = {"until": DATE}
 
 
 class InterventionForm(AssociationBoundForm):

@@ -118,6 +118,24 @@ class Population(models.Model):
         return f"{self.member}: {self.count} ({self.reference_date})"
 
 
+class MemberName(models.Model):
+    """A name the member bore until a day ("Landstinget i Jönköpings län" until 2018-12-31); its name today is
+    Member.name, and the former names are kept as history, as its populations are (names.py reads them)."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="former_names")
+    name = models.CharField(_("tidigare namn"), max_length=200)
+    until = models.DateField(_("använt till och med"))
+
+    class Meta:
+        verbose_name = _("tidigare namn")
+        verbose_name_plural = _("tidigare namn")
+        ordering = ["member", "-until"]
+        constraints = [models.UniqueConstraint(fields=["member", "until"], name="member_name_until_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.member}: {self.name} (–{self.until})"
+
+
 class Person(models.Model):
     """A named person of the association's organisation (board members, contacts)."""
 

@@ -33,6 +33,7 @@ from finsam.organisation.models import (
     Grant,
     Intervention,
     Member,
+    MemberName,
     Office,
     Population,
     code_validator,
@@ -221,7 +222,7 @@ class Checker:
 
 
 ASSOCIATION_KEYS = {"slug", "name", "org_number", "seat", "website", "office"}
-MEMBER_KEYS = {"code", "name", "kind", "population", "population_date", "populations"}
+MEMBER_KEYS = {"code", "name", "kind", "population", "population_date", "populations", "former_names"}
 INTERVENTION_KEYS = {
     "code",
     "name",
@@ -274,6 +275,7 @@ class Plan:
     association: dict[str, Any]
     members: list[dict[str, Any]] = field(default_factory=list)
     populations: list[tuple[str, dt.date, int]] = field(default_factory=list)
+    former_names: list[tuple[str, dt.date, str]] = field(default_factory=list)  # (code, until, name)
     interventions: list[dict[str, Any]] = field(default_factory=list)
     board: list[dict[str, Any]] = field(default_factory=list)
     grants: list[dict[str, Any]] = field(default_factory=list)
@@ -320,7 +322,23 @@ def _check_members(check: Checker, raw: Any, plan: Plan) -> None:
                 )
             elif count is not None and day is not None:
                 plan.populations.append((member["code"], day, count))
+        _check_former_names(check, data.get("former_names"), path, member["code"], plan)
     unique(check, plan.members, "code", "members")
+
+
+def _check_former_names(check: Checker, raw: Any, path: str, code: str, plan: Plan) -> None:
+    """former_names: [{name, until}, …]: the names a member bore, each until the last day it was used."""
+    days: set[dt.date] = set()
+    for j, entry in enumerate(check.items(raw, f"{path}.former_names")):
+        where = f"{path}.former_names[{j}]"
+        data = check.mapping(entry, where, {"name", "until"}, {"name", "until"})
+        name = check.text(data, "name", where, required=True)
+        until = check.date(data, "until", where)
+        if until in days:
+            check.fail(f"{where}.until", data.get("until"), _("ett datum som inte redan finns i listan"))
+        elif name and until is not None:
+            days.add(until)
+            plan.former_names.append((code, until, name))
 
 
 def _check_interventions(check: Checker, raw: Any, plan: Plan) -> None:
@@ -483,6 +501,11 @@ def apply(actor: Actor, plan: Plan) -> Association:
         population = population or Population(member=members[code], reference_date=day)
         population.count = count
         services.save_population(actor, population)
+    for code, until, name in plan.former_names:
+        former = MemberName.objects.filter(member=members[code], until=until).first()
+        former = former or MemberName(member=members[code], until=until)
+        former.name = name
+        services.save_member_name(actor, former)
 
     interventions = {i.code: i for i in association.interventions.all()}
     for data in plan.interventions:

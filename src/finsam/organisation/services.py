@@ -13,6 +13,7 @@ from finsam.organisation.models import (
     Grant,
     Intervention,
     Member,
+    MemberName,
     Person,
     Population,
 )
@@ -32,6 +33,10 @@ def save_contribution_total(actor: Actor, total: ContributionTotal) -> Contribut
 
 def save_population(actor: Actor, population: Population) -> Population:
     return core.save(actor, population, association=population.member.association)
+
+
+def save_member_name(actor: Actor, name: MemberName) -> MemberName:
+    return core.save(actor, name, association=name.member.association)
 
 
 def save_grant(actor: Actor, grant: Grant) -> Grant:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("medlemmar/ny/", views.member_create, name="member_create"),
     path("medlemmar/<int:pk>/", views.member_detail, name="member"),
     path("medlemmar/<int:pk>/folkmangd/", views.population_add, name="population_add"),
+    path("medlemmar/<int:pk>/tidigare-namn/", views.member_name_add, name="member_name_add"),
     path("styrelse/", views.board_list, name="board"),
     path("styrelse/ny/", views.board_create, name="board_create"),
     path("styrelse/<int:pk>/", views.board_edit, name="board_seat"),

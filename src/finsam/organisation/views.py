@@ -27,9 +27,18 @@ from finsam.organisation.forms import (
     GrantForm,
     InterventionForm,
     MemberForm,
+    MemberNameForm,
     PopulationForm,
 )
-from finsam.organisation.models import BoardSeat, ContributionTotal, Grant, Intervention, Member, Population
+from finsam.organisation.models import (
+    BoardSeat,
+    ContributionTotal,
+    Grant,
+    Intervention,
+    Member,
+    MemberName,
+    Population,
+)
 
 
 def _save_form(
@@ -106,11 +115,12 @@ def member_detail(request: AssociationRequest, pk: int) -> HttpResponse:
     _require_edit(request)
     member = get_object_or_404(Member, pk=pk, association=request.association)
     form = MemberForm(request.POST or None, instance=member, association=request.association)
-    population_form = PopulationForm()
     extra = {
         "member": member,
-        "population_form": population_form,
+        "populations_form": PopulationForm(),
         "populations": member.populations.all(),
+        "former_names_form": MemberNameForm(),
+        "former_names": member.former_names.all(),
         "editable": _editable(request),
     }
     actor = Actor.of(request)
@@ -124,26 +134,57 @@ def member_detail(request: AssociationRequest, pk: int) -> HttpResponse:
     )
 
 
-@association_view(Perm.EDIT_ORGANISATION)
-def population_add(request: AssociationRequest, pk: int) -> HttpResponse:
+def _add_to_member(
+    request: AssociationRequest,
+    pk: int,
+    form_class: type[ModelForm],  # type: ignore[type-arg]
+    new: Callable[[Member], Model],
+    save: Callable[[Actor, Any], Model],
+    part: str,
+    saved: str,
+) -> HttpResponse:
+    """A dated figure of a member added from its page (a population, a former name): the page again, or with
+    htmx only its part (template organisation/_<part>.html, rows in <part>, the form in <part>_form)."""
     member = get_object_or_404(Member, pk=pk, association=request.association)
-    form = PopulationForm(request.POST or None, instance=Population(member=member))
+    form = form_class(request.POST or None, instance=new(member))
     if request.method == "POST":
         actor = Actor.of(request)
-        if _save_form(form, lambda p: services.save_population(actor, p)) is not None:
-            form = PopulationForm()
-            messages.success(request, _("Folkmängden är sparad."))
+        if _save_form(form, lambda instance: save(actor, instance)) is not None:
+            form = form_class()
+            messages.success(request, saved)
         if not request.htmx:  # type: ignore[attr-defined]
             return redirect(f"{_base(request)}/medlemmar/{member.pk}/")
+    rows = {"populations": member.populations.all(), "former_names": member.former_names.all()}
     return render(
         request,
-        "organisation/_populations.html",
-        {
-            "member": member,
-            "populations": member.populations.all(),
-            "population_form": form,
-            "editable": True,
-        },
+        f"organisation/_{part}.html",
+        {"member": member, part: rows[part], f"{part}_form": form, "editable": True},
+    )
+
+
+@association_view(Perm.EDIT_ORGANISATION)
+def population_add(request: AssociationRequest, pk: int) -> HttpResponse:
+    return _add_to_member(
+        request,
+        pk,
+        PopulationForm,
+        lambda member: Population(member=member),
+        services.save_population,
+        "populations",
+        _("Folkmängden är sparad."),
+    )
+
+
+@association_view(Perm.EDIT_ORGANISATION)
+def member_name_add(request: AssociationRequest, pk: int) -> HttpResponse:
+    return _add_to_member(
+        request,
+        pk,
+        MemberNameForm,
+        lambda member: MemberName(member=member),
+        services.save_member_name,
+        "former_names",
+        _("Det tidigare namnet är sparat."),
     )
 
 

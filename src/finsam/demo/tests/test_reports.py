@@ -34,6 +34,7 @@ def test_the_demo_holds_a_version_of_each_kind(demo: dict[str, Association]) -> 
     versions = ReportVersion.objects.order_by("association__slug", "kind")
     assert [(v.association.slug, v.kind, v.period_end, v.number, v.status) for v in versions] == [
         ("finnveden", "annual-report", dt.date(2023, 12, 31), 1, "draft"),
+        ("finnveden", "business-plan", dt.date(2023, 12, 31), 1, "draft"),
         ("sodra-vatterbygden", "business-plan", dt.date(2012, 12, 31), 1, "draft"),
         ("sodra-vatterbygden", "interim-report", dt.date(2023, 6, 30), 1, "draft"),
     ]

@@ -24,6 +24,7 @@ from finsam.finance.documents import (
     operating_statement,
 )
 from finsam.goals import follow_up
+from finsam.organisation import names as member_names
 from finsam.organisation.board import BoardRow, board_during
 from finsam.organisation.models import Association, BoardSeat
 from finsam.participants.models import EXIT_GROUP_LABELS
@@ -114,11 +115,12 @@ def _chair_first(rows: list[BoardRow]) -> list[BoardRow]:
 
 
 def _board_table(association: Association, start: dt.date, end: dt.date) -> Table:
+    names = member_names.names_on(association, end)
     board_rows: list[dict[str, Cell]] = [
         {
             "members": "; ".join(_holder(h) for h in row.members),
             "deputies": "; ".join(_holder(h) for h in row.deputies),
-            "member": row.member.name,
+            "member": names.of(row.member),
         }
         for row in _chair_first(board_during(association, start, end))
     ]

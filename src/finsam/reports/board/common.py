@@ -19,7 +19,8 @@ from finsam.core import documents, formatting
 from finsam.core.documents import Document, Section
 from finsam.finance import statements
 from finsam.finance.models import StatementRow
-from finsam.organisation.models import Association, Member
+from finsam.organisation import names as member_names
+from finsam.organisation.models import Association, Intervention, Member
 from finsam.reports import narrative
 from finsam.reports.models import ReportVersion
 
@@ -57,19 +58,20 @@ def texts(version: ReportVersion | None, values: dict[str, str], defaults: dict[
     return Texts(own, values, defaults)
 
 
-def member_list(association: Association) -> str:
-    """ "Region X, Försäkringskassan, Arbetsförmedlingen och kommunerna A, B och C" as the reports say it."""
+def member_list(association: Association, day: dt.date) -> str:
+    """ "Region X, Försäkringskassan, Arbetsförmedlingen och kommunerna A, B och C" as the reports say it,
+    with the names the members bore on the day."""
+    names = member_names.names_on(association, day)
     members = list(Member.objects.filter(association=association).in_report_order())
-    others = [m.name for m in members if m.kind != Member.Kind.MUNICIPALITY]
-    towns = [
-        m.name.removesuffix(" kommun").removesuffix("s")
-        for m in members
-        if m.kind == Member.Kind.MUNICIPALITY
-    ]
+    others = [names.of(m) for m in members if m.kind != Member.Kind.MUNICIPALITY]
+    towns = [names.of(m) for m in members if m.kind == Member.Kind.MUNICIPALITY]
     parts = [*others]
     if towns:
         parts.append(
-            _("kommunerna %s") % formatting.join_words(towns) if len(towns) > 1 else members[-1].name
+            _("kommunerna %s")
+            % formatting.join_words([t.removesuffix(" kommun").removesuffix("s") for t in towns])
+            if len(towns) > 1
+            else towns[0]
         )
     return formatting.join_words(parts)
 
@@ -92,11 +94,20 @@ def figures(association: Association, start: dt.date, end: dt.date) -> dict[str,
     sheet = statements.balance_sheet(association, end)
     values = {
         "forbund": association.name,
-        "medlemmar": member_list(association),
-        "staten": Member.objects.filter(association=association).state_name(),
+        "medlemmar": member_list(association, end),
+        "staten": member_names.names_on(association, end).text(
+            Member.objects.filter(association=association).state_name()
+        ),
         "period_fran": formatting.long_date(start),
         "period_till": formatting.long_date(end),
         "ar": str(end.year),
+        "insatser": formatting.join_words(
+            [
+                i.name
+                for i in association.interventions.filter(kind=Intervention.Kind.INDIVIDUAL).order_by("name")
+                if i.is_active_in(end.year)
+            ]
+        ),
         "intakter": formatting.kronor(totals["income"]["outcome_to_date"]),
         "kostnader": formatting.kronor(totals["costs"]["outcome_to_date"]),
         "resultat": formatting.kronor(totals["result"]["outcome_to_date"]),

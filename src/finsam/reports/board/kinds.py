@@ -42,6 +42,9 @@ SECTION_LABELS = {
     "tasks": gettext_lazy("Samordningsförbundets uppgifter"),
     "planned_work": gettext_lazy("Verksamhet under året"),
     "financial_goals": gettext_lazy("Finansiella mål"),
+    "goals": gettext_lazy("Målsättning"),
+    "budget": gettext_lazy("Budget"),
+    "consultation": gettext_lazy("Samråd med medlemmarna"),
 }
 
 
