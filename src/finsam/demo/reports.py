@@ -8,6 +8,7 @@ A version that exists is left as it is, so loading the demo again changes nothin
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +22,12 @@ from finsam.accounts.models import User
 from finsam.core.audit import Actor
 from finsam.core.safeyaml import BoundedSafeLoader
 from finsam.organisation.models import Association
+from finsam.reports import register
 from finsam.reports import services as reports
-from finsam.reports.models import ReportVersion
+from finsam.reports.models import ReportVersion, SignificantEvent
 
 FILE = Path(__file__).resolve().parent / "data" / "reports.yaml"
+REGISTER = Path(__file__).resolve().parent / "data" / "register.yaml"
 
 
 def specs() -> list[dict[str, Any]]:
@@ -34,6 +37,7 @@ def specs() -> list[dict[str, Any]]:
 
 
 def load(associations: dict[str, Association], actor: Actor) -> None:
+    _load_register(associations, actor)
     for spec in specs():
         association = associations[spec["association"]]
         kind, end = spec["kind"], spec["period_end"]
@@ -44,6 +48,36 @@ def load(associations: dict[str, Association], actor: Actor) -> None:
             reports.ask_for_approval(actor, version)
         for username in spec.get("approved_by", ()):
             _approve(version, User.objects.get(username=username))
+
+
+def _load_register(associations: dict[str, Association], actor: Actor) -> None:
+    """The events and staff of data/register.yaml, entered as the office does on the web; an association
+    whose register has anything is left as it is."""
+    loaded: list[dict[str, Any]] = yaml.load(REGISTER.read_text(encoding="utf-8"), Loader=BoundedSafeLoader)
+    for spec in loaded:
+        association = associations[spec["association"]]
+        if SignificantEvent.objects.filter(association=association).exists():
+            continue
+        for event in spec.get("events", ()):
+            register.save_event(
+                actor,
+                SignificantEvent(
+                    association=association,
+                    occurred_on=event["date"],
+                    title=event["title"],
+                    text=event.get("text", ""),
+                    row_code=event.get("row", ""),
+                ),
+            )
+        for staff in spec.get("staff", ()):
+            purchased = staff.get("purchased")
+            register.save_staff(
+                actor,
+                association,
+                staff["year"],
+                staff["employees"],
+                None if purchased is None else Decimal(str(purchased)),
+            )
 
 
 def _write(

@@ -1,10 +1,16 @@
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from finsam.core.forms import UploadField
-from finsam.reports.models import ReportVersion
+from finsam.finance.models import StatementRow
+from finsam.organisation.forms import DATE, AssociationBoundForm
+from finsam.organisation.models import Association
+from finsam.reports.models import ReportVersion, SignificantEvent, StaffYear
 
 
 class StartForm(forms.Form):
@@ -64,3 +70,35 @@ class TemplateForm(forms.Form):
         if not uploaded.name.lower().endswith(".docx") or head != b"PK\x03\x04":
             raise forms.ValidationError(_("Filen är inte ett Word-dokument (.docx)."))
         return uploaded
+
+
+class EventForm(AssociationBoundForm):
+    """An event of the register; its row is one of the association's income-statement rows, or none."""
+
+    class Meta:
+        model = SignificantEvent
+        fields = ["occurred_on", "title", "text", "row_code"]
+        widgets = {"occurred_on": DATE, "text": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args: Any, association: Association, **kwargs: Any) -> None:
+        super().__init__(*args, association=association, **kwargs)
+        rows = StatementRow.objects.filter(association=association, statement=StatementRow.Statement.INCOME)
+        self.fields["row_code"] = forms.ChoiceField(
+            label=_("Rad i resultaträkningen"),
+            required=False,
+            choices=[("", _("Ingen"))] + [(r.code, r.name) for r in rows],
+            help_text=SignificantEvent._meta.get_field("row_code").help_text,
+        )
+
+
+class StaffForm(forms.Form):
+    employees = forms.IntegerField(label=_("Antal anställda"), min_value=0, max_value=10_000)
+    purchased = forms.DecimalField(
+        label=_("Köpt personal (årsarbetare)"),
+        required=False,
+        min_value=Decimal(0),
+        max_digits=5,
+        decimal_places=2,
+        localize=True,
+        help_text=StaffYear._meta.get_field("purchased").help_text,
+    )

@@ -1,8 +1,16 @@
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from finsam.finance.models import StatementRow
+from finsam.organisation.models import Association
 
 
 class ReportVersion(models.Model):
@@ -118,3 +126,76 @@ class Approval(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.approved_at:%Y-%m-%d %H:%M}"
+
+
+class SignificantEventQuerySet(models.QuerySet["SignificantEvent"]):
+    def during(self, association: Association, start: dt.date, end: dt.date) -> SignificantEventQuerySet:
+        """The association's events from start to end, in date order."""
+        return self.filter(association=association, occurred_on__range=(start, end))
+
+
+class SignificantEvent(models.Model):
+    """An event of significance for the year (händelse av väsentlig betydelse, LKBR 11 kap.), entered by the
+    office as it happens; the annual report's administration report drafts its part from those of its year. An
+    event may name the income-statement row it bears on (a vacancy, a grant decision), so that the commentary
+    on that row's deviation can cite it."""
+
+    association = models.ForeignKey(
+        "organisation.Association", on_delete=models.CASCADE, related_name="significant_events"
+    )
+    occurred_on = models.DateField(_("datum"))
+    title = models.CharField(_("rubrik"), max_length=200)
+    text = models.TextField(_("beskrivning"), blank=True)
+    row_code = models.CharField(
+        _("rad i resultaträkningen"),
+        max_length=30,
+        blank=True,
+        help_text=_(
+            "Den rad händelsen påverkar, om någon. Då kan kommentaren till radens avvikelse nämna den."
+        ),
+    )
+
+    objects = SignificantEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("väsentlig händelse")
+        verbose_name_plural = _("väsentliga händelser")
+        ordering = ["occurred_on", "id"]
+        indexes = [models.Index(fields=["association", "occurred_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_on.isoformat()} {self.title}"
+
+    def clean(self) -> None:
+        rows = StatementRow.objects.filter(
+            association_id=self.association_id, statement=StatementRow.Statement.INCOME, code=self.row_code
+        )
+        if self.row_code and not rows.exists():
+            raise ValidationError({"row_code": _("Förbundet har ingen sådan rad i resultaträkningen.")})
+
+
+class StaffYear(models.Model):
+    """The association's staff in a year, for the five-year overview: its own employees and the staff it buys
+    from members or another association, in full-time equivalents (årsarbetare)."""
+
+    association = models.ForeignKey("organisation.Association", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(_("år"), validators=[MinValueValidator(2004)])
+    employees = models.PositiveIntegerField(_("antal anställda"), default=0)
+    purchased = models.DecimalField(
+        _("köpt personal (årsarbetare)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+        help_text=_("Tjänster som köps av medlemmar eller andra förbund, i heltidstjänster (1,35 = 135 %)."),
+    )
+
+    class Meta:
+        verbose_name = _("personal under året")
+        verbose_name_plural = _("personal per år")
+        ordering = ["association", "year"]
+        constraints = [models.UniqueConstraint(fields=["association", "year"], name="staff_year_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.employees}"

@@ -1,11 +1,16 @@
 from django.urls import path
 
-from finsam.reports import views
+from finsam.reports import register_views, views
 
 app_name = "reports"
 urlpatterns = [
     path("", views.versions, name="versions"),
     path("word-mall/", views.word_template, name="word_template"),
+    path("handelser/", register_views.events, name="events"),
+    path("handelser/ny/", register_views.event_edit, name="event_create"),
+    path("handelser/personal/", register_views.staff, name="staff"),
+    path("handelser/<int:pk>/", register_views.event_edit, name="event"),
+    path("handelser/<int:pk>/ta-bort/", register_views.event_delete, name="event_delete"),
     path("versioner/<int:pk>/", views.version, name="version"),
     path("versioner/<int:pk>/fotnot/", views.footnote, name="footnote"),
     path("versioner/<int:pk>/diarium/", views.reference, name="reference"),

@@ -22,6 +22,7 @@ from finsam.finance.models import StatementRow
 from finsam.organisation import names as member_names
 from finsam.organisation.models import Association, Intervention, Member
 from finsam.reports import narrative
+from finsam.reports.board import drafted
 from finsam.reports.models import ReportVersion
 
 Other = tuple[dict[str, Any], Document] | None
@@ -136,7 +137,7 @@ def figures(association: Association, start: dt.date, end: dt.date) -> dict[str,
     goals = other_kind(association, "goals", start, end)
     if goals and goals[0].get("summary"):
         values["malsammanfattning"] = goals[0]["summary"]
-    return values
+    return values | drafted.values(association, start, end, statement, sheet)
 
 
 def signature(association: Association, version: ReportVersion | None, end: dt.date) -> list[str]:

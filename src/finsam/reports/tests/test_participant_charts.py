@@ -14,7 +14,7 @@ from docx import Document as WordDocument
 from finsam.core import documents
 from finsam.organisation.models import Association
 from finsam.reports import charts
-from finsam.reports.board.annual_report import municipality_groups
+from finsam.reports.board.administration import municipality_groups
 from finsam.reports.tests.conftest import DemoDocument, Render
 
 pytestmark = pytest.mark.django_db
