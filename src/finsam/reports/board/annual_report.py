@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from functools import partial
 from typing import Any
 
@@ -13,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from finsam.core import formatting
-from finsam.core.documents import Cell, Column, Document, Kind, Section, Table
+from finsam.core.documents import Cell, Column, Document, Section, Table
 from finsam.finance import annual, lkbr, statements
 from finsam.finance.documents import (
     balance_sheet,
@@ -28,7 +27,7 @@ from finsam.organisation.board import BoardRow, board_during
 from finsam.organisation.models import Association, BoardSeat
 from finsam.participants.models import EXIT_GROUP_LABELS
 from finsam.reports import charts, narrative
-from finsam.reports.board import common
+from finsam.reports.board import common, interventions
 from finsam.reports.models import ReportVersion
 
 KIND = "annual-report"
@@ -45,6 +44,7 @@ TEXTS = (
     "balance_requirement",
     "staff",
     "expected_development",
+    "deviations",
     "accounting_principles",
 )
 # A default text whose figures the system does not hold (no participants, no goals) is left out.
@@ -179,12 +179,16 @@ def _administration(
     ]
 
 
-def _accounts(association: Association, end: dt.date, texts: common.Texts) -> list[Section]:
+def _accounts(
+    association: Association, end: dt.date, version: ReportVersion | None, texts: common.Texts
+) -> list[Section]:
     """The annual accounts in the layouts of LKBR and RKR, closed by the board's signatures: the statements
     refer to the notes by number, note 1 being the accounting principles."""
     accounts = lkbr.accounts(association, end)
     principles = texts.own.get("accounting_principles", texts.defaults["accounting_principles"])
     heading = _("Not %(number)d %(title)s") % {"number": 1, "title": _("Redovisningsprinciper")}
+    note_tables = notes.tables(accounts)
+    common.footnote_tables(association, version, note_tables)
     return [
         Section(_("Resultaträkning"), tables=[income_statement.summary_table(accounts)], new_page=True),
         Section(
@@ -197,6 +201,7 @@ def _accounts(association: Association, end: dt.date, texts: common.Texts) -> li
         ),
         Section(
             _("Driftredovisning"),
+            html=texts.html("deviations"),
             tables=[
                 operating_statement.table(annual.operating_statement(association, end), end),
                 operating_statement.rows_table(accounts.statement),
@@ -205,7 +210,7 @@ def _accounts(association: Association, end: dt.date, texts: common.Texts) -> li
         Section(
             _("Noter"),
             html=narrative.render(f"**{heading}**\n\n{principles}", texts.values),
-            tables=notes.tables(accounts),
+            tables=note_tables,
         ),
         Section(
             _("Styrelsens underskrift"),
@@ -218,34 +223,6 @@ def _accounts(association: Association, end: dt.date, texts: common.Texts) -> li
             signed=True,  # as seed 001: the board signs here, before the appendices
         ),
     ]
-
-
-def _intervention_appendix(association: Association, end: dt.date) -> Section:
-    """Appendix 2: each individual intervention of the year with its provider, target group and grant."""
-    rows: list[dict[str, Cell]] = []
-    for intervention in association.interventions.filter(kind="individual").order_by("name"):
-        if not intervention.is_active_in(end.year):
-            continue
-        granted = sum((g.amount for g in intervention.grants.filter(year=end.year)), Decimal(0))
-        rows.append(
-            {
-                "name": intervention.name,
-                "provider": intervention.provider,
-                "target": intervention.target_group,
-                "granted": granted,
-            }
-        )
-    table = Table(
-        _("Individinriktade insatser %s") % end.year,
-        [
-            Column("name", _("Insats")),
-            Column("provider", _("Utförare")),
-            Column("target", _("Målgrupp")),
-            Column("granted", _("Beviljat (kr)"), Kind.MONEY),
-        ],
-        rows,
-    )
-    return Section(_("Bilaga 2. Individinriktade insatser"), tables=[table], new_page=True)
 
 
 def _appendices(
@@ -264,7 +241,8 @@ def _appendices(
                 new_page=True,
             )
         )
-    appendices.append(_intervention_appendix(association, end))
+    participants = common.other_kind(association, "participants-public", start, end)
+    appendices += interventions.appendix(association, end, participants[0] if participants else {})
     return appendices
 
 
@@ -280,11 +258,11 @@ def _board_signers(association: Association, end: dt.date) -> list[tuple[str, st
 def annual_report(association: Association, end: dt.date, version: ReportVersion | None = None) -> Document:
     start, _end = statements.fiscal_year(association, end)
     values = common.figures(association, start, end)
-    defaults = common.default_texts(KIND, TEXTS)
+    defaults = common.default_texts(KIND, TEXTS, association, end)
     defaults = {k: v if NEEDS.get(k, "forbund") in values else "" for k, v in defaults.items()}
     texts = common.texts(version, values, defaults)
     administration = _administration(association, start, end, texts)
-    accounts = _accounts(association, end, texts)
+    accounts = _accounts(association, end, version, texts)
     sections = [
         Section(_("Ordföranden har ordet"), html=texts.html("foreword")),
         *administration,
