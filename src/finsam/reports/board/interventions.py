@@ -161,7 +161,8 @@ def _part(number: int, intervention: Intervention, data: dict[str, Any], end: dt
             _years(years),
         ]
         rows = data.get("municipalities_by_intervention", {}).get(intervention.code, [])
-        if rows:
+        shown = [n for row in rows for part in ("carried_over", "new") for n in row[part].values() if n]
+        if shown:  # a table of hidden counts and zeros tells the board nothing
             tables.append(_municipality_table(intervention.name, rows, end.year))
         if _hidden([entry, rows, years]):
             paragraphs.append(

@@ -66,6 +66,7 @@ def test_bilaga_2_never_prints_a_small_group(demo_document: DemoDocument) -> Non
     it = " ".join(sections[2].paragraphs)
     assert "deltog" not in it and "avslutade" not in it and "genomsnitt" not in it
     assert "Förbundet beviljade insatsen 540" in it
+    assert sections[2].tables == []  # its one man's municipality: hidden, and nothing else to show
 
 
 def test_bilaga_2_and_the_footnotes_print(
