@@ -118,6 +118,9 @@ BASE_DIR = Path(__file__).resolve().parent
 PSEUDONYM_KEY_FILE = Path(os.environ.get("FINSAM_PSEUDONYM_KEY_FILE") or DATA_DIR / "pseudonym-key").resolve()
 IDENTITY_KEY_FILE = Path(os.environ.get("FINSAM_IDENTITY_KEY_FILE") or DATA_DIR / "identity-key").resolve()
 SUPPRESSION_THRESHOLD = _env_int("FINSAM_SUPPRESSION_THRESHOLD", 5)
+# A statement row deviating from its budget by both (kronor, per cent) gets a drafted comment (ADR 0026).
+DEVIATION_THRESHOLD_KRONOR = _env_int("FINSAM_DEVIATION_THRESHOLD_KRONOR", 25_000)
+DEVIATION_THRESHOLD_PERCENT = _env_int("FINSAM_DEVIATION_THRESHOLD_PERCENT", 10)
 # The largest file taken of each kind, on the web (enforced while the upload streams) and on the command line:
 # far above any real association's file, far below what would strain the server (ADR 0013).
 UPLOAD_LIMITS = {

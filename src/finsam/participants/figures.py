@@ -49,6 +49,7 @@ from finsam.participants.tables import (
     ParticipantTables,
     average,
     gather,
+    years_on_support,
 )
 from finsam.privacy import periods
 from finsam.privacy.suppression import SuppressedTable
@@ -166,6 +167,13 @@ def _columns(table: SuppressedTable, keys: Sequence[str]) -> dict[str, int | Non
 
 
 Grids = dict[str, tuple[SuppressedTable, list[str]]]
+SOURCES = tuple(ReferralSource.values)
+
+
+def _no_referrals() -> dict[str, int]:
+    return dict.fromkeys(SOURCES, 0)
+
+
 MUNICIPALITY_KEYS = [f"{part}_{g}" for part in ("carried_over", "new") for g in GENDERS]
 MUNICIPALITIES_OF = "municipalities:"  # + an intervention's code: the grid of that intervention alone
 
@@ -179,6 +187,14 @@ def published_grids(tables: ParticipantTables) -> dict[str, tuple[list[object], 
         "participating": (interventions, _grid([c.participating for c in counts], GENDERS), list(GENDERS)),
         "exited": (interventions, _grid([c.exited for c in counts], GENDERS), list(GENDERS)),
         "exit_reasons": (interventions, _grid([c.groups for c in counts], groups), groups),
+        "referral_sources": (
+            interventions,
+            _grid(
+                [tables.referral_sources.get(i.pk, _no_referrals()) for i, _c in tables.interventions],
+                SOURCES,
+            ),
+            list(SOURCES),
+        ),
         "municipalities": _municipality_grid(tables.municipalities),
         **{
             f"{MUNICIPALITIES_OF}{code}": _municipality_grid(rows)
@@ -218,7 +234,9 @@ def public_json(tables: ParticipantTables, threshold: int, grids: Grids | None =
     are suppressed on their own unless given (`public_tables`)."""
     if grids is None:
         grids = suppressed_grids(tables, threshold)
-    participating, exited, reasons = (grids[k][0] for k in ("participating", "exited", "exit_reasons"))
+    participating, exited, reasons, sources = (
+        grids[k][0] for k in ("participating", "exited", "exit_reasons", "referral_sources")
+    )
     interventions = []
     for index, (intervention, _counts) in enumerate(tables.interventions):
         interventions.append(
@@ -230,6 +248,8 @@ def public_json(tables: ParticipantTables, threshold: int, grids: Grids | None =
                 "exited": _cells(exited, GENDERS)[index],
                 "exited_total": exited.row_totals[index],
                 "exit_reasons": _cells(reasons, list(EXIT_GROUPS))[index],
+                "referrals": _cells(sources, list(SOURCES))[index],
+                "referrals_total": sources.row_totals[index],
             }
         )
     return {
@@ -244,6 +264,8 @@ def public_json(tables: ParticipantTables, threshold: int, grids: Grids | None =
             "exited": _columns(exited, GENDERS),
             "exited_total": exited.grand_total,
             "exit_reasons": _columns(reasons, list(EXIT_GROUPS)),
+            "referrals": _columns(sources, list(SOURCES)),
+            "referrals_total": sources.grand_total,
         },
         "municipalities": _public_municipalities(tables.municipalities, grids["municipalities"]),
         "municipalities_by_intervention": {
@@ -527,6 +549,33 @@ def public_tables(
     return chain[-1], suppressed_grids(chain[-1], threshold, chain[:-1])
 
 
+def public_years(
+    association: Association, start: dt.date, end: dt.date, threshold: int
+) -> dict[str, dict[str, str | None]]:
+    """Per intervention code, the average years on public support before entry of the participating and of
+    the exited, as they may leave the association: an average is given only when at least `threshold` people
+    are behind it and their number grew by 0 or by at least `threshold` since each earlier allowed period of
+    the year, so that no two published averages give away a small group's (ADR 0008)."""
+    start, end = public_period(start, end)
+    chain = [years_on_support(association, s, e) for s, e in periods.allowed_periods(end.year) if e <= end]
+    *earlier, latest = chain
+
+    def shown(pk: int, total: Decimal, count: int, field: str) -> str | None:
+        before = [getattr(e[pk], field) for e in earlier if pk in e and getattr(e[pk], field) >= threshold]
+        if count < threshold or any(0 < count - n < threshold for n in before):
+            return None
+        return _years(average(total, count))
+
+    codes = dict(association.interventions.filter(pk__in=latest).values_list("pk", "code"))
+    return {
+        codes[pk]: {
+            "participating": shown(pk, c.years_sum, c.years_count, "years_count"),
+            "exited": shown(pk, c.exited_years_sum, c.exited_years_count, "exited_years_count"),
+        }
+        for pk, c in sorted(latest.items())
+    }
+
+
 def gathered(association: Association, start: dt.date, end: dt.date, *, public: bool = False) -> Gathered:
     """The report for `finsam report participants` (exact) and `participants-public` (suppressed, for the
     allowed periods only)."""
@@ -534,7 +583,9 @@ def gathered(association: Association, start: dt.date, end: dt.date, *, public: 
         threshold = settings.SUPPRESSION_THRESHOLD
         tables, grids = public_tables(association, start, end, threshold)
         document = as_document(tables, threshold=threshold, grids=grids)
-        return Gathered(public_json(tables, threshold, grids), document)
+        data = public_json(tables, threshold, grids)
+        data["years_on_public_support"] = public_years(association, start, end, threshold)
+        return Gathered(data, document)
     tables = gather(association, start, end)
     return Gathered(as_json(tables), as_document(tables))
 

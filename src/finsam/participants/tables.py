@@ -31,6 +31,7 @@ from finsam.participants.models import (
     IncomeSupport,
     Rating,
     Referral,
+    ReferralSource,
     VolumeCount,
     month_start,
     support_codes,
@@ -276,6 +277,28 @@ def referrals(association: Association, start: dt.date, end: dt.date) -> list[Re
     return sorted(rows.values(), key=lambda r: (-r.count, r.source))
 
 
+def referral_sources(association: Association, start: dt.date, end: dt.date) -> dict[int, dict[str, int]]:
+    """Per intervention id: the referrals received in the period by source (erased ones by their tallies)."""
+    result: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(ReferralSource.values, 0))
+    live = (
+        Referral.objects.filter(association=association, received_on__range=(start, end))
+        .values_list("intervention_id", "source")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    erased = (
+        ErasedReferralTally.objects.filter(
+            association=association, received_month__gte=month_start(start), received_month__lte=end
+        )
+        .values_list("intervention_id", "source")
+        .annotate(n=Sum("count"))
+        .order_by()
+    )
+    for intervention_id, source, n in [*live, *erased]:
+        result[intervention_id][source] += n or 0
+    return result
+
+
 def income_support(association: Association, start: dt.date, end: dt.date) -> dict[str, dict[str, int]]:
     """For the participants who exited in the period: how many had each kind of income support before and
     after (a participant with two kinds counts under both), erased ones included through their tallies."""
@@ -402,6 +425,8 @@ class ParticipantTables:
     income_support: dict[str, dict[str, int]]
     progression: dict[str, list[Progression]]
     volumes: list[tuple[Intervention, dict[str, int]]]
+    # Per intervention id, the referrals by source (`referral_sources`).
+    referral_sources: dict[int, dict[str, int]] = field(default_factory=dict)
 
 
 def individual_interventions(association: Association, start: dt.date, end: dt.date) -> list[Intervention]:
@@ -458,4 +483,5 @@ def gather(association: Association, start: dt.date, end: dt.date) -> Participan
         income_support=income_support(association, start, end),
         progression={code: p for code, p in progress.items() if p},
         volumes=[(i, volume_counts[i.pk]) for i in structural],
+        referral_sources=referral_sources(association, start, end),
     )

@@ -19,7 +19,7 @@ from finsam.core import archives, clock, documents, uploads
 from finsam.core.audit import Actor
 from finsam.finance.models import StatementRow
 from finsam.participants import services as participant_services
-from finsam.reports import services
+from finsam.reports import narrative, services
 from finsam.reports.board import common as board_common
 from finsam.reports.board import kinds as board_kinds
 from finsam.reports.forms import ApproveForm, ReferenceForm, StartForm, TemplateForm, TextForm
@@ -118,32 +118,44 @@ def word_template(request: AssociationRequest) -> HttpResponse:
 def version(request: AssociationRequest, pk: int) -> HttpResponse:
     chosen = get_object_or_404(ReportVersion, pk=pk, association=request.association)
     can_edit = Perm.EDIT_ORGANISATION in request.perms and not chosen.locked
+    own = {t.key: t.markdown for t in chosen.texts.all()}
+    previewed = ""
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
         form = TextForm(request.POST)
-        if form.is_valid():
-            services.save_text(
-                Actor.of(request), chosen, form.cleaned_data["key"], form.cleaned_data["markdown"]
+        if form.is_valid() and "preview" in request.POST:
+            # The text as it would print, not saved: the page shows it in its form and as the preview.
+            previewed = form.cleaned_data["key"]
+            own[previewed] = form.cleaned_data["markdown"]
+            messages.info(
+                request, _("Förhandsvisningen visar texten som den skrivs ut. Den är inte sparad än.")
             )
-            messages.success(request, _("Texten är sparad."))
-        return redirect(f"{request.path}#{request.POST.get('key', '')}")
-    defaults = board_kinds.defaults(chosen.kind)
-    own = {t.key: t.markdown for t in chosen.texts.all()}
+        else:
+            if form.is_valid():
+                services.save_text(
+                    Actor.of(request), chosen, form.cleaned_data["key"], form.cleaned_data["markdown"]
+                )
+                messages.success(request, _("Texten är sparad."))
+            return redirect(f"{request.path}#{request.POST.get('key', '')}")
+    defaults = board_kinds.defaults(chosen.kind, request.association, chosen.period_end)
     start = chosen.period_end.replace(month=1, day=1)
     values = board_common.figures(request.association, start, chosen.period_end)
     sections = []
     for key, default in defaults.items():
         label = board_kinds.SECTION_LABELS.get(key, key)
-        form = TextForm(initial={"key": key, "markdown": own.get(key, str(default))}, auto_id=f"id_{key}_%s")
+        text = own.get(key, str(default))
+        form = TextForm(initial={"key": key, "markdown": text}, auto_id=f"id_{key}_%s")
         form.fields["markdown"].label = _("Text: %s") % label
-        sections.append((key, label, form))
+        # Sanitised HTML (narrative.render keeps only simple formatting): the text as it prints.
+        sections.append((key, label, form, narrative.render(text, values)))
     board = services.board_users(request.association)
     approved = {a.user_id for a in chosen.approvals.all()}
     user = request.user
     context = {
         "version": chosen,
         "sections": sections,
+        "previewed": previewed,
         "values": sorted(values.items()),
         "can_edit": can_edit,
         "board": [(member, member.pk in approved) for member in board],

@@ -44,6 +44,7 @@ def participant_tables(draw: st.DrawFn) -> ParticipantTables:
     total = InterventionCounts()
     for _i, counts in rows:
         total.add(counts)
+    sources = {i.pk: {source: draw(small) for source in figures.SOURCES} for i, _c in rows}
     return ParticipantTables(
         association,
         dt.date(2023, 1, 1),
@@ -56,6 +57,7 @@ def participant_tables(draw: st.DrawFn) -> ParticipantTables:
         {},
         {},
         [],
+        sources,
     )
 
 
@@ -96,6 +98,10 @@ def test_no_hidden_count_can_be_recovered_from_the_totals(tables: ParticipantTab
             "participating": [[c.participating[g] for g in GENDERS] for c in counts],
             "exited": [[c.exited[g] for g in GENDERS] for c in counts],
             "exit_reasons": [list(c.groups.values()) for c in counts],
+            "referral_sources": [
+                [tables.referral_sources[i.pk][source] for source in figures.SOURCES]
+                for i, _c in tables.interventions
+            ],
             "municipalities": [
                 [m.carried_over[g] for g in GENDERS] + [m.new[g] for g in GENDERS]
                 for m in tables.municipalities

@@ -4,34 +4,37 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
 from finsam.core import formatting
-from finsam.core.documents import Cell, Column, Document, Kind, Section, Table
+from finsam.core.documents import Document, Section
 from finsam.finance import annual, lkbr, statements
 from finsam.finance.documents import balance_sheet, cash_flow, income_statement, notes, operating_statement
 from finsam.goals import follow_up
 from finsam.organisation.board import board_during
 from finsam.organisation.models import Association
 from finsam.reports import narrative
-from finsam.reports.board import administration, common
+from finsam.reports.board import administration, common, interventions
 from finsam.reports.models import ReportVersion
 
 KIND = "annual-report"
 # The sections with a narrative, in the order printed.
-TEXTS = ("foreword", *administration.TEXTS, "accounting_principles")
+TEXTS = ("foreword", *administration.TEXTS, "deviations", "accounting_principles")
 # A default text whose figures the system does not hold (no participants, no goals) is left out.
 NEEDS = {"participants": "deltagare", "goal_attainment": "malsammanfattning"}
 
 
-def _accounts(association: Association, end: dt.date, texts: common.Texts) -> list[Section]:
+def _accounts(
+    association: Association, end: dt.date, version: ReportVersion | None, texts: common.Texts
+) -> list[Section]:
     """The annual accounts in the layouts of LKBR and RKR, closed by the board's signatures: the statements
     refer to the notes by number, note 1 being the accounting principles."""
     accounts = lkbr.accounts(association, end)
     principles = texts.own.get("accounting_principles", texts.defaults["accounting_principles"])
     heading = _("Not %(number)d %(title)s") % {"number": 1, "title": _("Redovisningsprinciper")}
+    note_tables = notes.tables(accounts)
+    common.footnote_tables(association, version, note_tables)
     return [
         Section(_("Resultaträkning"), tables=[income_statement.summary_table(accounts)], new_page=True),
         Section(
@@ -44,6 +47,7 @@ def _accounts(association: Association, end: dt.date, texts: common.Texts) -> li
         ),
         Section(
             _("Driftredovisning"),
+            html=texts.html("deviations"),
             tables=[
                 operating_statement.table(annual.operating_statement(association, end), end),
                 operating_statement.rows_table(accounts.statement),
@@ -52,7 +56,7 @@ def _accounts(association: Association, end: dt.date, texts: common.Texts) -> li
         Section(
             _("Noter"),
             html=narrative.render(f"**{heading}**\n\n{principles}", texts.values),
-            tables=notes.tables(accounts),
+            tables=note_tables,
         ),
         Section(
             _("Styrelsens underskrift"),
@@ -65,34 +69,6 @@ def _accounts(association: Association, end: dt.date, texts: common.Texts) -> li
             signed=True,  # as seed 001: the board signs here, before the appendices
         ),
     ]
-
-
-def _intervention_appendix(association: Association, end: dt.date) -> Section:
-    """Appendix 2: each individual intervention of the year with its provider, target group and grant."""
-    rows: list[dict[str, Cell]] = []
-    for intervention in association.interventions.filter(kind="individual").order_by("name"):
-        if not intervention.is_active_in(end.year):
-            continue
-        granted = sum((g.amount for g in intervention.grants.filter(year=end.year)), Decimal(0))
-        rows.append(
-            {
-                "name": intervention.name,
-                "provider": intervention.provider,
-                "target": intervention.target_group,
-                "granted": granted,
-            }
-        )
-    table = Table(
-        _("Individinriktade insatser %s") % end.year,
-        [
-            Column("name", _("Insats")),
-            Column("provider", _("Utförare")),
-            Column("target", _("Målgrupp")),
-            Column("granted", _("Beviljat (kr)"), Kind.MONEY),
-        ],
-        rows,
-    )
-    return Section(_("Bilaga 2. Individinriktade insatser"), tables=[table], new_page=True)
 
 
 def _appendices(
@@ -111,7 +87,8 @@ def _appendices(
                 new_page=True,
             )
         )
-    appendices.append(_intervention_appendix(association, end))
+    participants = common.other_kind(association, "participants-public", start, end)
+    appendices += interventions.appendix(association, end, participants[0] if participants else {})
     return appendices
 
 
@@ -127,11 +104,11 @@ def _board_signers(association: Association, end: dt.date) -> list[tuple[str, st
 def annual_report(association: Association, end: dt.date, version: ReportVersion | None = None) -> Document:
     start, _end = statements.fiscal_year(association, end)
     values = common.figures(association, start, end)
-    defaults = common.default_texts(KIND, TEXTS)
+    defaults = common.default_texts(KIND, TEXTS, association, end)
     defaults = {k: v if NEEDS.get(k, "forbund") in values else "" for k, v in defaults.items()}
     texts = common.texts(version, values, defaults)
     chapter = administration.sections(association, start, end, texts)
-    accounts = _accounts(association, end, texts)
+    accounts = _accounts(association, end, version, texts)
     sections = [
         Section(_("Ordföranden har ordet"), html=texts.html("foreword")),
         *chapter,

@@ -16,22 +16,30 @@ from django.template.loader import select_template
 from django.utils.translation import gettext as _
 
 from finsam.core import documents, formatting
-from finsam.core.documents import Document, Section
+from finsam.core.documents import Document, Section, Table
 from finsam.finance import statements
 from finsam.finance.models import StatementRow
 from finsam.organisation import names as member_names
 from finsam.organisation.models import Association, Intervention, Member
-from finsam.reports import narrative
+from finsam.reports import deviations, narrative
 from finsam.reports.board import drafted
 from finsam.reports.models import ReportVersion
 
 Other = tuple[dict[str, Any], Document] | None
 
 
-def default_texts(kind: str, keys: Iterable[str]) -> dict[str, str]:
+# The section of each kind whose default text ends with the drafted commentary on deviations from the budget.
+DRAFTED = {"interim-report": "economy", "annual-report": "deviations"}
+
+
+def default_texts(
+    kind: str, keys: Iterable[str], association: Association | None = None, end: dt.date | None = None
+) -> dict[str, str]:
     """The default text of each section, as the office sees it to edit: the source of the template
-    `reports/board/<kind>/<key>.md`, else of `reports/board/<key>.md`; a section without either has none."""
-    texts = {}
+    `reports/board/<kind>/<key>.md`, else of `reports/board/<key>.md`; a section without either has none.
+    Given the association and the period's end, the section of `DRAFTED` ends with the drafted commentary on
+    the deviations from the budget (`reports.deviations`)."""
+    texts: dict[str, str] = {}
     for key in keys:
         try:
             template = select_template([f"reports/board/{kind}/{key}.md", f"reports/board/{key}.md"])
@@ -39,6 +47,9 @@ def default_texts(kind: str, keys: Iterable[str]) -> dict[str, str]:
             texts[key] = ""
         else:
             texts[key] = template.template.source.rstrip("\n")
+    drafted = DRAFTED.get(kind)
+    if association is not None and end is not None and drafted in texts:
+        texts[drafted] = "\n\n".join(t for t in (texts[drafted], deviations.draft(association, end)) if t)
     return texts
 
 
@@ -170,11 +181,29 @@ def statement_rows_with_notes(
 
 def apply_letters(document: Document, names: dict[str, str]) -> None:
     """Append "(a)" to row names that carry a footnote."""
-    for table in document.tables:
+    letter_tables(document.tables, names)
+
+
+def letter_tables(tables: Iterable[Table], names: dict[str, str]) -> None:
+    """Append "(a)" to the names of the tables' rows that carry a footnote."""
+    for table in tables:
         for row in table.rows:
             name = row.get("name")
             if isinstance(name, str) and name in names:
                 row["name"] = f"{name} ({names[name]})"
+
+
+def footnote_tables(association: Association, version: ReportVersion | None, tables: list[Table]) -> None:
+    """The version's footnotes printed where the rows are, as seed 001 prints its note 3: each row that
+    carries one gets its letter, and each table its footnotes ("a) …") under it."""
+    letters, lines = statement_rows_with_notes(association, version)
+    rows = StatementRow.objects.filter(association=association)
+    names = {r.name: letters[r.code] for r in rows if r.code in letters}
+    by_letter = dict(zip(letters.values(), lines, strict=True))
+    for table in tables:
+        shown = [str(row.get("name")) for row in table.rows]
+        table.notes += [by_letter[names[name]] for name in shown if name in names]
+    letter_tables(tables, names)
 
 
 def printed(sections: list[Section], numbered: list[Section] | None = None) -> list[Section]:

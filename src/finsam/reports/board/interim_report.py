@@ -51,7 +51,7 @@ def _economy(
 def interim_report(association: Association, end: dt.date, version: ReportVersion | None = None) -> Document:
     start, _end = statements.fiscal_year(association, end)
     values = common.figures(association, start, end)
-    texts = common.texts(version, values, common.default_texts(KIND, TEXTS))
+    texts = common.texts(version, values, common.default_texts(KIND, TEXTS, association, end))
     individual = [
         i.name for i in association.interventions.filter(kind="individual") if i.is_active_in(end.year)
     ]

@@ -43,6 +43,7 @@ SECTION_LABELS = {
     "staff": gettext_lazy("Väsentliga personalförhållanden"),
     "expected_development": gettext_lazy("Förväntad utveckling"),
     "accounting_principles": gettext_lazy("Redovisningsprinciper (not 1)"),
+    "deviations": gettext_lazy("Avvikelser mot budget (driftredovisning)"),
     "tasks": gettext_lazy("Samordningsförbundets uppgifter"),
     "planned_work": gettext_lazy("Verksamhet under året"),
     "financial_goals": gettext_lazy("Finansiella mål"),
@@ -52,6 +53,7 @@ SECTION_LABELS = {
 }
 
 
-def defaults(kind: str) -> dict[str, str]:
-    """Each narrative section of the kind with its default text, in the order printed."""
-    return common.default_texts(kind, TEXTS[kind])
+def defaults(kind: str, association: Association, end: dt.date) -> dict[str, str]:
+    """Each narrative section of the kind with its default text for the association's period, in the order
+    printed."""
+    return common.default_texts(kind, TEXTS[kind], association, end)

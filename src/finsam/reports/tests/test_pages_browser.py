@@ -49,3 +49,38 @@ def test_a_board_member_without_an_authenticator_is_asked_to_set_one_up(page: Pa
     expect(page.get_by_text("För att godkänna behöver du tvåstegsinloggning.")).to_be_visible()
     expect(page.get_by_role("button", name="Spara texten")).to_have_count(0)
     assert_accessible(page)
+
+
+def test_the_board_reads_the_texts_as_they_print_within_the_page(page: Page, demo_site: str) -> None:
+    """The version a board member approves: the texts rendered with their figures, wrapped at 1 280 px (a
+    line of the raw text was 1 551 px wide)."""
+    log_in(page, demo_site, "styrelse", build.PASSWORD)
+    page.goto(f"{demo_site}/f/finnveden/rapporter/")
+    page.get_by_role("link", name="Årsredovisning").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Årsredovisning 2023-12-31, version 1")
+    narrative = page.locator(".narrative")
+    text = " ".join(narrative.all_inner_texts()).replace("\u00a0", " ")
+    assert "{{" not in text and "**" not in text
+    assert "Vid årsskiftet är det egna kapitalet 2 608 640 kr" in text
+    assert "Utrymme nya projekt: utfallet 0 kr mot budgeten 1 000 000 kr" in text  # the drafted deviations
+    widths = [
+        box["width"] for box in (narrative.nth(i).bounding_box() for i in range(narrative.count())) if box
+    ]
+    assert widths and max(widths) <= 700
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    assert_accessible(page)
+    screenshot(page, "rapporter-styrelsen-laser")
+
+
+def test_the_office_previews_a_text_with_its_figures(page: Page, demo_site: str) -> None:
+    log_in(page, demo_site, "kansli", build.PASSWORD)
+    page.goto(f"{demo_site}/f/finnveden/rapporter/")
+    page.get_by_role("link", name="Årsredovisning").first.click()
+    page.get_by_label("Text: Ordföranden har ordet").fill("**Året** gav {{ resultat }} kr.")
+    page.locator("#foreword").get_by_role("button", name="Förhandsgranska").click()
+    preview = page.locator("#forhandsvisning")
+    expect(preview).to_contain_text("Förhandsvisning (inte sparad)")
+    expect(preview.locator("strong")).to_have_text("Året")
+    expect(preview).to_contain_text("Året gav −504 695 kr.")
+    expect(page.get_by_label("Text: Ordföranden har ordet")).to_have_value("**Året** gav {{ resultat }} kr.")
+    assert_accessible(page)
