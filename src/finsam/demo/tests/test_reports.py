@@ -16,6 +16,7 @@ from finsam.core.models import AuditEntry
 from finsam.demo import build
 from finsam.demo import reports as demo_reports
 from finsam.organisation.models import Association, BoardSeat
+from finsam.reports.board.common import footnote_rows
 from finsam.reports.board.kinds import TEXTS
 from finsam.reports.models import ReportVersion, RowNote, SectionText
 
@@ -41,7 +42,7 @@ def test_the_demo_holds_a_version_of_each_kind(demo: dict[str, Association]) -> 
         spec
     ) in demo_reports.specs():  # each text a section of its kind, each footnote on a row of the statements
         assert set(spec["texts"]) <= set(TEXTS[spec["kind"]])
-        codes = set(demo[spec["association"]].statement_rows.values_list("code", flat=True))
+        codes = {code for code, _name in footnote_rows(demo[spec["association"]])}
         assert set(spec.get("footnotes", {})) <= codes
 
 
