@@ -26,24 +26,26 @@ TEXTS = ("summary", "introduction", "interventions", "structural", "economy", "f
 def _economy(
     association: Association, end: dt.date, version: ReportVersion | None, texts: common.Texts
 ) -> list[Section]:
-    """The statements with the period's accruals, the board's footnotes in a column "Not" on their rows, the
-    costs against budget as a chart, and the year's forecast."""
+    """The economy's text, the year's forecast, and the statements with the period's accruals, the board's
+    footnotes in a column "Not" on their rows and the costs against budget as a chart."""
     statement = statements.income_statement(association, end)
     figures = interim.of(statement)
     income = income_statement.as_document(statement, figures)
     balance = balance_sheet.as_document(statements.balance_sheet(association, end), interim=figures)
     tables = [*income.tables, *balance.tables]
     lines = _letter_notes(association, version, tables)
-    economy = Section(_("Ekonomi"), html=texts.html("economy"), tables=tables)
+    economy = Section(_("Ekonomi"), html=texts.html("economy"))
+    accounts = Section(_("Resultat- och balansräkning"), tables=tables, level=3)
     if lines:
-        economy.tables[-1].notes = [*economy.tables[-1].notes, _("Fotnoter"), *lines]
+        tables[-1].notes = [*tables[-1].notes, _("Fotnoter"), *lines]
     cost_rows = statement.cost_rows()
     chart_title = _("Kostnader: budget %(y)s och utfall till och med %(d)s") % {
         "y": end.year,
         "d": end.isoformat(),
     }
-    charts.add(economy, chart_title, lambda: charts.budget_vs_outcome_figure(cost_rows, _("Utfall")))
-    return [economy, _forecast(figures, texts)] if figures.accrues else [economy]
+    charts.add(accounts, chart_title, lambda: charts.budget_vs_outcome_figure(cost_rows, _("Utfall")))
+    # The forecast before the statements, so that their footnotes end the report, as in seed 000.
+    return [economy, *([_forecast(figures, texts)] if figures.accrues else []), accounts]
 
 
 def _letter_notes(association: Association, version: ReportVersion | None, tables: list[Table]) -> list[str]:
