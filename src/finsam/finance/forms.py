@@ -41,6 +41,8 @@ class StatementRowForm(forms.ModelForm):  # type: ignore[type-arg]
             "object",
             "member",
             "budget_only",
+            "yearly_amount",
+            "use_of_equity",
         ]
 
     def __init__(self, *args: Any, association: Association, **kwargs: Any) -> None:

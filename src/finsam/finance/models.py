@@ -60,6 +60,22 @@ class StatementRow(models.Model):
         "organisation.Member", verbose_name=_("medlem"), null=True, blank=True, on_delete=models.SET_NULL
     )
     budget_only = models.BooleanField(_("endast budget"), default=False)
+    yearly_amount = models.BooleanField(
+        _("känt årsbelopp"),
+        default=False,
+        help_text=_(
+            "Beloppet gäller hela året (till exempel en årsavgift): delårsrapporten räknar periodens del av "
+            "helårsprognosen i stället för det bokförda."
+        ),
+    )
+    use_of_equity = models.BooleanField(
+        _("användning av eget kapital"),
+        default=False,
+        help_text=_(
+            "Budgetens och prognosens belopp är eget kapital från tidigare år som tas i anspråk, inte en "
+            "intäkt: delårsrapporten visar dem på en egen rad under resultatet."
+        ),
+    )
 
     class Meta:
         verbose_name = _("rapportrad")
@@ -82,6 +98,10 @@ class StatementRow(models.Model):
             raise ValidationError({"section": _("Avsnittet passar inte den här rapporten.")})
         if not self.accounts and not self.budget_only:
             raise ValidationError({"accounts": _("Ange konton, eller markera raden som endast budget.")})
+        if self.use_of_equity and self.section != self.Section.INCOME:
+            raise ValidationError(
+                {"use_of_equity": _("Bara en intäktsrad kan vara användning av eget kapital.")}
+            )
 
 
 class LedgerImport(models.Model):

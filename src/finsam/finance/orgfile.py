@@ -16,7 +16,18 @@ from finsam.finance.models import CostSharing, StatementRow
 from finsam.organisation.models import Association, Member
 from finsam.organisation.orgfile import Checker, Part, unique, upsert
 
-ROW_KEYS = {"code", "name", "section", "category", "accounts", "object", "member", "budget_only"}
+ROW_KEYS = {
+    "code",
+    "name",
+    "section",
+    "category",
+    "accounts",
+    "object",
+    "member",
+    "budget_only",
+    "yearly_amount",
+    "use_of_equity",
+}
 SHARING_KEYS = {"partner", "description", "accounts", "object", "share"}
 
 
@@ -45,6 +56,8 @@ def _check_rows(check: Checker, raw: Any, statement: str, plan: Plan, member_cod
             "object": check.text(data, "object", path, max_length=100),
             "member": check.choice(data, "member", path, sorted(member_codes), blank=True),
             "budget_only": check.boolean(data, "budget_only", path),
+            "yearly_amount": check.boolean(data, "yearly_amount", path),
+            "use_of_equity": check.boolean(data, "use_of_equity", path),
         }
         try:
             if row["accounts"]:
@@ -56,6 +69,8 @@ def _check_rows(check: Checker, raw: Any, statement: str, plan: Plan, member_cod
             check.fail(f"{path}.{key}", error.value, error.expected)
         if not row["accounts"] and not row["budget_only"]:
             check.fail(f"{path}.accounts", None, _("konton, eller budget_only: true"))
+        if row["use_of_equity"] and row["section"] != StatementRow.Section.INCOME:
+            check.fail(f"{path}.use_of_equity", True, _("en rad med section: income"))
         rows.append(row)
     unique(check, rows, "code", statement)
     plan.rows[statement] = rows

@@ -17,7 +17,6 @@ from finsam.accounts.models import User
 from finsam.accounts.roles import Perm
 from finsam.core import archives, clock, documents, uploads
 from finsam.core.audit import Actor
-from finsam.finance.models import StatementRow
 from finsam.participants import services as participant_services
 from finsam.reports import narrative, services
 from finsam.reports.board import common as board_common
@@ -176,7 +175,7 @@ def version(request: AssociationRequest, pk: int) -> HttpResponse:
         "may_edit_reference": Perm.EDIT_ORGANISATION in request.perms,
         "may_download_package": Perm.AUDIT_PACKAGE in request.perms,
         "approval_asked": services.approval_asked(chosen) if can_edit else None,
-        "rows": StatementRow.objects.filter(association=request.association),
+        "rows": board_common.footnote_rows(request.association),
         "notes": {n.row_code: n.text for n in chosen.row_notes.all()},
         "formats": [("pdf", "PDF"), ("docx", "Word"), ("xlsx", "Excel"), ("html", "HTML"), ("json", "JSON")],
     }

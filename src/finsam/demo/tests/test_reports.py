@@ -16,6 +16,7 @@ from finsam.core.models import AuditEntry
 from finsam.demo import build
 from finsam.demo import reports as demo_reports
 from finsam.organisation.models import Association, BoardSeat
+from finsam.reports.board.common import footnote_rows
 from finsam.reports.board.kinds import TEXTS
 from finsam.reports.models import ReportVersion, RowNote, SectionText
 
@@ -42,7 +43,7 @@ def test_the_demo_holds_a_version_of_each_kind(demo: dict[str, Association]) -> 
         spec
     ) in demo_reports.specs():  # each text a section of its kind, each footnote on a row of the statements
         assert set(spec["texts"]) <= set(TEXTS[spec["kind"]])
-        codes = set(demo[spec["association"]].statement_rows.values_list("code", flat=True))
+        codes = {code for code, _name in footnote_rows(demo[spec["association"]])}
         assert set(spec.get("footnotes", {})) <= codes
 
 
@@ -69,8 +70,10 @@ def test_the_interim_report_reads_like_seed_000(demo: dict[str, Association]) ->
     assert "fick 77 män och 89 kvinnor stöd" in text and "och 58 avslutades" in text
     assert "sex av elva avslutade gick till arbete eller studier" in text
     assert "Helårsresultatet väntas bli −1 092 600 kr." in text
-    # The footnotes a–f of seed 000 on their rows, in the order of the rows.
-    assert "Habo kommun (a)" in text and "Kansli (f)" in text
+    # The footnotes a–g of seed 000 on their rows, in the order of the rows, in a column "Not".
+    assert "Habo kommun 144 800 159 400 161 300 161 300 a" in text
+    assert "Kansli 1 407 864 720 000 808 244 850 000 f" in text
+    assert "Summa eget kapital 3 002 339 2 337 024 1 244 424 g" in text
     assert "b) Styrelsen har beviljat NOVA extra medel, så aktuell budget är 3 714 000 kr" in text
     assert "d) Beviljat belopp är 510 000 kr, varav 480 000 kr är ett fast pris enligt upphandlingen." in text
     assert "Nettot för 2022 var 771 951 kr enligt årsredovisningen." in text

@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 
 from finsam.core import documents, formatting
 from finsam.core.documents import Document, Section, Table
-from finsam.finance import statements
+from finsam.finance import interim, statements
+from finsam.finance.documents import balance_sheet
 from finsam.finance.models import StatementRow
 from finsam.organisation import names as member_names
 from finsam.organisation.models import Association, Intervention, Member
@@ -102,7 +103,9 @@ def other_kind(association: Association, kind: str, start: dt.date, end: dt.date
 def figures(association: Association, start: dt.date, end: dt.date) -> dict[str, str]:
     """The placeholders a narrative text may use, with Swedish-formatted values."""
     statement = statements.income_statement(association, end)
-    totals = statement.totals
+    # The period's own figures: the result accrued before the year's end, the budget without retained equity.
+    own = interim.of(statement)
+    totals = own.totals
     sheet = statements.balance_sheet(association, end)
     values = {
         "forbund": association.name,
@@ -123,8 +126,10 @@ def figures(association: Association, start: dt.date, end: dt.date) -> dict[str,
         "intakter": formatting.kronor(totals["income"]["outcome_to_date"]),
         "kostnader": formatting.kronor(totals["costs"]["outcome_to_date"]),
         "resultat": formatting.kronor(totals["result"]["outcome_to_date"]),
+        "resultat_bokfort": formatting.kronor(own.booked_result),
         "budget_resultat": formatting.kronor(totals["result"]["budget"]),
         "prognos_resultat": formatting.kronor(totals["result"]["forecast"]),
+        "prognos_eget_kapital": formatting.kronor(own.forecast_equity),
         "eget_kapital": formatting.kronor(sheet.equity.retained),
         "soliditet": formatting.percent(sheet.equity_ratio or Decimal(0)),
         "likvida_medel": formatting.kronor(
@@ -163,19 +168,32 @@ def approvals(version: ReportVersion | None) -> list[tuple[str, str, str]]:
     return [(a.name, a.role, f"{a.approved_at:%Y-%m-%d %H:%M}") for a in version.approvals.all()]
 
 
+def footnote_rows(association: Association) -> list[tuple[str, str]]:
+    """The rows a version's footnote may be written to (code, name): the statement rows, then the balance
+    sheet's computed equity lines."""
+    rows = [(r.code, r.name) for r in StatementRow.objects.filter(association=association)]
+    return rows + list(balance_sheet.equity_labels().items())
+
+
 def statement_rows_with_notes(
     association: Association, version: ReportVersion | None
 ) -> tuple[dict[str, str], list[str]]:
     """Row code → letter, and the footnote lines "a) …" in the order the rows come."""
+    rows = StatementRow.objects.filter(association=association).order_by("statement", "position")
+    return letters_in_order(version, [row.code for row in rows])
+
+
+def letters_in_order(version: ReportVersion | None, codes: Iterable[str]) -> tuple[dict[str, str], list[str]]:
+    """Row code → letter for the codes with a footnote in the version, lettered a, b, c… in the order given
+    (a code given twice keeps its first letter), and the footnote lines "a) …" in that order."""
     notes = {n.row_code: n.text for n in version.row_notes.all()} if version else {}
     letters: dict[str, str] = {}
     lines: list[str] = []
-    rows = StatementRow.objects.filter(association=association).order_by("statement", "position")
-    for row in rows:
-        if row.code in notes:
+    for code in codes:
+        if code in notes and code not in letters:
             letter = "abcdefghijklmnopqrstuvwxyz"[len(letters) % 26]
-            letters[row.code] = letter
-            lines.append(f"{letter}) {notes[row.code]}")
+            letters[code] = letter
+            lines.append(f"{letter}) {notes[code]}")
     return letters, lines
 
 

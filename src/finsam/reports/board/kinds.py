@@ -28,6 +28,7 @@ SECTION_LABELS = {
     "interventions": gettext_lazy("Insatser på individnivå"),
     "structural": gettext_lazy("Strukturinriktade insatser"),
     "economy": gettext_lazy("Ekonomi"),
+    "forecast": gettext_lazy("Prognos för helåret"),
     "foreword": gettext_lazy("Ordföranden har ordet"),
     "organisation": gettext_lazy("Organisation"),
     "target_group": gettext_lazy("Målgrupp och uppdrag"),

@@ -112,7 +112,7 @@ def test_the_interim_report_and_the_business_plan_are_signed_at_their_end(
     demo_document: DemoDocument, render_once: Render, tmp_path: Path
 ) -> None:
     for kind, end, last in (
-        ("interim-report", dt.date(2023, 6, 30), "f) "),  # the demo's footnotes end it, as in seed 000
+        ("interim-report", dt.date(2023, 6, 30), "g) "),  # the demo's footnotes end it, as in seed 000
         ("business-plan", dt.date(2012, 12, 31), "Mullsjö och Vaggeryd."),  # the consultation ends it
     ):
         gathered = demo_document(kind, "sodra-vatterbygden", end)
