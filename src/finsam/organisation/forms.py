@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from finsam.core.forms import MoneyField
+from finsam.organisation import classification
 from finsam.organisation.models import (
     Association,
     BoardSeat,
@@ -43,6 +44,13 @@ class PopulationForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 class InterventionForm(AssociationBoundForm):
+    target_groups = forms.MultipleChoiceField(
+        label=_("Målgrupper"),
+        choices=Intervention.TargetGroup.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
     class Meta:
         model = Intervention
         fields = [
@@ -50,6 +58,9 @@ class InterventionForm(AssociationBoundForm):
             "name",
             "kind",
             "purpose",
+            "target_groups",
+            "follow_up",
+            "esf",
             "provider",
             "places",
             "start",
@@ -66,6 +77,13 @@ class InterventionForm(AssociationBoundForm):
             "public_description": forms.Textarea(attrs={"rows": 4}),
             "referral_info": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial["target_groups"] = self.instance.target_group_codes()
+
+    def clean_target_groups(self) -> str:
+        return classification.join_target_groups(self.cleaned_data["target_groups"])
 
 
 class BoardSeatForm(AssociationBoundForm):
