@@ -64,7 +64,7 @@ def test_the_exact_counts_follow_the_definitions(assoc: Association, steg: Inter
     assert (woman.to_work_or_studies, woman.began_or_increased) == (1, 1)
     assert (man.exited, man.employed_before, man.employed_after, man.began_or_increased) == (1, 1, 1, 1)
     assert dict(woman.days) == {30: 1} and dict(man.days) == {423: 1}
-    assert (man.years_sum, man.years_known) == (2.5, 1)
+    assert (man.years_sum, man.years_known) == (Decimal("2.5"), 1)
     assert dict(counts.transitions) == {
         ("sjukpenning", "lön"): 1,
         ("ekonomiskt_bistånd", "lön"): 1,
