@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from finsam.core.forms import MoneyField
@@ -84,6 +85,21 @@ class InterventionForm(AssociationBoundForm):
 
     def clean_target_groups(self) -> str:
         return classification.join_target_groups(self.cleaned_data["target_groups"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        chosen = Intervention(
+            kind=data.get("kind", ""),
+            purpose=data.get("purpose", ""),
+            target_groups=data.get("target_groups", ""),
+        )
+        try:
+            classification.validate(chosen)
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                for message in messages:
+                    self.add_error(field, message)
+        return data
 
 
 class BoardSeatForm(AssociationBoundForm):

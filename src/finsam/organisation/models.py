@@ -250,11 +250,6 @@ class Intervention(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def clean(self) -> None:
-        from finsam.organisation import classification
-
-        classification.validate(self)
-
     def target_group_codes(self) -> list[str]:
         return sorted(code for code in self.target_groups.split("|") if code)
 
