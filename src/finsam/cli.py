@@ -39,6 +39,7 @@ REPORT_KINDS = {
     "shared-costs": ("delade-kostnader", "underlag för fakturor av delade kostnader"),
     "participants": ("deltagare", "deltagartabellerna"),
     "participants-public": ("deltagare-offentlig", "deltagartabellerna med små tal dolda"),
+    "outcomes": ("utfall", "utfall för avslutade deltagare, små tal dolda"),
     "goals": ("mal", "måluppfyllelse"),
     "interim-report": ("delarsrapport", "delårsrapporten"),
     "annual-report": ("arsredovisning", "årsredovisningen"),

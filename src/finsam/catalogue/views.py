@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from finsam.core import clock
+from finsam.organisation import classification
 from finsam.organisation.models import Association, Intervention
 
 
@@ -52,4 +53,5 @@ def association(request: HttpRequest, slug: str) -> HttpResponse:
 def intervention(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     chosen = get_object_or_404(Association, slug=slug)
     item = get_object_or_404(Intervention, association=chosen, code=code)
-    return render(request, "catalogue/intervention.html", {"association": chosen, "item": item})
+    context = {"association": chosen, "item": item, "classification": classification.labels(item)}
+    return render(request, "catalogue/intervention.html", context)

@@ -3,9 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from finsam.core.forms import MoneyField
+from finsam.organisation import classification
 from finsam.organisation.models import (
     Association,
     BoardSeat,
@@ -51,6 +53,13 @@ class MemberNameForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 class InterventionForm(AssociationBoundForm):
+    target_groups = forms.MultipleChoiceField(
+        label=_("Målgrupper"),
+        choices=Intervention.TargetGroup.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
     class Meta:
         model = Intervention
         fields = [
@@ -58,6 +67,9 @@ class InterventionForm(AssociationBoundForm):
             "name",
             "kind",
             "purpose",
+            "target_groups",
+            "follow_up",
+            "esf",
             "provider",
             "places",
             "start",
@@ -74,6 +86,28 @@ class InterventionForm(AssociationBoundForm):
             "public_description": forms.Textarea(attrs={"rows": 4}),
             "referral_info": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial["target_groups"] = self.instance.target_group_codes()
+
+    def clean_target_groups(self) -> str:
+        return classification.join_target_groups(self.cleaned_data["target_groups"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        chosen = Intervention(
+            kind=data.get("kind", ""),
+            purpose=data.get("purpose", ""),
+            target_groups=data.get("target_groups", ""),
+        )
+        try:
+            classification.validate(chosen)
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                for message in messages:
+                    self.add_error(field, message)
+        return data
 
 
 class BoardSeatForm(AssociationBoundForm):

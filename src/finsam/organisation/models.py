@@ -198,16 +198,52 @@ class Intervention(models.Model):
         STRUCTURAL = "structural", _("Strukturinriktad")
 
     class Purpose(models.TextChoices):
+        """The precise orientation (ADR 0027): the first six for individual interventions, the rest for
+        structural ones (`organisation.classification` says which is which)."""
+
         NONE = "", _("–")
-        PREPARATORY = "preparatory", _("Förberedande")
-        ASSESSMENT = "assessment", _("Utredande")
-        WORK = "work", _("Arbetslivsinriktad")
+        PREPARATORY = "preparatory", _("Förberedande, förrehabilitering")
+        ASSESSMENT = "assessment", _("Utredande, kartläggande")
+        WORK = "work", _("Arbetslivsinriktad rehabilitering")
+        JOB_SUPPORT = "job_support", _("Stöd till och i arbete")
+        STUDIES = "studies", _("Stöd till studier")
+        COORDINATION = "coordination", _("Samordnat stöd från flera myndigheter")
+        COMPETENCE = "competence", _("Kompetensutveckling")
+        COOPERATION = "cooperation", _("Samverkansstruktur")
+        METHODS = "methods", _("Metodutveckling")
+        DEVELOPMENT = "development", _("Verksamhetsutveckling")
+        INFORMATION = "information", _("Information och kunskapsspridning")
+        MAPPING = "mapping", _("Behovsinventering och analys")
+
+    class TargetGroup(models.TextChoices):
+        WORKING_AGE = "working_age", _("Förbundets hela målgrupp, 16–64 år")
+        YOUNG = "young", _("Unga 16–29 år")
+        LONG_TERM_SICK = "long_term_sick", _("Långtidssjukskrivna")
+        SOCIAL_ASSISTANCE = "social_assistance", _("Personer med ekonomiskt bistånd")
+        ACTIVITY_COMPENSATION = "activity_compensation", _("Personer med aktivitetsersättning")
+        LONG_TERM_UNEMPLOYED = "long_term_unemployed", _("Långtidsarbetslösa")
+        NEWLY_ARRIVED = "newly_arrived", _("Nyanlända och utrikes födda")
+        DISABILITY = "disability", _("Personer med funktionsnedsättning")
+        MENTAL_HEALTH = "mental_health", _("Personer med psykisk ohälsa")
+        ADDICTION = "addiction", _("Personer med missbruk eller beroende")
+        STAFF = "staff", _("Personal och chefer hos medlemmarna")
+
+    class FollowUp(models.TextChoices):
+        PERSON = "person", _("Per deltagare")
+        VOLUME = "volume", _("Volym (antal)")
 
     association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="interventions")
     code = models.CharField(_("kod"), max_length=30, validators=[code_validator])
     name = models.CharField(_("namn"), max_length=200)
     kind = models.CharField(_("slag"), max_length=12, choices=Kind.choices)
-    purpose = models.CharField(_("inriktning"), max_length=12, choices=Purpose.choices, blank=True)
+    purpose = models.CharField(_("precis inriktning"), max_length=12, choices=Purpose.choices, blank=True)
+    target_groups = models.CharField(
+        _("målgrupper"), max_length=300, blank=True, help_text=_("Koder åtskilda med |.")
+    )
+    follow_up = models.CharField(
+        _("uppföljning"), max_length=6, choices=FollowUp.choices, default=FollowUp.PERSON
+    )
+    esf = models.BooleanField(_("finansieras av Europeiska socialfonden (ESF)"), default=False)
     provider = models.CharField(_("utförare"), max_length=200, blank=True)
     target_group = models.TextField(_("målgrupp"), blank=True)
     places = models.PositiveIntegerField(_("platser"), null=True, blank=True)
@@ -231,6 +267,9 @@ class Intervention(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def target_group_codes(self) -> list[str]:
+        return sorted(code for code in self.target_groups.split("|") if code)
 
     def is_active_in(self, year: int) -> bool:
         starts = self.start is None or self.start.year <= year

@@ -25,7 +25,7 @@ from finsam.core import uploads
 from finsam.core.audit import Actor
 from finsam.core.money import MAX_AMOUNT
 from finsam.core.safeyaml import BoundedSafeLoader
-from finsam.organisation import services
+from finsam.organisation import classification, services
 from finsam.organisation.models import (
     Association,
     BoardSeat,
@@ -228,6 +228,9 @@ INTERVENTION_KEYS = {
     "name",
     "kind",
     "purpose",
+    "target_groups",
+    "follow_up",
+    "esf",
     "provider",
     "places",
     "start",
@@ -341,18 +344,37 @@ def _check_former_names(check: Checker, raw: Any, path: str, code: str, plan: Pl
             plan.former_names.append((code, until, name))
 
 
+def _target_groups(check: Checker, data: dict[str, Any], path: str) -> str:
+    codes = []
+    for j, code in enumerate(check.items(data.get("target_groups"), f"{path}.target_groups")):
+        if code in classification.TARGET_GROUPS:
+            codes.append(str(code))
+        else:
+            expected = _("en av %s") % ", ".join(classification.TARGET_GROUPS)
+            check.fail(f"{path}.target_groups[{j}]", code, expected)
+    return classification.join_target_groups(codes)
+
+
 def _check_interventions(check: Checker, raw: Any, plan: Plan) -> None:
     kinds = [k.value for k in Intervention.Kind]
-    purposes = [p.value for p in Intervention.Purpose]
+    follow_ups = [f.value for f in Intervention.FollowUp]
     for i, item in enumerate(check.items(raw, "interventions")):
         path = f"interventions[{i}]"
         data = check.mapping(item, path, INTERVENTION_KEYS, {"code", "name", "kind"})
+        kind = check.choice(data, "kind", path, kinds)
+        # The precise orientations of the intervention's orientation (the earlier three fit either).
+        purposes = list(dict.fromkeys([*classification.PRECISE.get(kind, ()), *classification.EARLIER]))
         plan.interventions.append(
             {
                 "code": check.code(data, "code", path),
                 "name": check.text(data, "name", path, required=True),
-                "kind": check.choice(data, "kind", path, kinds),
+                "kind": kind,
                 "purpose": check.choice(data, "purpose", path, purposes, blank=True),
+                "target_groups": _target_groups(check, data, path),
+                "follow_up": check.choice(data, "follow_up", path, follow_ups)
+                if "follow_up" in data
+                else classification.default_follow_up(kind),
+                "esf": check.boolean(data, "esf", path),
                 "provider": check.text(data, "provider", path),
                 "places": check.integer(data, "places", path),
                 "start": check.date(data, "start", path),

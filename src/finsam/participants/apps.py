@@ -20,9 +20,11 @@ class ParticipantsConfig(AppConfig):
         from finsam.core import backup, jobs
         from finsam.participants.figures import KINDS
         from finsam.participants.jobs import SUMMARY
+        from finsam.participants.outcomes import KINDS as OUTCOME_KINDS
         from finsam.participants.services import ERASED, restore_shipped_instrument
 
         documents.register(KINDS)
+        documents.register(OUTCOME_KINDS)
         # Erasure (gallring) every night, as `finsam manage erase_expired` does it by hand.
         jobs.register_recurring(
             jobs.Recurring("erase_expired", "finsam.participants.jobs.erase_expired", at=dt.time(2, 30))

@@ -39,9 +39,21 @@ HEADER = [
     "försörjning_före",
     "försörjning_efter",
     "år_med_offentlig_försörjning",
+    "sysselsättning_före",
+    "sysselsättning_efter",
 ]
 INCOME = ("sjukpenning", "ekonomiskt_bistånd", "aktivitetsersättning", "aktivitetsstöd", "sjukersättning")
 AFTER = {"arbete": "lön", "studier": "studiemedel"}
+# Occupation before entry, in turn; after exit, what the exit reason says, or as before.
+OCCUPATION = (
+    "ingen",
+    "arbetsrehabilitering",
+    "ingen",
+    "subventionerat_arbete",
+    "arbetsmarknadsinsats",
+    "ingen",
+)
+OCCUPATION_AFTER = {"arbete": "arbete", "studier": "studier", "arbetsrehabilitering": "arbetsrehabilitering"}
 SOURCES = ("region", "försäkringskassan", "kommun", "arbetsförmedlingen")
 
 
@@ -64,6 +76,8 @@ def _row(person: Person, index: int) -> list[str]:
     after = AFTER.get(person.reason, before) if person.exited else ""
     referred = person.referred or person.enrolled - dt.timedelta(days=14)
     years = person.years if person.years is not None else Decimal(index % 9) + Decimal("0.5")
+    occupation = OCCUPATION[index % len(OCCUPATION)]
+    occupation_after = OCCUPATION_AFTER.get(person.reason, occupation) if person.exited else ""
     return [
         person.code,
         person.key,
@@ -78,6 +92,8 @@ def _row(person: Person, index: int) -> list[str]:
         before,
         after,
         str(years).replace(".", ","),
+        occupation,
+        occupation_after,
     ]
 
 

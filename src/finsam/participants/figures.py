@@ -174,11 +174,12 @@ def _no_referrals() -> dict[str, int]:
     return dict.fromkeys(SOURCES, 0)
 
 
+PublishedGrids = dict[str, tuple[list[object], list[list[int]], list[str]]]
 MUNICIPALITY_KEYS = [f"{part}_{g}" for part in ("carried_over", "new") for g in GENDERS]
 MUNICIPALITIES_OF = "municipalities:"  # + an intervention's code: the grid of that intervention alone
 
 
-def published_grids(tables: ParticipantTables) -> dict[str, tuple[list[object], list[list[int]], list[str]]]:
+def published_grids(tables: ParticipantTables) -> PublishedGrids:
     """Each published grid of the tables: its rows' keys, its counts and its columns' keys."""
     counts = [c for _i, c in tables.interventions]
     interventions: list[object] = [i.pk for i, _c in tables.interventions]
@@ -217,10 +218,15 @@ def suppressed_grids(
     """Each published grid with its row, column and grand totals, suppressed on its own, and against the same
     grid of the `earlier` periods (the allowed periods of the year before this one, shortest first; see
     `privacy.periods.suppress_chain`)."""
-    chain = [published_grids(period) for period in [*earlier, tables]]
+    return suppress_published([published_grids(period) for period in [*earlier, tables]], threshold)
+
+
+def suppress_published(chain: Sequence[PublishedGrids], threshold: int) -> Grids:
+    """The grids of the last period of the chain (allowed periods of one year, shortest first), each
+    suppressed against the same grid of the periods before it."""
     result: Grids = {}
     for name, (_rows, _grid_counts, keys) in chain[-1].items():
-        # An intervention without participants in an earlier period has no grid there: it published none.
+        # A row or grid without counts in an earlier period is not there: it published none.
         in_periods = [grids.get(name, ([], [], keys)) for grids in chain]
         suppressed = periods.suppress_chain(
             [(rows, counts) for rows, counts, _keys in in_periods], columns=len(keys), threshold=threshold

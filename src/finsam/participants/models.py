@@ -69,6 +69,12 @@ def support_codes(text: str) -> list[str]:
     return [code for code in text.split("|") if code]
 
 
+def income_pairs(before: str, after: str) -> list[tuple[str, str]]:
+    """The cells of the transition table a participant counts in: each kind before with each kind after (""
+    where none is recorded)."""
+    return [(b, a) for b in support_codes(before) or [""] for a in support_codes(after) or [""]]
+
+
 class IncomeSupport(models.TextChoices):
     SICKNESS = "sjukpenning", _("Sjukpenning")
     ACTIVITY_COMPENSATION = "aktivitetsersättning", _("Aktivitetsersättning")
@@ -444,6 +450,40 @@ class ErasedSupportTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.intervention_id} {self.exited_month} {self.code}: {self.before}/{self.after}"
+
+
+class ErasedOutcomeTally(models.Model):
+    """What erased exited episodes leave for the outcome reports (`participants.outcomes`): per exit month and
+    gender, one measure alone: a pair of income support before → after (one row per pair of kinds), a pair
+    of occupation before → after, or the days spent in the intervention."""
+
+    class Measure(models.TextChoices):
+        INCOME = "income", _("Försörjning före och efter")
+        OCCUPATION = "occupation", _("Sysselsättning före och efter")
+        DAYS = "days", _("Dagar i insatsen")
+
+    association = models.ForeignKey("organisation.Association", on_delete=models.CASCADE, related_name="+")
+    intervention = models.ForeignKey("organisation.Intervention", on_delete=models.CASCADE, related_name="+")
+    exited_month = models.DateField()
+    gender = models.CharField(max_length=6, choices=Gender.choices)
+    measure = models.CharField(max_length=10, choices=Measure.choices)
+    before = models.CharField(max_length=24, blank=True)
+    after = models.CharField(max_length=24, blank=True)
+    days = models.PositiveIntegerField(default=0)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("gallrade episoders utfall (antal)")
+        verbose_name_plural = _("gallrade episoders utfall (antal)")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["intervention", "exited_month", "gender", "measure", "before", "after", "days"],
+                name="erased_outcome_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.intervention_id} {self.exited_month} {self.measure}: {self.count}"
 
 
 class ErasedRatingTally(models.Model):

@@ -23,6 +23,7 @@ from finsam.participants.models import (
     AccessLogEntry,
     Area,
     Episode,
+    ErasedOutcomeTally,
     ErasedRatingTally,
     ErasedReferralTally,
     ErasedSupportTally,
@@ -31,6 +32,7 @@ from finsam.participants.models import (
     Rating,
     Referral,
     VolumeCount,
+    income_pairs,
     month_start,
 )
 from finsam.participants.tables import first_and_latest
@@ -258,8 +260,10 @@ def _tally_episode(episode: Episode) -> None:
         exited_month=exited_month,
         exit_reason=episode.exit_reason,
     )
-    if exited_month is None or episode.is_void:
+    exited_on = episode.exited_on
+    if exited_on is None or episode.is_void:
         return
+    exited_month = month_start(exited_on)
     before, after = Counter(episode.income_before_codes()), Counter(episode.income_after_codes())
     for code in before.keys() | after.keys():
         _add_to(
@@ -269,6 +273,31 @@ def _tally_episode(episode: Episode) -> None:
             exited_month=exited_month,
             code=code,
         )
+    outcome = {**where, "exited_month": exited_month, "gender": episode.gender}
+    for income_before, income_after in income_pairs(episode.income_before, episode.income_after):
+        _add_to(
+            ErasedOutcomeTally,
+            {"count": 1},
+            **outcome,
+            measure=ErasedOutcomeTally.Measure.INCOME,
+            before=income_before,
+            after=income_after,
+        )
+    _add_to(
+        ErasedOutcomeTally,
+        {"count": 1},
+        **outcome,
+        measure=ErasedOutcomeTally.Measure.OCCUPATION,
+        before=episode.occupation_before,
+        after=episode.occupation_after,
+    )
+    _add_to(
+        ErasedOutcomeTally,
+        {"count": 1},
+        **outcome,
+        measure=ErasedOutcomeTally.Measure.DAYS,
+        days=(exited_on - episode.enrolled_on).days,
+    )
     series: dict[tuple[int, str], list[tuple[dt.date, int]]] = defaultdict(list)
     for area_id, rater, rated_on, value in episode.ratings.values_list(
         "area_id", "rater", "rated_on", "value"

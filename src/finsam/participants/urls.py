@@ -4,7 +4,7 @@ from django.http.response import HttpResponseBase
 from django.urls import URLPattern, path
 
 from finsam.core.caching import no_store
-from finsam.participants import views
+from finsam.participants import outcome_views, views
 
 
 def _private(route: str, view: Callable[..., HttpResponseBase], name: str) -> URLPattern:
@@ -27,6 +27,12 @@ urlpatterns = [
     _private("import/", views.import_file, "import"),
     _private("tabeller/", views.table_page, "tables"),
     _private("tabeller.<str:fmt>", views.table_download, "tables_download"),
+    _private("utfall/", outcome_views.outcome_page, "outcomes"),
+    _private("utfall.<str:fmt>", outcome_views.outcome_download, "outcomes_download"),
+    _private("nationell-uppfoljning/", outcome_views.national_page, "national_follow_up"),
+    _private(
+        "nationell-uppfoljning.<str:fmt>", outcome_views.national_download, "national_follow_up_download"
+    ),
     _private("atkomstlogg/", views.access_log, "access_log"),
     _private("atkomstlogg/antal/", views.access_counts, "access_counts"),
     _private("installningar/", views.settings_page, "settings"),

@@ -24,6 +24,8 @@ def episode(
     years: str | None = None,
     income_before: str = "",
     income_after: str = "",
+    occupation_before: str = "",
+    occupation_after: str = "",
 ) -> Episode:
     pk = participant_key(key, intervention.association)
     made = Episode(
@@ -41,6 +43,8 @@ def episode(
         years_on_support=Decimal(years) if years is not None else None,
         income_before=income_before,
         income_after=income_after,
+        occupation_before=occupation_before,
+        occupation_after=occupation_after,
     )
     services.save_episode(testing.SYSTEM, made)
     return made
