@@ -9,8 +9,8 @@ deviation, signed as the driftredovisning signs it (outcome − budget, with U+2
 knows of why: each `Explainer` in `EXPLAINERS` is asked in turn.
 
 The explainers here read the board's grant decisions (a row whose code is an intervention's) and the
-cost-sharing agreements (a row whose object a partner is invoiced a share of). The register of significant
-events adds its own explainer to `EXPLAINERS`, in the same form.
+cost-sharing agreements (a row whose object a partner is invoiced a share of) and the office's register of
+significant events (an event that names the row).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from finsam.core import formatting
 from finsam.finance import annual, statements
 from finsam.finance.models import StatementRow
 from finsam.organisation.models import Association, Grant
+from finsam.reports import register
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,9 @@ def deviations(association: Association, end: dt.date) -> list[Deviation]:
     _start, year_end = statements.fiscal_year(association, end)
     forecast = end < year_end
     column = "forecast" if forecast else "outcome_to_date"
+    # Retained equity put to use is no income of the year: it has its own line, never a deviation (ADR 0024).
+    rows = StatementRow.objects.filter(association=association, use_of_equity=True)
+    equity = set(rows.values_list("code", flat=True))
     found = [
         Deviation(
             line.code,
@@ -87,6 +91,7 @@ def deviations(association: Association, end: dt.date) -> list[Deviation]:
             forecast,
         )
         for line in statement.lines
+        if line.code not in equity
     ]
     return sorted((d for d in found if beyond_threshold(d)), key=lambda d: (-abs(d.difference), d.name))
 
@@ -186,9 +191,16 @@ def shared_cost_invoices(period: Period, deviation: Deviation) -> list[str]:
     return sentences
 
 
-# The explanation sources asked about each deviation, in order. The register of significant events
-# (reports) appends its explainer here.
-EXPLAINERS: list[Explainer] = [grant_decisions, shared_cost_invoices]
+def registered_events(period: Period, deviation: Deviation) -> list[str]:
+    """The events of the office's register in the period that bear on the row (a vacancy, a decision)."""
+    return [
+        _("%(day)s: %(title)s.") % {"day": formatting.long_date(e.occurred_on), "title": e.title.rstrip(".")}
+        for e in register.events_of_row(period.association, deviation.code, period.start, period.end)
+    ]
+
+
+# The explanation sources asked about each deviation, in order.
+EXPLAINERS: list[Explainer] = [grant_decisions, shared_cost_invoices, registered_events]
 
 
 def draft(association: Association, end: dt.date) -> str:

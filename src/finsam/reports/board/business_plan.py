@@ -34,12 +34,6 @@ TEXTS = (
 )
 
 
-def uses_equity(row: StatementRow) -> bool:
-    """A budgeted income row that no member pays and that is no financial income: money of earlier years the
-    plan puts to use ("Reserverat för verksamhet", "Balanserat resultat föreg år" in seed 004)."""
-    return row.section == StatementRow.Section.INCOME and row.member_id is None
-
-
 def _plan_years(association: Association, year: int) -> list[int]:
     """The year and those of the two after that have a budget: a plan without one for them is for one year."""
     budgeted = BudgetLine.objects.filter(
@@ -77,8 +71,8 @@ def _budget_tables(association: Association, year: int, years: list[int]) -> lis
 
     income = [r for r in rows if r.section in statements.INCOME_SIDE]
     costs = [r for r in rows if r.section not in statements.INCOME_SIDE]
-    earned, spent = sums([r for r in income if not uses_equity(r)]), sums(costs)
-    use = sums([r for r in income if uses_equity(r)])
+    earned, spent = sums([r for r in income if not r.use_of_equity]), sums(costs)
+    use = sums([r for r in income if r.use_of_equity])
     before = {y: earned[y] - spent[y] for y in earned}
     result_rows: list[dict[str, Cell]] = [
         {"name": _("Resultat före användning av eget kapital"), **before},

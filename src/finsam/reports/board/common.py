@@ -197,11 +197,6 @@ def letters_in_order(version: ReportVersion | None, codes: Iterable[str]) -> tup
     return letters, lines
 
 
-def apply_letters(document: Document, names: dict[str, str]) -> None:
-    """Append "(a)" to row names that carry a footnote."""
-    letter_tables(document.tables, names)
-
-
 def letter_tables(tables: Iterable[Table], names: dict[str, str]) -> None:
     """Append "(a)" to the names of the tables' rows that carry a footnote."""
     for table in tables:
