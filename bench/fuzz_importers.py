@@ -358,6 +358,9 @@ def _input(target: Target, limits: Limits, index: int, by_slug: dict[str, list[b
     return slug, seed if rng.random() < 0.01 else target.mutate(seed, rng, by_slug[slug])
 
 
+PROGRESS = 5000  # inputs between two progress lines
+
+
 def fuzz(target: Target, limits: Limits, work: Path, crashes: Path) -> Stats:
     """Run the target over `limits.inputs` inputs (or until `limits.seconds`), counting what happens."""
     from finsam.organisation.models import Association
@@ -395,6 +398,12 @@ def fuzz(target: Target, limits: Limits, work: Path, crashes: Path) -> Stats:
                     leftover.unlink()
                 if index % 1000 == 999 and digest() != baseline:
                     raise RuntimeError(f"input {index} of {target.name} left the database changed")
+                if index % PROGRESS == PROGRESS - 1:  # a long run that is stopped still tells how far it got
+                    print(
+                        f"  {target.name}: inputs {limits.first}–{index} done, {stats.refused} refused, "
+                        f"{stats.accepted} accepted, {stats.crashes} failures, peak RSS {peak_rss_mb():.0f} MB",
+                        flush=True,
+                    )
         finally:
             signal.signal(signal.SIGALRM, previous)
             stats.seconds = time.monotonic() - started
