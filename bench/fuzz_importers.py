@@ -401,7 +401,8 @@ def fuzz(target: Target, limits: Limits, work: Path, crashes: Path) -> Stats:
                 if index % PROGRESS == PROGRESS - 1:  # a long run that is stopped still tells how far it got
                     print(
                         f"  {target.name}: inputs {limits.first}–{index} done, {stats.refused} refused, "
-                        f"{stats.accepted} accepted, {stats.crashes} failures, peak RSS {peak_rss_mb():.0f} MB",
+                        f"{stats.accepted} accepted, {stats.crashes} failures, "
+                        f"peak RSS {peak_rss_mb():.0f} MB",
                         flush=True,
                     )
         finally:
