@@ -194,7 +194,8 @@ def shared_cost_invoices(period: Period, deviation: Deviation) -> list[str]:
 def registered_events(period: Period, deviation: Deviation) -> list[str]:
     """The events of the office's register in the period that bear on the row (a vacancy, a decision)."""
     return [
-        _("%(day)s: %(title)s.") % {"day": formatting.long_date(e.occurred_on), "title": e.title.rstrip(".")}
+        _("Händelse den %(day)s: %(title)s.")
+        % {"day": formatting.long_date(e.occurred_on), "title": e.title.rstrip(".")}
         for e in register.events_of_row(period.association, deviation.code, period.start, period.end)
     ]
 

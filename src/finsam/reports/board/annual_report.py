@@ -88,7 +88,10 @@ def _appendices(
             )
         )
     participants = common.other_kind(association, "participants-public", start, end)
-    appendices += interventions.appendix(association, end, participants[0] if participants else {})
+    outcomes = common.other_kind(association, "outcomes", start, end)
+    appendices += interventions.appendix(
+        association, end, participants[0] if participants else {}, outcomes[0] if outcomes else {}
+    )
     return appendices
 
 

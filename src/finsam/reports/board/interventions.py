@@ -117,6 +117,35 @@ def _years(years: dict[str, str | None]) -> str:
     return _("Före inskrivningen hade %s med offentlig försörjning.") % formatting.join_words(parts)
 
 
+def _outcomes(entry: dict[str, Any]) -> str:
+    """What became of those who exited (the outcome report, ADR 0027): work before and after, exits to work or
+    studies, the median time in the intervention; a sentence whose count is hidden is left out."""
+    total = "total"
+    exited = entry["exited"][total]
+    employment, further = entry["employment"], entry["work_or_studies"]
+    sentences = []
+    before, after = employment["before"][total], employment["after"][total]
+    if exited and before is not None and after is not None:
+        sentences.append(
+            _(
+                "Av de %(exited)s som avslutades hade %(before)s arbete före inskrivningen och %(after)s "
+                "efter."
+            )
+            % {"exited": exited, "before": before, "after": after}
+        )
+    went, began = further["exited_to"][total], further["began_or_increased"][total]
+    if went is not None:
+        sentences.append(_("%s avslutades till arbete eller studier.") % _people(went))
+    if began is not None:
+        sentences.append(
+            _("%s började arbeta eller studera, eller gjorde det mer än före inskrivningen.") % _people(began)
+        )
+    median = entry["time_in_intervention"]["median_days"][total]
+    if median is not None:
+        sentences.append(_("Mediantiden i insatsen var %s dagar.") % formatting.number(Decimal(median)))
+    return " ".join(sentences)
+
+
 def _municipality_table(name: str, rows: list[dict[str, Any]], year: int) -> Table:
     columns = [Column("municipality", _("Hemkommun"))]
     for part, when in (("carried_over", _("vid årets början")), ("new", _("nya under %s") % year)):
@@ -144,8 +173,11 @@ def _granted(intervention: Intervention, year: int) -> str:
     }
 
 
-def _part(number: int, intervention: Intervention, data: dict[str, Any], end: dt.date) -> Section:
+def _part(
+    number: int, intervention: Intervention, data: dict[str, Any], outcomes: dict[str, Any], end: dt.date
+) -> Section:
     entry = next((i for i in data.get("interventions", []) if i["code"] == intervention.code), None)
+    outcome = next((i for i in outcomes.get("interventions", []) if i["code"] == intervention.code), None)
     paragraphs = [
         _("Utförare: %s.") % intervention.provider if intervention.provider else "",
         _("Målgrupp: %s") % intervention.target_group if intervention.target_group else "",
@@ -159,6 +191,7 @@ def _part(number: int, intervention: Intervention, data: dict[str, Any], end: dt
             _participants(entry, end.year),
             _exits(entry, end.year),
             _years(years),
+            _outcomes(outcome) if outcome else "",
         ]
         rows = data.get("municipalities_by_intervention", {}).get(intervention.code, [])
         shown = [n for row in rows for part in ("carried_over", "new") for n in row[part].values() if n]
@@ -176,9 +209,11 @@ def _part(number: int, intervention: Intervention, data: dict[str, Any], end: dt
     return Section(heading, [p for p in paragraphs if p], tables, level=3)
 
 
-def appendix(association: Association, end: dt.date, data: dict[str, Any]) -> list[Section]:
+def appendix(
+    association: Association, end: dt.date, data: dict[str, Any], outcomes: dict[str, Any]
+) -> list[Section]:
     """Bilaga 2: a part per individual intervention of the year, from the suppressed participant report's
-    `data` (empty when the participant part is not installed)."""
+    `data` and outcome report's `outcomes` (empty when the participant part is not installed)."""
     interventions = [
         i
         for i in association.interventions.filter(kind=Intervention.Kind.INDIVIDUAL).order_by("pk")
@@ -191,5 +226,5 @@ def appendix(association: Association, end: dt.date, data: dict[str, Any]) -> li
     ) % {"n": len(interventions), "year": end.year}
     return [
         Section(_("Bilaga 2. Individinriktade insatser"), [intro], new_page=True),
-        *(_part(n, i, data, end) for n, i in enumerate(interventions, 1)),
+        *(_part(n, i, data, outcomes, end) for n, i in enumerate(interventions, 1)),
     ]

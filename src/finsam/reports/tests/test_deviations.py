@@ -47,7 +47,7 @@ def test_finnveden_2023_deviations_are_drafted_largest_first(demo: dict[str, Ass
         "Kompetensutveckling: utfallet 244 936 kr mot budgeten 200 000 kr, en avvikelse (utfall − budget) på "
         "44 936 kr (22 %), en högre kostnad än budgeterat. Styrelsen har beviljat insatsen 280 000 kr för "
         "2023: 200 000 kr den 17 november 2022 (Verksamhetsplan 2023) och 80 000 kr den 21 september 2023 "
-        "(Ur utrymmet för nya projekt)."
+        "(Ur utrymmet för nya projekt). Händelse den 21 september 2023: Extra medel till kompetensutveckling."
     )
     assert (
         "Styrelse: utfallet 54 404 kr mot budgeten 3 000 kr, en avvikelse (utfall − budget) på 51 404 kr"
