@@ -217,7 +217,15 @@ def suppressed_grids(
     """Each published grid with its row, column and grand totals, suppressed on its own, and against the same
     grid of the `earlier` periods (the allowed periods of the year before this one, shortest first; see
     `privacy.periods.suppress_chain`)."""
-    chain = [published_grids(period) for period in [*earlier, tables]]
+    return suppress_grid_chain([published_grids(period) for period in [*earlier, tables]], threshold)
+
+
+def suppress_grid_chain(
+    chain: Sequence[dict[str, tuple[list[object], list[list[int]], list[str]]]], threshold: int
+) -> Grids:
+    """The grids of the last period of `chain` (each period's grids by name, as `published_grids` gives them,
+    the allowed periods of a year shortest first), each suppressed against the same grid of the periods
+    before it."""
     result: Grids = {}
     for name, (_rows, _grid_counts, keys) in chain[-1].items():
         # An intervention without participants in an earlier period has no grid there: it published none.
