@@ -114,7 +114,7 @@ def body(
             "county": counties.county(association),
         },
         "period": {"from": tables.start.isoformat(), "to": tables.end.isoformat()},
-        "created": created.isoformat(timespec="seconds"),
+        "created": created.isoformat(timespec="microseconds"),
         "suppression": {"threshold": threshold},
         "interventions": [entries[pk] for pk in sorted(entries)],
         "total": {

@@ -34,6 +34,8 @@ COUNTS = (
     (gettext_lazy("varav annat kön"), "active", "other"),
     (gettext_lazy("Nya"), "new", "total"),
     (gettext_lazy("Avslutade"), "exited", "total"),
+    (gettext_lazy("avslutade kvinnor"), "exited", "women"),
+    (gettext_lazy("avslutade män"), "exited", "men"),
     (gettext_lazy("Avslut till arbete eller studier"), "exit_reasons", "work_or_studies"),
     (gettext_lazy("Avslut till fortsatt arbetsrehab"), "exit_reasons", "continued_rehabilitation"),
     (gettext_lazy("Volymdeltagare"), "volume", "total"),
