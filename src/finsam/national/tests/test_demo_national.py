@@ -21,7 +21,7 @@ from finsam.national.grids import BOARD_GRIDS, export_grids, extra_grids
 from finsam.organisation.models import Association
 from finsam.participants.figures import published_grids
 from finsam.privacy import periods
-from finsam.privacy.suppression import exposed_cells
+from finsam.privacy.suppression import Position, exposed_cells
 
 END = dt.date(2023, 12, 31)
 
@@ -104,9 +104,6 @@ def test_the_demo_rolls_up_into_sums_of_what_each_export_published(
     assert xlsx.read_bytes()[:2] == b"PK"
 
 
-Key = tuple[Hashable, int | None]
-
-
 def test_no_count_below_the_threshold_can_be_recovered(
     demo: dict[str, Association], settings: Settings
 ) -> None:
@@ -127,7 +124,7 @@ def test_no_count_below_the_threshold_can_be_recovered(
                 if not counts:
                     continue
                 assert exposed_cells(counts, suppressed.hidden, threshold=threshold) == set(), (name, end)
-                values = {
+                values: dict[Position, int] = {
                     **{(i, j): counts[i][j] for i in range(len(rows)) for j in range(len(counts[0]))},
                     **{(i, None): sum(counts[i]) for i in range(len(rows))},
                     **{(None, j): sum(r[j] for r in counts) for j in range(len(counts[0]))},
