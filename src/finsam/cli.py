@@ -49,6 +49,8 @@ REPORT_KINDS = {
     "grants": ("beviljade-belopp", "belopp beviljade till insatserna"),
     "national-export": ("nationell-export", "förbundets siffror utan personuppgifter, signerade (bara json)"),
 }
+# Kinds the command writes that are not in the registry: making one is a write (ADR 0028).
+COMMAND_ONLY_KINDS = frozenset({"national-export"})
 NATIONAL_FORMATS = ("json", "xlsx", "pdf", "html")
 KIND_BY_NAME = {name: kind for kind, (alias, _) in REPORT_KINDS.items() for name in (kind, alias)}
 
