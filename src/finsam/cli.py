@@ -48,7 +48,11 @@ REPORT_KINDS = {
     "board": ("styrelse", "styrelseuppdragen"),
     "interventions": ("insatser", "insatserna"),
     "grants": ("beviljade-belopp", "belopp beviljade till insatserna"),
+    "national-export": ("nationell-export", "förbundets siffror utan personuppgifter, signerade (bara json)"),
 }
+# Kinds the command writes that are not in the registry: making one is a write (ADR 0028).
+COMMAND_ONLY_KINDS = frozenset({"national-export"})
+NATIONAL_FORMATS = ("json", "xlsx", "pdf", "html")
 KIND_BY_NAME = {name: kind for kind, (alias, _) in REPORT_KINDS.items() for name in (kind, alias)}
 
 
@@ -185,7 +189,38 @@ def _parser() -> argparse.ArgumentParser:
         description="Återställer en säkerhetskopia till en tom datakatalog och en tom databas.",
     )
     restore.add_argument("file", type=Path, metavar="FIL", help="arkivet att läsa")
+    _national_parser(commands)
     return parser
+
+
+def _national_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    national = commands.add_parser(
+        "national",
+        help="tar emot förbundens nationella exporter och sammanställer dem (docs/national.md)",
+        description="En nationell installation: tar emot förbundens signerade exporter och sammanställer dem "
+        "per förbund, län och inriktning (docs/national.md).",
+    )
+    actions = national.add_subparsers(dest="action", required=True, title="åtgärder", metavar="ÅTGÄRD")
+    receive = actions.add_parser(
+        "import",
+        help="tar emot exporter; ett förbunds första export registrerar dess nyckel",
+        description="Tar emot exporter, var fil helt eller inte alls. Ett förbunds första export registrerar "
+        "dess publika nyckel (fingeravtrycket skrivs ut: bekräfta det med förbundet). En osignerad eller "
+        "ändrad fil, eller en signerad med en annan nyckel än den registrerade, tas inte emot.",
+    )
+    receive.add_argument("files", nargs="+", type=Path, metavar="FIL", help="exporterna (JSON)")
+    report = actions.add_parser(
+        "report",
+        help="skriver den nationella sammanställningen",
+        description="Skriver sammanställningen av exporterna för perioden 1 januari till --date (31 mars, "
+        "30 juni eller 31 december): json och html till standard ut, xlsx och pdf till datakatalogens mapp "
+        "rapporter, och sökvägen skrivs ut. Med --output skrivs den till den filen.",
+    )
+    report.add_argument("--date", required=True, type=_date, metavar="ÅÅÅÅ-MM-DD", help="periodens sista dag")
+    report.add_argument(
+        "--format", default="json", choices=NATIONAL_FORMATS, help="filformatet (standard: json)"
+    )
+    report.add_argument("--output", type=Path, metavar="FIL", help="filen att skriva")
 
 
 def _django(data_dir: str | None, *, environment: str | None = None) -> None:
@@ -227,35 +262,79 @@ def _association(slug: str) -> Association:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from django.conf import settings
-
     from finsam.core import documents
 
     kind = KIND_BY_NAME.get(args.kind)
     if kind is None:
         known = ", ".join(f"{name} ({alias})" for name, (alias, _) in REPORT_KINDS.items())
         raise CommandError(f"okänd rapport {args.kind!r}; förväntade en av {known}")
+    if kind == "national-export" and args.format != "json":
+        raise CommandError("national-export skrivs bara som json: det är den signerade exporten")
     _migrate()
     start = args.start or dt.date(args.date.year, 1, 1)
     if start > args.date:
         raise CommandError(f"--from {start} ligger efter --date {args.date}")
+    period = documents.Period(start, args.date)
     try:
-        gathered = documents.gather(kind, _association(args.association), documents.Period(start, args.date))
+        if kind == "national-export":  # signed and logged: a write, never in the registry of GET downloads
+            from finsam.core.audit import Actor
+            from finsam.national import summary
+
+            gathered = summary.gathered(
+                _association(args.association), period, Actor.command(f"report {kind}")
+            )
+        else:
+            gathered = documents.gather(kind, _association(args.association), period)
     except documents.ReportUnavailable as error:
         raise CommandError(str(error)) from None
-    content = documents.render(gathered, args.format)
-    if args.output is None and args.format in TEXT_FORMATS:
+    _write(documents.render(gathered, args.format), gathered.document.filename, args.format, args.output)
+    return 0
+
+
+def _write(content: bytes, filename: str, fmt: str, output: Path | None) -> None:
+    """A report to standard out (json, html), into the data dir's report folder, or to --output."""
+    from django.conf import settings
+
+    if output is None and fmt in TEXT_FORMATS:
         sys.stdout.write(content.decode("utf-8"))
-    elif args.output is None:  # a file format: into the data dir's report folder, its path on standard out
-        path = Path(settings.REPORTS_DIR) / f"{gathered.document.filename}.{args.format}"
+    elif output is None:  # a file format: into the data dir's report folder, its path on standard out
+        path = Path(settings.REPORTS_DIR) / f"{filename}.{fmt}"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)
         print(path)
     else:
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_bytes(content)
-        print(f"skrev {args.output}", file=sys.stderr)
-    return 0
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_bytes(content)
+        print(f"skrev {output}", file=sys.stderr)
+
+
+def _national(args: argparse.Namespace) -> int:
+    from finsam.core import documents
+    from finsam.core.audit import Actor
+    from finsam.national import rollup, services
+    from finsam.national.files import ExportRefused
+
+    _migrate()
+    if args.action == "report":
+        try:
+            gathered = rollup.gathered(args.date)
+        except documents.ReportUnavailable as error:
+            raise CommandError(str(error)) from None
+        _write(documents.render(gathered, args.format), gathered.document.filename, args.format, args.output)
+        return 0
+    refused = 0
+    for path in args.files:
+        try:
+            received = services.receive(path, Actor.command("national import"))
+        except ExportRefused as error:
+            print(f"finsam: {path}: tas inte emot: {error}", file=sys.stderr)
+            refused += 1
+            continue
+        print(f"{path}: {received.summary()}")
+        if received.outcome == "registered":
+            print(f"  nyckelns fingeravtryck: {received.fingerprint}")
+            print("  bekräfta fingeravtrycket med förbundet på annat sätt än via filen")
+    return 1 if refused else 0
 
 
 def _import(args: argparse.Namespace) -> int:
@@ -389,6 +468,8 @@ def _main(argv: Sequence[str] | None) -> int:
             return _report(args)
         if args.command == "import":
             return _import(args)
+        if args.command == "national":
+            return _national(args)
         if args.command in ("backup", "restore"):
             return _backup(args)
         return _demo(args)

@@ -121,6 +121,8 @@ SUPPRESSION_THRESHOLD = _env_int("FINSAM_SUPPRESSION_THRESHOLD", 5)
 # A statement row deviating from its budget by both (kronor, per cent) gets a drafted comment (ADR 0026).
 DEVIATION_THRESHOLD_KRONOR = _env_int("FINSAM_DEVIATION_THRESHOLD_KRONOR", 25_000)
 DEVIATION_THRESHOLD_PERCENT = _env_int("FINSAM_DEVIATION_THRESHOLD_PERCENT", 10)
+# Each association's Ed25519 key that signs its national exports, one file per association (ADR 0028).
+NATIONAL_KEY_DIR = Path(os.environ.get("FINSAM_NATIONAL_KEY_DIR") or DATA_DIR / "signeringsnycklar").resolve()
 # The largest file taken of each kind, on the web (enforced while the upload streams) and on the command line:
 # far above any real association's file, far below what would strain the server (ADR 0013).
 UPLOAD_LIMITS = {
@@ -129,6 +131,7 @@ UPLOAD_LIMITS = {
     "participants": _env_megabytes("FINSAM_MAX_UPLOAD_PARTICIPANTS_MB", 10),
     "template": _env_megabytes("FINSAM_MAX_UPLOAD_TEMPLATE_MB", 10),
     "organisation": _env_megabytes("FINSAM_MAX_UPLOAD_ORGANISATION_MB", 1),
+    "national": _env_megabytes("FINSAM_MAX_UPLOAD_NATIONAL_MB", 2),
 }
 # Uploads pass a handler that drops what goes beyond the view's limit before Django keeps it anywhere.
 FILE_UPLOAD_HANDLERS = [
@@ -249,6 +252,7 @@ INSTALLED_APPS = [
     "finsam.catalogue",
     "finsam.goals",
     "finsam.start",
+    "finsam.national",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,7 @@ urlpatterns = [
     path("halsa/", health.view, name="health"),
     path("konto/", include("finsam.accounts.urls")),
     path("katalog/", include("finsam.catalogue.urls")),
+    path("nationellt/", include("finsam.national.urls")),
     path("f/<slug:slug>/", include("finsam.start.urls")),
     path("f/<slug:slug>/", include("finsam.organisation.urls")),
     path("f/<slug:slug>/deltagare/", include("finsam.participants.urls")),

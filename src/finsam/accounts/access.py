@@ -17,7 +17,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 
 from finsam.accounts.models import User
-from finsam.accounts.roles import Perm
+from finsam.accounts.roles import ROLE_PERMS, Perm
 from finsam.organisation.models import Association
 
 
@@ -32,6 +32,12 @@ View = Callable[..., HttpResponseBase]  # a page, or a file streamed (FileRespon
 
 def associations_of(user: User) -> list[Association]:
     return list(Association.objects.filter(memberships__user=user).distinct().order_by("name"))
+
+
+def holds_anywhere(user: User, perm: Perm) -> bool:
+    """Whether a role of the user, in any association, gives the permission (the national reader's pages
+    belong to the installation, not to one association)."""
+    return any(perm in ROLE_PERMS[membership.role] for membership in user.memberships.all())
 
 
 def association_view(perm: Perm) -> Callable[[View], View]:

@@ -21,6 +21,7 @@ class Role(models.TextChoices):
     DATA_PROTECTION_OFFICER = "dpo", _("Dataskyddsombud")
     REPORTING = "reporting", _("Rapportläsare")
     AUDITOR = "auditor", _("Revisor")
+    NATIONAL = "national", _("Nationell läsare")
 
 
 class Perm(StrEnum):
@@ -37,6 +38,7 @@ class Perm(StrEnum):
     AUDIT_PACKAGE = "reports.audit_package"  # a report version's auditor's package (its ZIP holds the trail)
     MANAGE_USERS = "accounts.manage"
     DECIDE_ACCESS = "accounts.decide"  # approve or refuse the requests for roles that need approval
+    VIEW_NATIONAL = "national.view"  # the roll-up of the exports taken into this installation (no one's data)
 
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
@@ -90,6 +92,9 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.AUDIT_PACKAGE,
         }
     ),
+    # The national follow-up's reader in a national installation: the roll-up of the associations' signed
+    # exports, which hold counts and money only (ADR 0028); nothing of the association the role is held in.
+    Role.NATIONAL: frozenset({Perm.VIEW_NATIONAL}),
 }
 
 # What a role is given on the web only with a second person's approval: reading personal data, and deciding

@@ -27,6 +27,7 @@ KINDS = {
     "participants": "en deltagarfil",
     "template": "en Word-mall",
     "organisation": "en organisationsfil",
+    "national": "en nationell export",
 }
 MEGABYTE = 1024 * 1024
 View = TypeVar("View", bound=Callable[..., Any])

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from finsam.accounts import approvals
-from finsam.accounts.access import AssociationRequest, association_view, associations_of
+from finsam.accounts.access import AssociationRequest, association_view, associations_of, holds_anywhere
 from finsam.accounts.models import User
 from finsam.accounts.roles import Perm
 from finsam.accounts.security import shown_events
@@ -25,9 +25,10 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
     associations = associations_of(user)
-    if len(associations) == 1:
+    national = holds_anywhere(user, Perm.VIEW_NATIONAL)
+    if len(associations) == 1 and not national:
         return redirect(f"/f/{associations[0].slug}/")
-    context = {"associations": associations, "security_events": shown_events(user)}
+    context = {"associations": associations, "national": national, "security_events": shown_events(user)}
     return render(request, "start/home.html", context)
 
 

@@ -52,6 +52,7 @@ ALLOWED = {
     Role.DATA_PROTECTION_OFFICER: {VIEW, AUDIT, DECIDE},
     Role.REPORTING: {VIEW, REPORTS},
     Role.AUDITOR: {VIEW, REPORTS, AUDIT},
+    Role.NATIONAL: set(),  # the roll-up of the installation (/nationellt/), nothing of the association
 }
 
 

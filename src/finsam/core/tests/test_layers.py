@@ -27,6 +27,8 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"finance", "participants"}),
     frozenset({"goals"}),
     frozenset({"reports"}),
+    # The national export and roll-up: over everything an association's reports read.
+    frozenset({"national"}),
     frozenset(
         {
             "start",

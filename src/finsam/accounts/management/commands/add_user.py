@@ -23,6 +23,7 @@ ROLES = {
     "dataskyddsombud": Role.DATA_PROTECTION_OFFICER,
     "rapportlasare": Role.REPORTING,
     "revisor": Role.AUDITOR,
+    "nationell": Role.NATIONAL,
     **{role.value: role for role in Role if role is not Role.REGISTRAR},
 }
 
