@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -86,12 +87,19 @@ def _visible(request: AssociationRequest) -> set[str] | None:
     return set()
 
 
+def _may_see_some(request: AssociationRequest) -> None:
+    """A role that may see none of the national follow-up's figures is refused its page and files."""
+    if not {Perm.VIEW_AGGREGATES, Perm.VIEW_PERSONAL_DATA} & request.perms:
+        raise PermissionDenied
+
+
 def _figures(request: AssociationRequest, year: int, half: int) -> documents.Gathered:
     return national_follow_up.gathered(request.association, year, half, _visible(request))
 
 
 @association_view(Perm.VIEW_ORGANISATION)
 def national_page(request: AssociationRequest) -> HttpResponse:
+    _may_see_some(request)
     year, half = _half(request)
     gathered = _figures(request, year, half)
     context = {
@@ -106,6 +114,7 @@ def national_page(request: AssociationRequest) -> HttpResponse:
 
 @association_view(Perm.VIEW_ORGANISATION)
 def national_download(request: AssociationRequest, fmt: str) -> HttpResponse:
+    _may_see_some(request)
     if fmt not in ("xlsx", "json"):
         raise Http404
     year, half = _half(request)

@@ -68,6 +68,7 @@ ALLOWED: dict[str, tuple[dict[str, str], str, int]] = {
     "finance:imports": ({}, "", READ),
     "finance:statement": ({"name": "balansrakning"}, "?datum=2025-06-30", READ),
     "reports:versions": ({}, "", READ),
+    "reports:events": ({}, "", READ),  # the register of significant events the annual report tells of
     "reports:version": ({"pk": "version"}, "", READ),
     "reports:version_file": ({"pk": "version", "fmt": "json"}, "", READ),
     "reports:download": ({"kind": "income-statement", "fmt": "json"}, "?datum=2025-06-30", READ),

@@ -122,10 +122,12 @@ def _outcomes(entry: dict[str, Any]) -> str:
     studies, the median time in the intervention; a sentence whose count is hidden is left out."""
     total = "total"
     exited = entry["exited"][total]
+    if not exited:  # none, or hidden: nothing is said of what became of them
+        return ""
     employment, further = entry["employment"], entry["work_or_studies"]
     sentences = []
     before, after = employment["before"][total], employment["after"][total]
-    if exited and before is not None and after is not None:
+    if before is not None and after is not None:
         sentences.append(
             _(
                 "Av de %(exited)s som avslutades hade %(before)s arbete före inskrivningen och %(after)s "

@@ -116,7 +116,11 @@ def test_the_statements_json_keeps_its_totals_and_adds_the_periods_own(demo: dic
     assert added["booked_result"] == "2888315.00"
     assert added["totals"]["result"]["outcome_to_date"] == "665315.00"
     assert added["totals"]["result"]["budget"] == "-687500.00"
-    assert added["use_of_equity"] == {"rows": ["BALANSERAT"], "budget": "1999710.00", "forecast": "0.00"}
+    assert added["use_of_equity"] == {
+        "rows": ["BALANSERAT", "RESERVERAT"],
+        "budget": "1999710.00",
+        "forecast": "0.00",
+    }
     assert sum(float(a["adjustment"]) for a in added["accruals"]) == -2223000
     assert added["forecast"] == {
         "result": "-1092600.00",
