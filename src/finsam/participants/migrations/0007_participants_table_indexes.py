@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("organisation", "0001_initial"),
-        ("participants", "0005_suppress_own_tables_by_default"),
+        ("participants", "0006_erased_outcome_tally"),
     ]
 
     operations = [

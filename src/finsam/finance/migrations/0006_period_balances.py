@@ -13,7 +13,7 @@ def fill(apps: object, schema_editor: object) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("finance", "0004_import_job_queue"),
+        ("finance", "0005_statement_row_yearly_amount_and_use_of_equity"),
         ("organisation", "0001_initial"),
     ]
 
