@@ -2,7 +2,7 @@
 
 Run on demand (not a test):
 
-    .venv/bin/python bench/participants_table.py [--episodes 600000] [--runs 5] [--dir DIR]
+    .venv/bin/python bench/participants_table.py [--episodes 600000] [--runs 11] [--dir DIR]
 
 It builds, in a fresh data dir (a temporary one unless ``--dir`` names one that holds it already), 80
 associations with four to seven individual interventions each and about 600 000 episodes enrolled over ten
@@ -147,15 +147,17 @@ def build(total: int) -> None:
     print(f"Built {serial:,} episodes in {time.perf_counter() - started:.0f} s.".replace(",", " "))
 
 
-def median_ms(function: Callable[[], object], runs: int) -> tuple[float, object]:
-    function()  # warm the caches once, as a running server would have them
-    times = []
-    result: object = None
+def medians_ms(functions: list[Callable[[], object]], runs: int) -> list[tuple[float, object]]:
+    """Each function's median time over ``runs`` calls, and its result. They run in turns, so that a change in
+    the machine's load falls on them all; each once first, to warm the caches as a running server has them."""
+    results = [function() for function in functions]
+    times: list[list[float]] = [[] for _ in functions]
     for _ in range(runs):
-        started = time.perf_counter()
-        result = function()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times), result
+        for index, function in enumerate(functions):
+            started = time.perf_counter()
+            results[index] = function()
+            times[index].append((time.perf_counter() - started) * 1000)
+    return [(statistics.median(kept), result) for kept, result in zip(times, results, strict=True)]
 
 
 def main() -> int:
@@ -163,7 +165,7 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--episodes", type=int, default=600_000)
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=11)
     parser.add_argument("--dir", type=Path)
     args = parser.parse_args()
     folder = args.dir or Path(tempfile.mkdtemp(prefix="finsam-bench-"))
@@ -194,11 +196,16 @@ def main() -> int:
 
         return run
 
-    one_ms, one = median_ms(lambda: tables.counts(start, end, largest), args.runs)
-    one_sql_ms, one_sql = median_ms(hand(HAND_SQL), args.runs)
-    all_ms, every = median_ms(lambda: tables.counts(start, end), args.runs)
-    all_sql_ms, all_sql = median_ms(hand(HAND_SQL_ALL), args.runs)
-    report_ms, _ = median_ms(lambda: tables.gather(largest, start, end), args.runs)
+    (one_ms, one), (one_sql_ms, one_sql), (all_ms, every), (all_sql_ms, all_sql), (report_ms, _) = medians_ms(
+        [
+            lambda: tables.counts(start, end, largest),
+            hand(HAND_SQL),
+            lambda: tables.counts(start, end),
+            hand(HAND_SQL_ALL),
+            lambda: tables.gather(largest, start, end),
+        ],
+        args.runs,
+    )
 
     # The two ways must agree before their times mean anything.
     def as_rows(result: Any) -> set[tuple[int, int, str, int, int]]:
@@ -225,6 +232,8 @@ def main() -> int:
     print(f"    hand-written SQL         {all_sql_ms:8.1f} ms")
     print(REFERENCE)
     print(f"Data dir: {folder}")
+    print(f"RESULT participants_vs_sql_largest {one_ms / one_sql_ms:.2f}")
+    print(f"RESULT participants_vs_sql_all {all_ms / all_sql_ms:.2f}")
     return 0
 
 

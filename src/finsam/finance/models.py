@@ -208,6 +208,36 @@ class LedgerBalance(models.Model):
         return f"{self.kind} {self.year_start.year} {self.account} {self.ore / 100:.2f}"
 
 
+class PeriodBalance(models.Model):
+    """The ledger rows of the imports in force summed per month, account and objects (ADR 0029): öre and the
+    number of rows. The import keeps them in its transaction (finance/balances.py); `finsam manage
+    rebuild_balances` computes them again from the rows."""
+
+    # db_index off: the unique constraint's index starts with the association.
+    association = models.ForeignKey(
+        "organisation.Association", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    year_start = models.DateField(_("räkenskapsårets början"))  # of the imports whose rows these are
+    month = models.DateField(_("månad"))  # its first day
+    account = models.PositiveIntegerField(_("konto"))
+    object_key = models.CharField(_("objekt"), max_length=200, blank=True)  # as LedgerRow.object_key
+    ore = models.BigIntegerField(_("belopp (öre)"))
+    rows = models.PositiveIntegerField(_("rader"))
+
+    class Meta:
+        verbose_name = _("periodsaldo")
+        verbose_name_plural = _("periodsaldon")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "month", "account", "object_key", "year_start"],
+                name="period_balance_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.account} {self.object_key} {self.ore / 100:.2f}"
+
+
 class BudgetLine(models.Model):
     """The budget or forecast of an income-statement row for a year. Changes are kept in BudgetChange."""
 

@@ -250,6 +250,20 @@ class Episode(models.Model):
                 ],
                 name="episode_table",
             ),
+            # The same columns in the order the participants table groups them: one pass in that order, no
+            # sort (bench/participants_table.py, ADR 0029).
+            models.Index(
+                fields=[
+                    "association",
+                    "intervention",
+                    "gender",
+                    "exit_reason",
+                    "enrolled_on",
+                    "exited_on",
+                    "years_on_support",
+                ],
+                name="episode_table_grouped",
+            ),
         ]
 
     def __str__(self) -> str:

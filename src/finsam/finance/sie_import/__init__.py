@@ -32,6 +32,7 @@ from django.db import transaction
 from finsam.core import services
 from finsam.core.audit import Actor, record
 from finsam.core.imports import ImportResult
+from finsam.finance import balances
 from finsam.finance.models import LedgerImport
 from finsam.finance.sie_import import changes, messages, storing
 from finsam.finance.sie_import.checks import (
@@ -171,6 +172,9 @@ def _apply(staged: Staged, decision: Decision, actor: Actor, org_number: str | N
     }
     storing.put_in_force(source, reading, staged.start, staged.end, changes)
     storing.retire(replaced)
+    if decision is Decision.REPLACE:
+        balances.forget_year(association, staged.start)
+    balances.add_import(source)
     record(
         actor,
         "ledger.import",

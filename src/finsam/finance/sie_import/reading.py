@@ -19,7 +19,8 @@ from finsam.core.formatting import kronor
 from finsam.core.imports import Problem, is_number
 from finsam.core.money import from_ore, ore_of
 from finsam.finance.accounts_spec import NOT_A_NUMBER_ACCOUNT
-from finsam.finance.models import LedgerImport, LedgerRow
+from finsam.finance.models import LedgerImport
+from finsam.finance.sie_import.rows import Row, RowWriter
 from finsam.sie import (
     Account,
     Balance,
@@ -35,7 +36,6 @@ from finsam.sie import (
     iter_records,
 )
 
-BATCH = 5000
 MAX_ORE = 2**63 - 1  # amounts are stored as öre in a 64-bit integer
 MAX_ACCOUNT_DIGITS = 9  # account numbers are stored in a 32-bit integer; charts of accounts use 4–6 digits
 MAX_LISTED = 50  # problems of one kind named one by one (vouchers outside the year); the rest are counted
@@ -103,16 +103,13 @@ def read_file(path: Path, source: LedgerImport, size: int, on_progress: Progress
 
     Raises :class:`finsam.sie.SieErrors` at the end when the reader found bad lines."""
     reading = Reading()
-    buffer: list[LedgerRow] = []
+    rows = _VoucherRows(source, reading)
     with path.open("rb") as binary:
         for count, item in enumerate(iter_records(binary, keep_unbalanced=True), 1):
             kind = type(item)
             if kind is Voucher:
                 assert isinstance(item, Voucher)
-                _voucher_rows(item, source, reading, buffer)
-                if len(buffer) >= BATCH:
-                    LedgerRow.objects.bulk_create(buffer)
-                    buffer.clear()
+                rows.add(item)
             elif kind is Balance:
                 assert isinstance(item, Balance)
                 if _storable(item.amount, item.line, item.kind.value, reading) is None:
@@ -153,7 +150,7 @@ def read_file(path: Path, source: LedgerImport, size: int, on_progress: Progress
                 reading.company_name = item.name
             if on_progress and not count % 20000:
                 on_progress(binary.tell(), size)
-    LedgerRow.objects.bulk_create(buffer)
+    rows.writer.flush()
     if reading.not_numbers:
         reading.accounts[NOT_A_NUMBER_ACCOUNT] = "Konto som inte är ett kontonummer i SIE-filen"
     if on_progress:
@@ -161,48 +158,69 @@ def read_file(path: Path, source: LedgerImport, size: int, on_progress: Progress
     return reading
 
 
-def _voucher_rows(voucher: Voucher, source: LedgerImport, reading: Reading, buffer: list[LedgerRow]) -> None:
-    reading.vouchers += 1
-    name = f"{voucher.series} {voucher.number}".strip()
-    if voucher.number.strip() and not reading.full_export:
-        reading.numbered.setdefault(name[:60], voucher.line)
-    total = sum((row.amount for row in voucher.counted()), Decimal(0))
-    if total:
-        reading.unbalanced.append((voucher.line, f"{voucher.series} {voucher.number}", total))
-    year = None if reading.late_year else reading.years.get(0)
-    outside: dt.date | None = None
-    for row in voucher.counted():
-        day = row.date or voucher.date
-        if reading.first_date is None or day < reading.first_date:
-            reading.first_date, reading.first_line = day, voucher.line
-        if reading.last_date is None or day > reading.last_date:
-            reading.last_date, reading.last_line = day, voucher.line
-        if year is not None and outside is None and not year.start <= day <= year.end:
-            outside = day
-        if not _account_fits(row.account, row.line, "#TRANS", reading):
-            continue
-        account = int(row.account) if is_number(row.account) else NOT_A_NUMBER_ACCOUNT
-        if not is_number(row.account):
-            reading.not_numbers.append((row.line, row.account))
-        ore = _storable(row.amount, row.line, "#TRANS", reading)
-        if ore is None:
-            continue
-        buffer.append(
-            LedgerRow(
-                source=source,
-                association_id=source.association_id,
-                date=day,
-                account=account,
-                object_key=objects_key(row.objects),
-                ore=ore,
-                voucher=name[:60],
-                text=(row.text or voucher.text)[:200],
-            )
-        )
-    if outside is not None:
-        reading.outside_count += 1
-        if len(reading.outside) <= MAX_LISTED:  # one beyond the cap: the line the rest start from
-            reading.outside.append((voucher.line, name, outside))
+class _VoucherRows:
+    """Turns the vouchers' counted rows into ledger rows for the writer, noting on the way what the checks
+    need. An account number or an object list seen before is looked up, not worked out again."""
+
+    def __init__(self, source: LedgerImport, reading: Reading) -> None:
+        self.ids = (source.pk, source.association_id)
+        self.reading = reading
+        self.writer = RowWriter()
+        self.accounts: dict[str, int] = {}  # account as written → as stored, for the numbers that fit
+        self.objects: dict[ObjectList, str] = {}
+
+    def add(self, voucher: Voucher) -> None:
+        reading = self.reading
+        reading.vouchers += 1
+        name = f"{voucher.series} {voucher.number}".strip()
+        if voucher.number.strip() and not reading.full_export:
+            reading.numbered.setdefault(name[:60], voucher.line)
+        rows = voucher.counted()
+        total = sum((row.amount for row in rows), Decimal(0))
+        if total:
+            reading.unbalanced.append((voucher.line, f"{voucher.series} {voucher.number}", total))
+        year = None if reading.late_year else reading.years.get(0)
+        outside: dt.date | None = None
+        source_id, association_id = self.ids
+        stored_name = name[:60]
+        stored: list[Row] = []
+        for row in rows:
+            day = row.date or voucher.date
+            if reading.first_date is None or day < reading.first_date:
+                reading.first_date, reading.first_line = day, voucher.line
+            if reading.last_date is None or day > reading.last_date:
+                reading.last_date, reading.last_line = day, voucher.line
+            if year is not None and outside is None and not year.start <= day <= year.end:
+                outside = day
+            account = self.accounts.get(row.account)
+            if account is None:
+                account = self._account(row.account, row.line)
+                if account is None:
+                    continue
+            ore = _storable(row.amount, row.line, "#TRANS", reading)
+            if ore is None:
+                continue
+            objects = self.objects.get(row.objects)
+            if objects is None:
+                objects = self.objects[row.objects] = objects_key(row.objects)
+            text = (row.text or voucher.text)[:200]
+            stored.append((source_id, association_id, day, account, objects, ore, stored_name, text))
+        self.writer.add(stored)
+        if outside is not None:
+            reading.outside_count += 1
+            if len(reading.outside) <= MAX_LISTED:  # one beyond the cap: the line the rest start from
+                reading.outside.append((voucher.line, name, outside))
+
+    def _account(self, number: str, line: int) -> int | None:
+        """The account a row is stored on, or None (and a problem) when it cannot be stored. A number that
+        is no number goes to NOT_A_NUMBER_ACCOUNT, noted row by row."""
+        if not _account_fits(number, line, "#TRANS", self.reading):
+            return None
+        if not is_number(number):
+            self.reading.not_numbers.append((line, number))
+            return NOT_A_NUMBER_ACCOUNT
+        self.accounts[number] = int(number)
+        return self.accounts[number]
 
 
 def _account_fits(number: str, line: int, record: str, reading: Reading) -> bool:

@@ -19,6 +19,7 @@ from finsam.core.money import from_ore, ore_of
 from finsam.finance.accounts_spec import is_balance_account
 from finsam.finance.models import LedgerAccount, LedgerBalance, LedgerImport, LedgerRow
 from finsam.finance.sie_import.reading import Reading, objects_key
+from finsam.finance.sie_import.rows import Row, insert_rows
 from finsam.organisation.models import Association
 from finsam.sie import Balance, BalanceKind
 
@@ -57,7 +58,7 @@ def month_end(period: int) -> dt.date:
 def store_period_rows(reading: Reading, source: LedgerImport) -> None:
     """Vouchers define the outcome; a file without vouchers gives it through its period balances."""
     if not reading.vouchers and reading.period_balances:
-        LedgerRow.objects.bulk_create(_period_rows(reading, source))
+        insert_rows(_period_rows(reading, source))
 
 
 def summary_by_account(source: LedgerImport) -> dict[str, str]:
@@ -83,7 +84,7 @@ def changed_accounts(before: dict[str, str], after: dict[str, str]) -> dict[str,
     return {a: [before.get(a, "0.00"), after.get(a, "0.00")] for a in changed}
 
 
-def _period_rows(reading: Reading, source: LedgerImport) -> list[LedgerRow]:
+def _period_rows(reading: Reading, source: LedgerImport) -> list[Row]:
     """Ledger rows from the current year's #PSALDO, one per account, month and object combination.
 
     Exporters write period balances in two ways: disjoint slices (each object combination, and {} for what no
@@ -98,14 +99,15 @@ def _period_rows(reading: Reading, source: LedgerImport) -> list[LedgerRow]:
         else totals_only
     )
     return [
-        LedgerRow(
-            source=source,
-            association_id=source.association_id,
-            date=month_end(b.period),
-            account=int(b.account),
-            object_key=objects_key(b.objects),
-            ore=ore_of(b.amount),
-            text="Periodsaldo",
+        (
+            source.pk,
+            source.association_id,
+            month_end(b.period),
+            int(b.account),
+            objects_key(b.objects),
+            ore_of(b.amount),
+            "",
+            "Periodsaldo",
         )
         for b in reading_used
         if b.amount and b.period is not None and is_number(b.account)
