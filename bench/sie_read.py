@@ -127,7 +127,7 @@ def count_instructions(rows: int, folder: Path, pysie: bool) -> None:
         if not files[count, quoted].exists():
             write_sie(files[count, quoted], count, quoted=quoted)
     print(f"{rows:,} #TRANS rows; CPU instructions per row (cachegrind), less an empty file's")
-    readings = [("finsam.sie.read_sie", sys.executable, OURS, False)]
+    readings: list[tuple[str, str | Path, str, bool]] = [("finsam.sie.read_sie", sys.executable, OURS, False)]
     if pysie:
         readings.append(("pysie-accounting (quoted #VER)", PYSIE_PYTHON, PYSIE, True))
     per_row = {}

@@ -8,11 +8,12 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Q
 
 from finsam.core.money import from_ore
+from finsam.finance import balances
 from finsam.finance.accounts_spec import parse_accounts, parse_object
-from finsam.finance.models import CostSharing, LedgerAccount, LedgerImport, LedgerRow, StatementRow
+from finsam.finance.models import CostSharing, LedgerAccount, LedgerImport, StatementRow
 from finsam.finance.statements import (
     COST_SIDE,
     INCOME_SIDE,
@@ -306,15 +307,12 @@ def shared_costs(association: Association, start: dt.date, end: dt.date) -> list
     """The invoice basis of every cost-sharing agreement for a period: the cost and the partner's part."""
     basis = []
     for rule in CostSharing.objects.filter(association=association):
-        rows = LedgerRow.objects.filter(
-            association=association, source__in_force=True, date__gte=start, date__lte=end
-        )
-        if rule.object:
-            rows = rows.filter(with_object(":".join(parse_object(rule.object))))
-        account_filter = Q()
+        selected = Q()
         for part in parse_accounts(rule.accounts):
-            account_filter |= Q(account__gte=part.low, account__lte=part.high)
-        ore = rows.filter(account_filter).aggregate(total=Sum("ore"))["total"] or 0
+            selected |= Q(account__gte=part.low, account__lte=part.high)
+        if rule.object:
+            selected &= with_object(":".join(parse_object(rule.object)))
+        ore = sum(balances.sums(association, start, end, selected).values())
         cost = from_ore(ore)
         basis.append(
             SharedCost(rule, cost, (cost * rule.share).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))

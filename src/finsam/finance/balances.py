@@ -14,7 +14,7 @@ import datetime as dt
 from collections import defaultdict
 
 from django.db import connection, transaction
-from django.db.models import Q, Sum
+from django.db.models import Aggregate, Count, Q, Sum
 
 from finsam.core.audit import Actor, record
 from finsam.finance.accounts_spec import RESULT_CLOSING_ACCOUNT, balance_account_ranges
@@ -104,17 +104,40 @@ def _next_month(day: dt.date) -> dt.date:
 
 
 def ledger_sums(association: Association, start: dt.date, end: dt.date, *, balance_accounts: bool) -> Sums:
-    """Öre per (account, objects) of the books in force dated start..end, of balance or of result accounts:
-    what ``statements.ledger_sums`` gives, from the balances of the whole months and the rows of the rest."""
-    selected = accounts(balance_accounts=balance_accounts)
-    sums: dict[tuple[int, str], int] = defaultdict(int)
+    """Öre per (account, objects) of the books in force dated start..end, of balance or of result accounts
+    (the latter without the closing entry of the result, see RESULT_CLOSING_ACCOUNT)."""
+    return sums(association, start, end, accounts(balance_accounts=balance_accounts))
+
+
+def sums(association: Association, start: dt.date, end: dt.date, selected: Q) -> Sums:
+    """Öre per (account, objects) of the books in force dated start..end, on the accounts ``selected``
+    picks."""
+    return _totals(association, start, end, selected, Sum("ore"), Sum("ore"))
+
+
+def row_counts(association: Association, start: dt.date, end: dt.date) -> Sums:
+    """Ledger rows in force per (account, objects) dated start..end."""
+    return _totals(association, start, end, Q(), Sum("rows"), Count("id"))
+
+
+def _totals(
+    association: Association,
+    start: dt.date,
+    end: dt.date,
+    selected: Q,
+    of_balances: Aggregate,
+    of_rows: Aggregate,
+) -> Sums:
+    """A total per (account, objects) over start..end: from the balances of the whole months in the span
+    (``of_balances``) and the ledger rows of the days around them (``of_rows``)."""
+    found: dict[tuple[int, str], int] = defaultdict(int)
     months = _whole_months(start, end)
     days = [(start, end)]
     if months is not None:
         first, last = months
         balances = PeriodBalance.objects.filter(selected, association=association, month__range=months)
-        for t in balances.values("account", "object_key").annotate(total=Sum("ore")).order_by():
-            sums[t["account"], t["object_key"]] += t["total"]
+        for t in balances.values("account", "object_key").annotate(total=of_balances).order_by():
+            found[t["account"], t["object_key"]] += t["total"]
         days = [(start, first - dt.timedelta(days=1)), (_next_month(last), end)]
     for low, high in days:
         if low > high:
@@ -122,6 +145,6 @@ def ledger_sums(association: Association, start: dt.date, end: dt.date, *, balan
         rows = LedgerRow.objects.filter(
             selected, association=association, date__range=(low, high), source__in_force=True
         )
-        for t in rows.values("account", "object_key").annotate(total=Sum("ore")).order_by():
-            sums[t["account"], t["object_key"]] += t["total"]
-    return dict(sums)
+        for t in rows.values("account", "object_key").annotate(total=of_rows).order_by():
+            found[t["account"], t["object_key"]] += t["total"]
+    return dict(found)

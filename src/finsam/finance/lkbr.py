@@ -18,7 +18,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from finsam.core.money import from_ore
-from finsam.finance import annual, statements
+from finsam.finance import annual, balances, statements
 from finsam.finance.accounts_spec import AccountRange, parse_accounts
 from finsam.finance.annual import AccountNote
 from finsam.finance.models import StatementRow
@@ -27,7 +27,6 @@ from finsam.finance.statements import (
     BalanceSheet,
     IncomeStatement,
     Line,
-    ledger_sums,
     previous_year,
 )
 from finsam.organisation.models import Association
@@ -130,7 +129,7 @@ def audit_cost(statement: IncomeStatement) -> AuditCost | None:
     last_start, last_end = previous_year(start)
 
     def booked(first: dt.date, last: dt.date) -> int:
-        sums = ledger_sums(association, first, last, balance_accounts=False)
+        sums = balances.ledger_sums(association, first, last, balance_accounts=False)
         return sum(ore for (account, _obj), ore in sums.items() if account in AUDIT_ACCOUNTS)
 
     this, before = booked(start, statement.date), booked(last_start, last_end)

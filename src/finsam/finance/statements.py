@@ -12,13 +12,13 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import Min, Q
 
 from finsam.core.money import from_ore
+from finsam.finance import balances
 from finsam.finance.accounts_spec import (
     RESULT_CLOSING_ACCOUNT,
     AccountRange,
-    balance_account_ranges,
     is_balance_account,
     parse_accounts,
     parse_object,
@@ -97,26 +97,6 @@ class Mapped:
     unmapped: dict[int, int] = field(default_factory=lambda: defaultdict(int))  # account -> öre
 
 
-def ledger_sums(
-    association: Association, start: dt.date, end: dt.date, *, balance_accounts: bool
-) -> dict[tuple[int, str], int]:
-    """Öre per (account, objects) of the rows dated start..end, of balance or of result accounts (without
-    the closing entry of the result, see RESULT_CLOSING_ACCOUNT)."""
-    rows = LedgerRow.objects.filter(
-        association=association, date__gte=start, date__lte=end, source__in_force=True
-    )
-    balance = Q()
-    for low, high in balance_account_ranges():
-        balance |= Q(account__gte=low, account__lt=high)
-    rows = (
-        rows.filter(balance)
-        if balance_accounts
-        else rows.exclude(balance).exclude(account=RESULT_CLOSING_ACCOUNT)
-    )
-    totals = rows.values("account", "object_key").annotate(total=Sum("ore")).order_by()
-    return {(t["account"], t["object_key"]): t["total"] for t in totals}
-
-
 def _map(matcher: Matcher, sums: dict[tuple[int, str], int]) -> Mapped:
     mapped = Mapped()
     for (account, object_key), ore in sums.items():
@@ -176,7 +156,7 @@ class IncomeStatement:
 
 
 def _outcome(association: Association, rows: list[StatementRow], start: dt.date, end: dt.date) -> Mapped:
-    return _map(Matcher.of(rows), ledger_sums(association, start, end, balance_accounts=False))
+    return _map(Matcher.of(rows), balances.ledger_sums(association, start, end, balance_accounts=False))
 
 
 def _budget(association: Association, year: int) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
@@ -317,10 +297,10 @@ def _year_closing(association: Association, start: dt.date, end: dt.date) -> dic
     is here, else the closing balances a file gave of it (#UB), else its own opening balances (a year without
     vouchers); None when nothing of the year is here."""
     if has_ledger(association, start):
-        balances = dict(opening_balances(association, start))
-        for (account, _), ore in ledger_sums(association, start, end, balance_accounts=True).items():
-            balances[account] = balances.get(account, 0) + ore
-        return balances
+        closing = dict(opening_balances(association, start))
+        for (account, _), ore in balances.ledger_sums(association, start, end, balance_accounts=True).items():
+            closing[account] = closing.get(account, 0) + ore
+        return closing
     own, other = _stored_balances(association, start, LedgerBalance.Kind.CLOSING)
     if own or other:
         return own or other
@@ -377,7 +357,7 @@ def balance_movements(
                 for account in set(closing) | set(opening)
             }
             return {key: ore for key, ore in moved.items() if ore}, True
-    return ledger_sums(association, start, date, balance_accounts=True), False
+    return balances.ledger_sums(association, start, date, balance_accounts=True), False
 
 
 def _is_equity(account: int) -> bool:
@@ -428,20 +408,14 @@ def balance_sheet(association: Association, date: dt.date) -> BalanceSheet:
             )
     equity_opening = sum(o for a, o in opening.items() if _is_equity(a))
     # A closing entry moved the result to equity (8999 against 2099): counted as the result, not twice.
-    closing = LedgerRow.objects.filter(
-        association=association,
-        date__gte=start,
-        date__lte=date,
-        source__in_force=True,
-        account=RESULT_CLOSING_ACCOUNT,
-    ).aggregate(total=Sum("ore"))["total"]
-    equity_moved = sum(o for (a, _), o in moved.items() if _is_equity(a)) + (closing or 0)
+    closing = sum(balances.sums(association, start, date, Q(account=RESULT_CLOSING_ACCOUNT)).values())
+    equity_moved = sum(o for (a, _), o in moved.items() if _is_equity(a)) + closing
     if from_closing:
         # No ledger of the year: its result is what the closing balances moved beyond the opening ones.
         result = sum(moved.values())
     else:
-        result = -sum(ledger_sums(association, start, date, balance_accounts=False).values())
-    before_year = ledger_sums(association, *previous_year(start), balance_accounts=False)
+        result = -sum(balances.ledger_sums(association, start, date, balance_accounts=False).values())
+    before_year = balances.ledger_sums(association, *previous_year(start), balance_accounts=False)
     return BalanceSheet(
         association,
         date,
@@ -470,23 +444,14 @@ def unmapped_row_counts(association: Association, start: dt.date, end: dt.date) 
         kind: Matcher.of([r for r in rows if r.statement == kind]) for kind in StatementRow.Statement.values
     }
     found: Counter[int] = Counter()
-    grouped = (
-        LedgerRow.objects.filter(
-            association=association, date__gte=start, date__lte=end, source__in_force=True
-        )
-        .values("account", "object_key")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for group in grouped:
-        account = group["account"]
+    for (account, object_key), count in balances.row_counts(association, start, end).items():
         if _is_equity(account) or account == RESULT_CLOSING_ACCOUNT:
             continue
         kind = (
             StatementRow.Statement.BALANCE if is_balance_account(account) else StatementRow.Statement.INCOME
         )
-        if matchers[kind].match(account, group["object_key"]) is None:
-            found[account] += group["n"]
+        if matchers[kind].match(account, object_key) is None:
+            found[account] += count
     return found
 
 

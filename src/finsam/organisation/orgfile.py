@@ -191,9 +191,12 @@ class Checker:
             return None
         return share
 
-    def date(self, data: dict[str, Any], key: str, path: str) -> dt.date | None:
+    def date(self, data: dict[str, Any], key: str, path: str, *, required: bool = False) -> dt.date | None:
+        """A date, or None where the key is absent or empty (a problem when it is required)."""
         value = data.get(key)
         if value is None:
+            if required:
+                self.fail(f"{path}.{key}", value, _("ett datum ÅÅÅÅ-MM-DD"))
             return None
         if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
             return value
@@ -336,7 +339,7 @@ def _check_former_names(check: Checker, raw: Any, path: str, code: str, plan: Pl
         where = f"{path}.former_names[{j}]"
         data = check.mapping(entry, where, {"name", "until"}, {"name", "until"})
         name = check.text(data, "name", where, required=True)
-        until = check.date(data, "until", where)
+        until = check.date(data, "until", where, required=True)
         if until in days:
             check.fail(f"{where}.until", data.get("until"), _("ett datum som inte redan finns i listan"))
         elif name and until is not None:
@@ -399,7 +402,7 @@ def _check_board(check: Checker, raw: Any, plan: Plan, member_codes: set[str]) -
             "member": check.choice(data, "member", path, sorted(member_codes)),
             "role": check.choice(data, "role", path, roles),
             "office": check.choice(data, "office", path, offices, blank=True),
-            "start": check.date(data, "from", path),
+            "start": check.date(data, "from", path, required=True),
             "end": check.date(data, "to", path),
         }
         start, end = seat["start"], seat["end"]
@@ -417,7 +420,7 @@ def _check_money(check: Checker, raw_grants: Any, raw_totals: Any, plan: Plan, c
                 "intervention": check.choice(data, "intervention", path, sorted(codes)),
                 "year": check.integer(data, "year", path, minimum=2004),
                 "amount": check.amount(data, "amount", path),
-                "decided_on": check.date(data, "decided_on", path),
+                "decided_on": check.date(data, "decided_on", path, required=True),
                 "note": check.text(data, "note", path, max_length=300),
             }
         )

@@ -150,3 +150,29 @@ def test_blank_names_and_amounts_beyond_the_books_are_named_before_anything_is_s
     assert shown[1].endswith("förväntade en text som inte är tom")
     assert shown[2].endswith("förväntade ett belopp under 1 000 000 000 000 kr")
     assert not Association.objects.filter(slug="a").exists()
+
+
+@pytest.mark.django_db
+def test_a_required_date_left_empty_is_named_before_anything_is_saved(tmp_path: Path) -> None:
+    """Reproducer of bench/fuzz_importers.py, seed 3 on the classification's code: a grant's `decided_on:`
+    left empty passed the check (the key was there) and failed as the grant was saved (ValidationError);
+    a board seat's `from` and a former name's `until` are required the same way."""
+    path = tmp_path / "org.yaml"
+    path.write_text(
+        "association: {slug: a, name: A}\n"
+        "members: [{code: FK, name: Försäkringskassan, kind: state, former_names: [{name: FK, until: }]}]\n"
+        "interventions: [{code: X, name: X, kind: individual}]\n"
+        "board: [{person: Per, member: FK, role: ledamot, from: }]\n"
+        "grants: [{intervention: X, year: 2023, amount: 100, decided_on: }]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(orgfile.OrgFileError) as caught:
+        orgfile.setup(path, testing.SYSTEM)
+    shown = [str(problem) for problem in caught.value.problems]
+    assert [line.split(":")[0] for line in shown] == [
+        "members[0].former_names[0].until",
+        "board[0].from",
+        "grants[0].decided_on",
+    ]
+    assert all(line.endswith("förväntade ett datum ÅÅÅÅ-MM-DD") for line in shown)
+    assert not Association.objects.filter(slug="a").exists()
