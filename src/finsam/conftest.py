@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.test.utils import override_settings
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -154,6 +155,15 @@ def demo(_demo_built: list[str], db: None) -> dict[str, Association]:
     from finsam.organisation.models import Association
 
     return {a.slug: a for a in Association.objects.filter(slug__in=_demo_built)}
+
+
+@pytest.fixture(autouse=True)
+def _nothing_kept_between_tests() -> Iterator[None]:
+    """What a test's pages kept under a data version (the start page's figures, its charts) leaves with it:
+    a test may change rows without the audit entry that renews the version, and its rollback brings the
+    version back."""
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -105,12 +105,13 @@ def test_the_board_member_is_asked_to_approve_and_sees_the_latest_reports(finnve
     page = home("styrelse")
     assert link in page
     assert "Årsredovisning 2023-12-31 1 Utkast 1 av 2" in text(page)
-    assert "Väntar på ditt godkännande" not in home("styrelse2")
+    assert link not in home("styrelse2")  # she has approved it
     assert "Väntar på ditt godkännande" not in home("kansli")
     testing.user("bo", (finnveden, Role.BOARD_MEMBER))
     approve(User.objects.get(username="styrelse"), version)
     page = home("styrelse")
-    assert "Väntar på ditt godkännande" not in page
+    assert link not in page  # approved; what still waits for her is the business plan 2023
+    assert "Godkänn Verksamhetsplan 2023-12-31, version 1" in text(page)
     assert "Årsredovisning 2023-12-31 1 Utkast 2 av 3" in text(page)
     assert link in home("bo")
 
