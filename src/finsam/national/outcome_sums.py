@@ -119,12 +119,12 @@ def as_json(totals: list[Sum] | None) -> dict[str, dict[str, int]] | None:
 def tables(
     title: str,
     rows: list[tuple[str, list[Sum] | None]],
-    total: tuple[str, list[Sum]] | None,
+    total: tuple[str, list[Sum] | None] | None,
     first: str,
     missing: list[str],
 ) -> list[Table]:
-    """The outcome counts of the rows, and their time in the intervention by band (a row without outcomes,
-    an export of schema v1, is named in a note and left empty)."""
+    """The outcome counts of the rows, and their time in the intervention by band; a row without outcome
+    reports (of exports of schema v1 only) is left empty, and `missing` names those exports' associations."""
     notes = [str(NOTE)]
     if missing:
         notes.append(_("Utan utfall (export enligt schema version 1): %s.") % ", ".join(missing))

@@ -87,18 +87,23 @@ class Row:
     county: str
     counts: list[Sum]
     money: list[Decimal] | None  # MONEY, result and equity; None when an export has no ledger
-    outcomes: list[Sum] | None  # outcome_sums.OUTCOMES; None for an association whose export has none
+    # outcome_sums.OUTCOMES; None while no export it sums has outcome reports (those of schema v1 have none)
+    outcomes: list[Sum] | None = None
 
     def add(self, values: Iterable[int | None]) -> None:
         add_all(self.counts, list(values))
 
     def add_outcomes(self, tables: dict[str, Any] | None) -> None:
-        if tables is not None and self.outcomes is not None:
+        """Count an export's outcome tables (schema v2), or with None an intervention without any: none of
+        its participants exited (a known 0, unlike an export of schema v1, which is never counted here)."""
+        if self.outcomes is None:
+            self.outcomes = outcome_sums.new()
+        if tables is not None:
             outcome_sums.add(self.outcomes, tables)
 
 
 def _row(label: str, county: str = "") -> Row:
-    return Row(label, county, sums(len(COUNTS)), None, outcome_sums.new())
+    return Row(label, county, sums(len(COUNTS)), None)
 
 
 def _money(document: dict[str, Any]) -> list[Decimal] | None:
@@ -163,16 +168,15 @@ def roll_up(end: dt.date) -> RollUp:
         row.money = _money(document)
         outcomes = document["total"].get("outcomes")  # schema v1 has none
         if outcomes is None:
-            row.outcomes = None
             without_outcomes.append(row.label)
-        else:
-            transitions.add(outcomes)
-        row.add_outcomes(outcomes)
         associations.append(row)
         county_row = by_county.setdefault(county, _row(county))
         for total in (national, county_row):
             total.add(values)
-            total.add_outcomes(outcomes)
+        if outcomes is not None:
+            transitions.add(outcomes)
+            for total in (row, national, county_row):
+                total.add_outcomes(outcomes)
         _add_money(national, row.money, missing, row.label)
         _add_money(county_row, row.money, [], row.label)
         for intervention in document["interventions"]:
@@ -183,7 +187,8 @@ def roll_up(end: dt.date) -> RollUp:
                 by_precise.setdefault((orientation, precise), _row(label)),
             ):
                 group.add(_counts(intervention))
-                group.add_outcomes(intervention.get("outcomes"))
+                if outcomes is not None:
+                    group.add_outcomes(intervention["outcomes"])
     order = list(classification.LABELS)
     return RollUp(
         end,
@@ -320,7 +325,7 @@ def as_document(rollup: RollUp) -> Document:
 def _outcome_section(rollup: RollUp) -> Section:
     """The outcome reports summed: by association beside the national figure, by county and by precise
     orientation, and the income support before → after of the whole country."""
-    national = (rollup.national.label, rollup.national.outcomes or outcome_sums.new())
+    national = (rollup.national.label, rollup.national.outcomes)
     tables = [
         *outcome_sums.tables(
             _("Utfall per förbund"),

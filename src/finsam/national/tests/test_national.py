@@ -205,11 +205,30 @@ def test_an_export_of_schema_v1_is_still_taken_in_and_rolls_up_without_outcomes(
     # By orientation: both count (v1 by its kind); by precise orientation, v1's is unspecified.
     individual = rollup.orientations[0]
     assert individual.counts[5].json() == {"known": 10, "hidden": 0}  # five exited in each
-    precise = {r.label: r.counts[5].json() for r in rollup.precise_orientations}  # exited
+    precise = {r.label: (r.counts[5].json(), r.outcomes) for r in rollup.precise_orientations}  # exited
     assert precise == {
-        "Individinriktade: arbetslivsinriktad rehabilitering": {"known": 5, "hidden": 0},
-        "Individinriktade: ej angiven": {"known": 5, "hidden": 0},
+        "Individinriktade: arbetslivsinriktad rehabilitering": (
+            {"known": 5, "hidden": 0},
+            individual.outcomes,
+        ),
+        "Individinriktade: ej angiven": ({"known": 5, "hidden": 0}, None),  # v1: outcomes unknown
     }
+
+
+def test_an_export_written_by_a_finsam_before_schema_v2_is_taken_in(tmp_path: Path) -> None:
+    older = Path(__file__).resolve().parent / "data" / "export-v1-exempeldalen.json"
+    received = services.receive(older, ACTOR)
+    assert (received.slug, received.outcome) == ("exempeldalen", "registered")
+    rollup = roll_up(dt.date(2023, 12, 31))
+    assert [(r.label, r.county, r.outcomes) for r in rollup.associations] == [
+        ("Samordningsförbundet Exempeldalen", "Kronobergs län", None)
+    ]
+    assert rollup.without_outcomes == ["Samordningsförbundet Exempeldalen"]
+    assert rollup.national.counts[5].json() == {"known": 11, "hidden": 0}  # exited
+    assert rollup.national.outcomes is None  # unknown, not 0
+    assert [(r.label, r.outcomes) for r in rollup.precise_orientations] == [
+        ("Individinriktade: ej angiven", None)
+    ]
 
 
 def test_the_schema_v2_names_every_code_of_the_classification_and_the_outcomes() -> None:
