@@ -1,8 +1,10 @@
 """The national export of one association and period: its figures without personal data (ADR 0028).
 
-`body` gathers the document described by `schema/export-v1.json`: per intervention and in total, for the
+`body` gathers the document described by `schema/export-v2.json`: per intervention and in total, for the
 allowed period (`privacy.periods`) that holds the one asked for, the counts of the board's suppressed tables
-and the export's own grids (`national.grids`), every one suppressed; and the association's money, which is no
+and the export's own grids (`national.grids`), every one suppressed; each intervention's classification
+(`organisation.classification.as_dict`) and the outcome reports of the association (`participants.outcomes`)
+as it publishes them, suppressed, per intervention and in total; and the association's money, which is no
 one's personal data. `services.export` signs it and logs it.
 """
 
@@ -17,14 +19,16 @@ from finsam.finance import annual, statements
 from finsam.finance.statements import COST_SIDE
 from finsam.national import counties
 from finsam.national.grids import AGE_BANDS, REFERRAL_OUTCOMES, export_grids
+from finsam.organisation import classification
 from finsam.organisation import contributions as contribution_rules
-from finsam.organisation.models import Association
+from finsam.organisation.models import Association, Intervention
+from finsam.participants import outcomes
 from finsam.participants.figures import Grids
 from finsam.participants.models import EXIT_GROUPS
 from finsam.participants.tables import GENDERS
 from finsam.privacy.suppression import SuppressedTable
 
-SCHEMA = "finsam-national-export-v1"
+SCHEMA = "finsam-national-export-v2"
 COST_CATEGORIES = ("individual", "structural", "administration", "uncategorised")
 # The participant measures of an intervention: the grid each is read from, and its columns.
 MEASURES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -104,6 +108,11 @@ def body(
     for index, (intervention, _volume) in enumerate(tables.volumes):
         entry = entries.setdefault(intervention.pk, _entry(intervention, costs))
         entry["volume"] = _row(volumes, GENDERS, index)
+    outcome_tables, outcome_grids = outcomes.suppressed(association, start, end, threshold)
+    published = outcomes.as_json(outcome_tables, outcome_grids, threshold)
+    for intervention, tables_of in zip(outcome_tables.interventions, published["interventions"], strict=True):
+        entry = entries.setdefault(intervention.pk, _entry(intervention, costs))
+        entry["outcomes"] = {key: value for key, value in tables_of.items() if key not in ("code", "name")}
     referrals = grids["referrals"][0]
     return {
         "schema": SCHEMA,
@@ -122,6 +131,7 @@ def body(
                 measure: _column_totals(grids[grid][0], keys) for measure, (grid, keys) in MEASURES.items()
             },
             "volume": _column_totals(volumes, GENDERS),
+            "outcomes": published["total"],
         },
         "referrals": {
             "sources": [
@@ -134,14 +144,16 @@ def body(
     }
 
 
-def _entry(intervention: Any, costs: dict[str, str]) -> dict[str, Any]:
+def _entry(intervention: Intervention, costs: dict[str, str]) -> dict[str, Any]:
     return {
         "code": intervention.code,
         "name": intervention.name,
         "kind": intervention.kind,
+        "classification": classification.as_dict(intervention),
         "cost": costs.get(intervention.code),
         "participants": None,
         "volume": None,
+        "outcomes": None,
     }
 
 

@@ -1,6 +1,7 @@
 """Reading an export from a file that may be hostile: its size capped while it is read, its nesting depth
 checked before it is parsed, strict JSON (no duplicate keys, no floats, no NaN), and the JSON Schema
-(`schema/export-v1.json`) validated before anything else is used (ADR 0028)."""
+its `schema` names (`schema/export-v2.json`, or `export-v1.json` for an association on an older finsam)
+validated before anything else is used (ADR 0028)."""
 
 from __future__ import annotations
 
@@ -15,8 +16,14 @@ from jsonschema.exceptions import best_match
 
 from finsam.core import uploads
 
-SCHEMA_FILE = Path(__file__).resolve().parent / "schema" / "export-v1.json"
-MAX_DEPTH = 10  # the schema's deepest value is at depth 5
+SCHEMA_FOLDER = Path(__file__).resolve().parent / "schema"
+# Every version an import reads, by the value of its member `schema`: exports of associations on an older
+# finsam are still taken in. The last is the one `national.export` writes.
+SCHEMAS = {
+    "finsam-national-export-v1": "export-v1.json",
+    "finsam-national-export-v2": "export-v2.json",
+}
+MAX_DEPTH = 10  # the schemas' deepest value is at depth 8 (v2's income table)
 
 
 class ExportRefused(Exception):
@@ -24,8 +31,8 @@ class ExportRefused(Exception):
 
 
 @functools.cache
-def validator() -> Draft202012Validator:
-    schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+def validator(version: str) -> Draft202012Validator:
+    schema = json.loads((SCHEMA_FOLDER / SCHEMAS[version]).read_text(encoding="utf-8"))
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema)
 
@@ -99,21 +106,24 @@ def parse(content: bytes) -> dict[str, Any]:
         ) from None
     except ValueError:  # an integer longer than Python reads
         raise ExportRefused(_("filen har ett tal som är för långt")) from None
-    if not isinstance(document, dict) or document.get("schema") != "finsam-national-export-v1":
-        raise ExportRefused(
-            _("filen är ingen nationell export från finsam (schema finsam-national-export-v1)")
-        )
+    if not isinstance(document, dict) or document.get("schema") not in SCHEMAS:
+        raise ExportRefused(_("filen är ingen nationell export från finsam (schema %s)") % ", ".join(SCHEMAS))
     if "signature" not in document:
         raise ExportRefused(_("exporten är inte signerad"))
     return document
 
 
 def validate(document: dict[str, Any]) -> None:
-    """Raise ExportRefused naming the first place where the document breaks the schema."""
-    error = best_match(validator().iter_errors(document))
+    """Raise ExportRefused naming the first place where the document breaks the schema it names."""
+    version = document.get("schema")
+    if version not in SCHEMAS:
+        raise ExportRefused(_("exporten har ett okänt schema: %r") % version)
+    error = best_match(validator(version).iter_errors(document))
     if error is not None:
         where = "/".join(str(part) for part in error.absolute_path) or _("dokumentet")
-        raise ExportRefused(_("exporten följer inte schemat finsam-national-export-v1 vid %s") % where)
+        raise ExportRefused(
+            _("exporten följer inte schemat %(schema)s vid %(where)s") % {"schema": version, "where": where}
+        )
 
 
 def read(path: Path) -> dict[str, Any]:

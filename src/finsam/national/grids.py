@@ -16,8 +16,8 @@ from finsam.participants.tables import (
     GENDERS,
     OUTCOME_KEYS,
     ParticipantTables,
-    _active,
-    _tally_active,
+    active_episodes,
+    active_tallies,
     gather,
 )
 from finsam.privacy import periods
@@ -47,7 +47,7 @@ def _ages(association: Association, start: dt.date, end: dt.date) -> dict[int, d
     exited = Q(exited_on__lte=end)
     live = (
         Episode.objects.filter(association=association)
-        .filter(_active(start, end))
+        .filter(active_episodes(start, end))
         .exclude(exit_reason=ExitReason.VOID)
         .values_list("intervention_id", "birth_year")
         .annotate(n=Count("id"), out=Count("id", filter=exited))
@@ -59,7 +59,7 @@ def _ages(association: Association, start: dt.date, end: dt.date) -> dict[int, d
         entry[1] += out
     erased = (
         ErasedTally.objects.filter(association=association)
-        .filter(_tally_active(start, end))
+        .filter(active_tallies(start, end))
         .exclude(exit_reason=ExitReason.VOID)
         .values_list("intervention_id")
         .annotate(n=Sum("count"), out=Sum("count", filter=Q(exited_month__lte=end)))

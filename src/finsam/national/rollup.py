@@ -6,6 +6,11 @@ unknown, and a sum over it says so ("minst 37, 2 dolda": the published part and 
 leaves out), never an exact figure reached another way. So a county's total less its associations' published
 figures gives the hidden ones' sum no more exactly than the exports themselves do (the sum of their hidden
 figures is no figure of the roll-up), and no table tells more than the exports it sums.
+
+The orientation of an intervention is its classification's (schema v2): orientation, and precise orientation
+within it. An export of schema v1 has no classification: its interventions count by their kind (the
+orientation, by the classification's own definition) with their precise orientation unspecified, and it has
+no outcome reports (`national.outcome_sums`): its association is named among those without.
 """
 
 from __future__ import annotations
@@ -19,10 +24,12 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from finsam.core import formatting
 from finsam.core.documents import Cell, Column, Document, Gathered, Kind, ReportUnavailable, Section, Table
 from finsam.core.money import json_amount
+from finsam.national import outcome_sums
 from finsam.national.models import ReceivedExport
+from finsam.national.sums import Sum, add_all, sums
+from finsam.organisation import classification
 from finsam.privacy import periods
 from finsam.reports import charts
 
@@ -52,31 +59,6 @@ ORIENTATIONS = {
 }
 
 
-@dataclass
-class Sum:
-    """A sum of published counts: the part known, and how many hidden counts it leaves out."""
-
-    known: int = 0
-    hidden: int = 0
-
-    def add(self, value: int | None) -> None:
-        if value is None:
-            self.hidden += 1
-        else:
-            self.known += value
-
-    def json(self) -> dict[str, int]:
-        return {"known": self.known, "hidden": self.hidden}
-
-    def text(self) -> str:
-        if not self.hidden:
-            return formatting.number(self.known)
-        return _("minst %(known)s, %(hidden)s dolda") % {
-            "known": formatting.number(self.known),
-            "hidden": self.hidden,
-        }
-
-
 def _counts(entry: dict[str, Any]) -> list[int | None]:
     """The values of COUNTS in an export's total or in one of its interventions; a measure an intervention
     does not have (the volume of an individual one) counts as 0."""
@@ -90,20 +72,38 @@ def _counts(entry: dict[str, Any]) -> list[int | None]:
     return values
 
 
+def classified(intervention: dict[str, Any]) -> tuple[str, str]:
+    """An export's intervention's orientation and precise orientation: its classification's, or for an
+    export of schema v1, which has none, its kind and "unspecified"."""
+    found = intervention.get("classification")
+    if found is None:
+        return intervention["kind"], classification.UNSPECIFIED
+    return found["orientation"], found["precise_orientation"]
+
+
 @dataclass
 class Row:
     label: str
     county: str
     counts: list[Sum]
     money: list[Decimal] | None  # MONEY, result and equity; None when an export has no ledger
+    # outcome_sums.OUTCOMES; None while no export it sums has outcome reports (those of schema v1 have none)
+    outcomes: list[Sum] | None = None
 
     def add(self, values: Iterable[int | None]) -> None:
-        for total, value in zip(self.counts, values, strict=True):
-            total.add(value)
+        add_all(self.counts, list(values))
+
+    def add_outcomes(self, tables: dict[str, Any] | None) -> None:
+        """Count an export's outcome tables (schema v2), or with None an intervention without any: none of
+        its participants exited (a known 0, unlike an export of schema v1, which is never counted here)."""
+        if self.outcomes is None:
+            self.outcomes = outcome_sums.new()
+        if tables is not None:
+            outcome_sums.add(self.outcomes, tables)
 
 
 def _row(label: str, county: str = "") -> Row:
-    return Row(label, county, [Sum() for _c in COUNTS], None)
+    return Row(label, county, sums(len(COUNTS)), None)
 
 
 def _money(document: dict[str, Any]) -> list[Decimal] | None:
@@ -129,8 +129,11 @@ class RollUp:
     associations: list[Row]
     counties: list[Row]
     orientations: list[Row]
+    precise_orientations: list[Row]
     national: Row
     without_money: list[str]
+    without_outcomes: list[str]
+    transitions: outcome_sums.Transitions
 
 
 def roll_up(end: dt.date) -> RollUp:
@@ -149,8 +152,11 @@ def roll_up(end: dt.date) -> RollUp:
     national = _row(_("Hela landet"))
     by_county: dict[str, Row] = {}
     by_orientation = {kind: _row(str(label)) for kind, label in ORIENTATIONS.items()}
+    by_precise: dict[tuple[str, str], Row] = {}
     associations: list[Row] = []
     missing: list[str] = []
+    without_outcomes: list[str] = []
+    transitions = outcome_sums.Transitions()
     for received in exports:
         document = received.document
         county = received.county or _("Okänt län")
@@ -160,21 +166,40 @@ def roll_up(end: dt.date) -> RollUp:
         )
         row.add(values)
         row.money = _money(document)
+        outcomes = document["total"].get("outcomes")  # schema v1 has none
+        if outcomes is None:
+            without_outcomes.append(row.label)
         associations.append(row)
-        national.add(values)
         county_row = by_county.setdefault(county, _row(county))
-        county_row.add(values)
+        for total in (national, county_row):
+            total.add(values)
+        if outcomes is not None:
+            transitions.add(outcomes)
+            for total in (row, national, county_row):
+                total.add_outcomes(outcomes)
         _add_money(national, row.money, missing, row.label)
         _add_money(county_row, row.money, [], row.label)
         for intervention in document["interventions"]:
-            by_orientation[intervention["kind"]].add(_counts(intervention))
+            orientation, precise = classified(intervention)
+            label = f"{ORIENTATIONS[orientation]}: {str(classification.LABELS[precise]).lower()}"
+            for group in (
+                by_orientation[orientation],
+                by_precise.setdefault((orientation, precise), _row(label)),
+            ):
+                group.add(_counts(intervention))
+                if outcomes is not None:
+                    group.add_outcomes(intervention["outcomes"])
+    order = list(classification.LABELS)
     return RollUp(
         end,
         associations,
         [by_county[c] for c in sorted(by_county)],
         list(by_orientation.values()),
+        [by_precise[k] for k in sorted(by_precise, key=lambda k: (order.index(k[0]), order.index(k[1])))],
         national,
         missing,
+        without_outcomes,
+        transitions,
     )
 
 
@@ -189,6 +214,7 @@ def as_json(rollup: RollUp) -> dict[str, Any]:
             else dict(
                 zip([k for _l, k in MONEY] + ["result", "equity"], map(json_amount, r.money), strict=True)
             ),
+            "outcomes": outcome_sums.as_json(r.outcomes),
         }
 
     return {
@@ -197,7 +223,10 @@ def as_json(rollup: RollUp) -> dict[str, Any]:
         "associations": [row(r) for r in rollup.associations],
         "counties": [row(r) for r in rollup.counties],
         "orientations": [row(r) for r in rollup.orientations],
+        "precise_orientations": [row(r) for r in rollup.precise_orientations],
+        "income_support": rollup.transitions.json(),
         "without_money": rollup.without_money,
+        "without_outcomes": rollup.without_outcomes,
     }
 
 
@@ -277,13 +306,55 @@ def as_document(rollup: RollUp) -> Document:
                 [
                     _count_table(
                         _("Deltagare per inriktning"), rollup.orientations, rollup.national, _("Inriktning")
-                    )
+                    ),
+                    _count_table(
+                        _("Deltagare per precis inriktning"),
+                        rollup.precise_orientations,
+                        rollup.national,
+                        _("Inriktning"),
+                    ),
                 ],
             ),
+            _outcome_section(rollup),
             Section(_("Ekonomi"), [], [_money_table(rollup)]),
         ],
         filename=f"nationell-{rollup.end.isoformat()}",
     )
+
+
+def _outcome_section(rollup: RollUp) -> Section:
+    """The outcome reports summed: by association beside the national figure, by county and by precise
+    orientation, and the income support before → after of the whole country."""
+    national = (rollup.national.label, rollup.national.outcomes)
+    tables = [
+        *outcome_sums.tables(
+            _("Utfall per förbund"),
+            [(r.label, r.outcomes) for r in rollup.associations],
+            national,
+            _("Förbund"),
+            rollup.without_outcomes,
+        ),
+        *outcome_sums.tables(
+            _("Utfall per län"), [(r.label, r.outcomes) for r in rollup.counties], national, _("Län"), []
+        ),
+        *outcome_sums.tables(
+            _("Utfall per precis inriktning"),
+            [(r.label, r.outcomes) for r in rollup.precise_orientations],
+            national,
+            _("Inriktning"),
+            [],
+        ),
+        rollup.transitions.table(),
+    ]
+    section = Section(_("Utfall för avslutade deltagare"), [], tables)
+    bars = [(r.label, r.outcomes[0].known) for r in rollup.associations if r.outcomes is not None]
+    if bars:
+        charts.add(
+            section,
+            _("Avslutade per förbund (publicerat)"),
+            lambda: charts.count_figure(bars, _("Avslutade")),
+        )
+    return section
 
 
 def gathered(end: dt.date) -> Gathered:

@@ -76,11 +76,15 @@ class InterventionCounts:
         return {group: sum(self.reasons[r] for r in reasons) for group, reasons in EXIT_GROUPS.items()}
 
 
-def _active(start: dt.date, end: dt.date) -> Q:
+def active_episodes(start: dt.date, end: dt.date) -> Q:
+    """The filter of `Episode` rows active in start … end: enrolled by its end and not exited before its
+    start. Every table of participants in a period counts these (voided episodes are excluded apart)."""
     return Q(enrolled_on__lte=end) & (Q(exited_on__isnull=True) | Q(exited_on__gte=start))
 
 
-def _tally_active(start: dt.date, end: dt.date) -> Q:
+def active_tallies(start: dt.date, end: dt.date) -> Q:
+    """The filter of the erased episodes' tallies (`ErasedTally`, `ErasedRatingTally`) active in start … end,
+    by their months: counted with `active_episodes`, a period of whole months is exact."""
     return Q(enrolled_month__lte=end) & (
         Q(exited_month__isnull=True) | Q(exited_month__gte=month_start(start))
     )
@@ -148,7 +152,7 @@ def years_on_support(association: Association, start: dt.date, end: dt.date) -> 
     exited = Q(exited_on__lte=end)
     rows = (
         Episode.objects.filter(association=association, years_on_support__isnull=False)
-        .filter(_active(start, end))
+        .filter(active_episodes(start, end))
         .exclude(exit_reason=ExitReason.VOID)
         .values_list("intervention_id")
         .annotate(
@@ -162,7 +166,7 @@ def years_on_support(association: Association, start: dt.date, end: dt.date) -> 
     tally_exited = Q(exited_month__lte=end)
     tally_rows = (
         ErasedTally.objects.filter(association=association)
-        .filter(_tally_active(start, end))
+        .filter(active_tallies(start, end))
         .exclude(exit_reason=ExitReason.VOID)
         .values_list("intervention_id")
         .annotate(
@@ -207,7 +211,7 @@ def municipalities_by_intervention(
     by: dict[int | None, dict[str, MunicipalityRow]] = defaultdict(dict)
     episodes = (
         Episode.objects.filter(association=association)
-        .filter(_active(start, end))
+        .filter(active_episodes(start, end))
         .exclude(exit_reason=ExitReason.VOID)
         .values_list("intervention_id", "municipality", "gender")
         .annotate(
@@ -218,7 +222,7 @@ def municipalities_by_intervention(
     )
     tallies = (
         ErasedTally.objects.filter(association=association)
-        .filter(_tally_active(start, end))
+        .filter(active_tallies(start, end))
         .exclude(exit_reason=ExitReason.VOID)
         .values_list("intervention_id", "municipality", "gender")
         .annotate(
@@ -353,7 +357,7 @@ def progression(association: Association, start: dt.date, end: dt.date) -> dict[
     series: dict[tuple[int, int, str, int], list[tuple[dt.date, int]]] = defaultdict(list)
     ratings = Rating.objects.filter(
         episode__in=Episode.objects.filter(association=association)
-        .filter(_active(start, end))
+        .filter(active_episodes(start, end))
         .exclude(exit_reason=ExitReason.VOID)
     ).values_list("episode__intervention_id", "area_id", "rater", "episode_id", "rated_on", "value")
     for intervention_id, area_id, rater, episode_id, rated_on, value in ratings:
@@ -369,7 +373,7 @@ def progression(association: Association, start: dt.date, end: dt.date) -> dict[
             entry[2] += pair[1]
     tallies = (
         ErasedRatingTally.objects.filter(association=association)
-        .filter(_tally_active(start, end))
+        .filter(active_tallies(start, end))
         .values_list("intervention_id", "area_id", "rater")
         .annotate(people=Sum("people"), first=Sum("first_sum"), latest=Sum("latest_sum"))
         .order_by()

@@ -1,9 +1,9 @@
 """`finsam backup FILE` and `finsam restore FILE` (docs/backup.md, ADR 0015).
 
 An archive holds a consistent snapshot of the database (`database.py`: SQLite's online backup, `pg_dump` for
-PostgreSQL), every file of the data dir that cannot be made again, and the key files of the pseudonyms and
-sealed personnummer, with a manifest of their SHA-256 sums (`archive.py`); with a passphrase in the
-environment it is sealed as a whole (`sealing.py`).
+PostgreSQL), every file of the data dir that cannot be made again, the key files of the pseudonyms and
+sealed personnummer and the folder of the associations' signing keys, with a manifest of their SHA-256 sums
+(`archive.py`); with a passphrase in the environment it is sealed as a whole (`sealing.py`).
 
 What the data dir holds that is made again or is only passing through is left out: the SQLite database (its
 snapshot goes in instead), the collected static files, and the folders the apps declare here from their app

@@ -5,6 +5,7 @@ The archive is a gzip-compressed tar of regular files only:
     database/finsam.sqlite3 or database/finsam.pgdump   the snapshot (database.py)
     data/…                                             the data dir's files, at their paths under it
     keys/pseudonym-key, keys/identity-key              the key files, wherever the settings put them
+    keys/signeringsnycklar/<slug>.ed25519              the associations' signing keys (ADR 0028), likewise
     manifest.json                                      last: the format, finsam's version, the database,
                                                        the migrations applied, each member's SHA-256 and size
 
@@ -38,11 +39,13 @@ from finsam.core.models import AuditEntry
 from finsam.core.uploads import size_text
 
 FORMAT = "finsam-backup"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the signing keys under keys/signeringsnycklar/ (in 1 under data/ if anywhere)
 MANIFEST = "manifest.json"
 MAX_MANIFEST = 16 * 1024 * 1024
 # The key files kept outside the database, by their name in the archive and the setting that places them.
 KEYS = {"pseudonym-key": "PSEUDONYM_KEY_FILE", "identity-key": "IDENTITY_KEY_FILE"}
+# The folders of key files, likewise: each file in them is a key (the associations' signing keys).
+KEY_FOLDERS = {"signeringsnycklar": "NATIONAL_KEY_DIR"}
 # Made by finsam on any start without SECRET_KEY in the environment: an empty data dir may hold it, and the
 # archive's replaces it.
 GENERATED = frozenset({"secret-key"})
@@ -126,8 +129,9 @@ def passphrase() -> str | None:
 def warning(sealed: bool) -> str:
     """What the command says before it writes: the archive is as sensitive as the database."""
     text = _(
-        "Obs! Säkerhetskopian innehåller hela databasen med personuppgifterna och nycklarna till "
-        "pseudonymerna och de förseglade personnumren: den är lika känslig som databasen. Förvara den så."
+        "Obs! Säkerhetskopian innehåller hela databasen med personuppgifterna, nycklarna till "
+        "pseudonymerna och de förseglade personnumren och förbundens signeringsnycklar: den är lika känslig "
+        "som databasen. Förvara den så."
     )
     if sealed:
         more = _("Den krypteras med lösenfrasen; utan den går säkerhetskopian inte att återställa.")
@@ -157,7 +161,7 @@ def _data_files(leave_out: set[Path]) -> list[tuple[str, Path]]:
     root = Path(settings.DATA_DIR)
     skip = {root / name for name in TRANSIENT} | {Path(settings.STATIC_ROOT).resolve()} | leave_out
     skip |= database.sqlite_files() | {
-        Path(getattr(settings, setting)).resolve() for setting in KEYS.values()
+        Path(getattr(settings, setting)).resolve() for setting in (*KEYS.values(), *KEY_FOLDERS.values())
     }
     found = []
     for folder, folders, files in os.walk(root):
@@ -172,7 +176,16 @@ def _data_files(leave_out: set[Path]) -> list[tuple[str, Path]]:
 
 def _key_files() -> list[tuple[str, Path]]:
     paths = [(f"keys/{name}", Path(getattr(settings, setting))) for name, setting in KEYS.items()]
-    return [(name, path) for name, path in paths if path.is_file()]
+    for name, setting in KEY_FOLDERS.items():
+        folder = Path(getattr(settings, setting))
+        if folder.is_dir():
+            # A name starting with a dot is a key being written (signing.private_key links it into place).
+            paths += [(f"keys/{name}/{path.name}", path) for path in sorted(folder.iterdir())]
+    return [
+        (name, path)
+        for name, path in paths
+        if path.is_file() and not path.is_symlink() and not path.name.startswith(".")
+    ]
 
 
 def _add(tar: tarfile.TarFile, members: dict[str, dict[str, Any]], name: str, path: Path) -> None:
@@ -320,6 +333,7 @@ def _member_path(name: str) -> PurePosixPath:
     allowed = (
         name in database.MEMBERS.values()
         or (len(parts) == 2 and parts[0] == "keys" and parts[1] in KEYS)
+        or (len(parts) == 3 and parts[0] == "keys" and parts[1] in KEY_FOLDERS and parts[2][:1] != ".")
         or (len(parts) >= 2 and parts[0] == "data" and not member.is_absolute())
     )
     if not allowed or any(part in ("", ".", "..") for part in parts) or "\\" in name:
@@ -433,9 +447,15 @@ def _check_manifest(manifest: dict[str, Any]) -> str:
 
 def _keys_to_place(staging: Path) -> list[tuple[Path, Path]]:
     """The archive's key files and where they go; a key file already there must be the same key."""
+    pairs = [(staging / "keys" / name, Path(getattr(settings, setting))) for name, setting in KEYS.items()]
+    for name, setting in KEY_FOLDERS.items():
+        folder = staging / "keys" / name
+        if folder.is_dir():
+            pairs += [
+                (path, Path(getattr(settings, setting)) / path.name) for path in sorted(folder.iterdir())
+            ]
     placed = []
-    for name, setting in KEYS.items():
-        staged, target = staging / "keys" / name, Path(getattr(settings, setting))
+    for staged, target in pairs:
         if not staged.is_file():
             continue
         if target.exists():

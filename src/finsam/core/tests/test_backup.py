@@ -200,7 +200,7 @@ def test_an_archive_holds_the_snapshot_the_files_and_the_keys_with_their_sums(
 
     members = _members(archive)
     manifest = json.loads(members.pop("manifest.json"))
-    assert manifest["format"] == "finsam-backup" and manifest["format_version"] == 1
+    assert manifest["format"] == "finsam-backup" and manifest["format_version"] == 2
     assert (
         manifest["database"]["vendor"] == "sqlite"
         and "core.0001_initial" in manifest["database"]["migrations"]

@@ -241,3 +241,24 @@ def test_the_graph_holds_imports_inside_functions_relative_ones_and_typing_only_
     edges = {(e.source, e.target, e.typing_only) for e in imports(tmp_path)}
     assert edges == {("a", "b", False), ("b", "a", True)}
     assert cycles({"a": {"b"}, "b": {"a"}, "c": {"a"}}) == [["a", "b", "a"]]
+
+
+def test_no_app_imports_another_apps_private_names() -> None:
+    """A name starting with one underscore is its module's own: another app asks for a public function
+    (tests may reach in)."""
+    private = []
+    for name, path in modules().items():
+        if is_test(name):
+            continue
+        for node, _typing_only in _walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+            if not isinstance(node, ast.ImportFrom) or node.level or not node.module:
+                continue
+            target = node.module.removeprefix(f"{PACKAGE}.")
+            if node.module == target or unit(target) == unit(name):
+                continue
+            private += [
+                f"{PACKAGE}.{name}:{node.lineno} imports {alias.name} from {node.module}"
+                for alias in node.names
+                if alias.name.startswith("_") and not alias.name.startswith("__")
+            ]
+    assert not private, "\n".join(private)

@@ -1,5 +1,5 @@
 """The national export, its import and roll-up on rows of their own: signing, refusals, replacement, hostile
-files, the command's messages and the national reader's pages."""
+files, exports of schema v1 from an older finsam, the command's messages and the national reader's pages."""
 
 from __future__ import annotations
 
@@ -18,9 +18,14 @@ from finsam.accounts.roles import Role
 from finsam.core.audit import Actor
 from finsam.core.models import AuditEntry
 from finsam.national import files, services, signing
+from finsam.national.export import SCHEMA
 from finsam.national.files import ExportRefused
 from finsam.national.models import ExportLog, ReceivedExport, RegisteredKey
-from finsam.organisation.models import Association, Member
+from finsam.national.rollup import roll_up
+from finsam.organisation.classification import UNSPECIFIED
+from finsam.organisation.models import Association, Intervention, Member
+from finsam.participants import outcomes
+from finsam.participants.outcome_counts import BANDS
 from finsam.participants.tests.factories import episode
 
 pytestmark = pytest.mark.django_db
@@ -38,9 +43,11 @@ def _association(slug: str = "testdalen") -> Association:
         association=assoc, code="RJL", name="Region Jönköpings län", kind=Member.Kind.REGION
     )
     steg = testing.intervention(assoc)
+    Intervention.objects.filter(pk=steg.pk).update(purpose="work", target_groups="long_term_sick|young")
     for n in range(7):
         if n < 5:
-            episode(steg, f"k{n}", exited=dt.date(2023, 9, 1), reason="arbete")
+            exited = dt.date(2023, 9, 1)
+            episode(steg, f"k{n}", exited=exited, reason="arbete", years="4.0", occupation_after="arbete")
         else:
             episode(steg, f"k{n}")
     for n in range(3):
@@ -70,6 +77,25 @@ def test_an_export_is_signed_valid_suppressed_and_logged(settings: Settings) -> 
     truth = {"women": 7, "men": 3, "other": 0, "total": 10}
     assert all(value in (None, truth[key]) for key, value in active.items())
     assert signed["interventions"][0]["participants"]["exited"]["women"] == 5
+    assert signed["schema"] == "finsam-national-export-v2"
+    assert signed["interventions"][0]["classification"] == {
+        "orientation": "individual",
+        "precise_orientation": "work",
+        "target_groups": ["long_term_sick", "young"],
+        "follow_up": "person",
+        "esf": False,
+    }
+    # The outcome report as the association publishes it, per intervention and in total.
+    report = outcomes.outcome_report(assoc, dt.date(2023, 1, 1), dt.date(2023, 12, 31))
+    (published,) = report["interventions"]
+    assert signed["interventions"][0]["outcomes"] == {
+        k: v for k, v in published.items() if k not in ("code", "name")
+    }
+    assert signed["total"]["outcomes"] == report["total"]
+    steg_outcomes = signed["interventions"][0]["outcomes"]
+    assert steg_outcomes["exited"] == {"women": 5, "men": 0, "other": 0, "total": 5}
+    assert steg_outcomes["employment"]["after"]["women"] == 5
+    assert steg_outcomes["years_on_support"]["mean"]["women"] == "4.0"
     assert signed["association"]["county"] == "Jönköpings län"
     assert signed["money"] is None  # no ledger here
     raw = signing.public_bytes(signing.private_key(assoc.slug).public_key())
@@ -142,6 +168,86 @@ def test_a_newer_export_of_the_period_replaces_the_older_and_an_older_changes_no
     assert AuditEntry.objects.filter(action="national.export_replaced").count() == 1
 
 
+def _as_v1(signed: dict[str, Any], slug: str) -> dict[str, Any]:
+    """The export as a finsam before schema v2 wrote it: no classification, no outcomes; signed anew."""
+    body = {k: v for k, v in signed.items() if k != "signature"}
+    body["schema"] = "finsam-national-export-v1"
+    body["interventions"] = [
+        {k: v for k, v in i.items() if k not in ("classification", "outcomes")} for i in body["interventions"]
+    ]
+    body["total"] = {k: v for k, v in body["total"].items() if k != "outcomes"}
+    return signing.sign(body, signing.private_key(slug))
+
+
+def test_an_export_of_schema_v1_is_still_taken_in_and_rolls_up_without_outcomes(tmp_path: Path) -> None:
+    older, newer = _association("aldredalen"), _association("nyadalen")
+    end = dt.date(2023, 12, 31)
+    v1 = _as_v1(services.export(older, dt.date(2023, 1, 1), end, ACTOR), older.slug)
+    files.validate(v1)
+    v2 = services.export(newer, dt.date(2023, 1, 1), end, ACTOR)
+    mixed = json.loads(json.dumps(v1))
+    mixed["total"]["outcomes"] = v2["total"]["outcomes"]  # v2's members are not v1's
+    with pytest.raises(ExportRefused, match="följer inte schemat finsam-national-export-v1 vid total"):
+        files.validate(signing.sign(mixed, signing.private_key(older.slug)))
+    assert services.receive(_write(tmp_path, v1, "v1.json"), ACTOR).outcome == "registered"
+    assert services.receive(_write(tmp_path, v2, "v2.json"), ACTOR).outcome == "registered"
+
+    rollup = roll_up(end)
+    assert rollup.without_outcomes == [older.name]
+    (older_row,) = [r for r in rollup.associations if r.label == older.name]
+    assert older_row.outcomes is None
+    assert rollup.national.outcomes is not None
+    assert [s.json() for s in rollup.national.outcomes[:3]] == [
+        {"known": 5, "hidden": 0},  # exited: the newer association's five women, the older's unknown
+        {"known": 5, "hidden": 0},
+        {"known": 0, "hidden": 0},
+    ]
+    # By orientation: both count (v1 by its kind); by precise orientation, v1's is unspecified.
+    individual = rollup.orientations[0]
+    assert individual.counts[5].json() == {"known": 10, "hidden": 0}  # five exited in each
+    precise = {r.label: (r.counts[5].json(), r.outcomes) for r in rollup.precise_orientations}  # exited
+    assert precise == {
+        "Individinriktade: arbetslivsinriktad rehabilitering": (
+            {"known": 5, "hidden": 0},
+            individual.outcomes,
+        ),
+        "Individinriktade: ej angiven": ({"known": 5, "hidden": 0}, None),  # v1: outcomes unknown
+    }
+
+
+def test_an_export_written_by_a_finsam_before_schema_v2_is_taken_in(tmp_path: Path) -> None:
+    older = Path(__file__).resolve().parent / "data" / "export-v1-exempeldalen.json"
+    received = services.receive(older, ACTOR)
+    assert (received.slug, received.outcome) == ("exempeldalen", "registered")
+    rollup = roll_up(dt.date(2023, 12, 31))
+    assert [(r.label, r.county, r.outcomes) for r in rollup.associations] == [
+        ("Samordningsförbundet Exempeldalen", "Kronobergs län", None)
+    ]
+    assert rollup.without_outcomes == ["Samordningsförbundet Exempeldalen"]
+    assert rollup.national.counts[5].json() == {"known": 11, "hidden": 0}  # exited
+    assert rollup.national.outcomes is None  # unknown, not 0
+    assert [(r.label, r.outcomes) for r in rollup.precise_orientations] == [
+        ("Individinriktade: ej angiven", None)
+    ]
+
+
+def test_the_schema_v2_names_every_code_of_the_classification_and_the_outcomes() -> None:
+    defs = json.loads((files.SCHEMA_FOLDER / files.SCHEMAS[SCHEMA]).read_text())["$defs"]
+    named = defs["classification"]["properties"]
+    assert set(named["precise_orientation"]["enum"]) == {
+        *(p for p in Intervention.Purpose.values if p),
+        UNSPECIFIED,
+    }
+    assert set(named["target_groups"]["items"]["enum"]) == set(Intervention.TargetGroup.values)
+    assert named["follow_up"]["enum"] == list(Intervention.FollowUp.values)
+    tables = defs["outcome_tables"]["properties"]
+    assert tables["income_support"]["properties"]["rows"]["items"]["properties"]["before"]["enum"] == (
+        outcomes.SUPPORT
+    )
+    bands = tables["time_in_intervention"]["properties"]["bands"]["required"]
+    assert bands == [*(key for key, _last, _label in BANDS), "total"]
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
@@ -152,6 +258,8 @@ def test_a_newer_export_of_the_period_replaces_the_older_and_an_older_changes_no
         (b"\xff\xfe", "inte UTF-8"),
         (b"{", "ingen JSON"),
         (b'{"schema": "finsam-national-export-v1", "signature": "x"}', "följer inte schemat"),
+        (b'{"schema": "finsam-national-export-v2", "signature": "x"}', "följer inte schemat"),
+        (b'{"schema": "finsam-national-export-v3", "signature": "x"}', "ingen nationell export"),
     ],
 )
 def test_hostile_files_are_refused_with_a_message(tmp_path: Path, content: bytes, message: str) -> None:
@@ -185,10 +293,12 @@ def test_the_national_reader_sees_the_roll_up_and_no_one_else(tmp_path: Path, cl
     page = client.get("/nationellt/").content.decode()
     assert "Nationell sammanställning" in page and "Jönköpings län" in page
     assert "minst 0, 1 dolda" in page  # the men hidden
+    assert "Utfall per förbund" in page and "Arbetslivsinriktad rehabilitering".lower() in page
     assert client.get(f"/f/{assoc.slug}/").status_code == 403  # nothing of the association itself
     data = json.loads(client.get("/nationellt/sammanstallning.json?datum=2023-12-31").content)
     assert data["national"]["counts"]["active.men"] == {"known": 0, "hidden": 1}
     assert data["national"]["counts"]["exited.women"] == {"known": 5, "hidden": 0}
+    assert data["national"]["outcomes"]["employment.after.total"] == {"known": 5, "hidden": 0}
     xlsx = client.get("/nationellt/sammanstallning.xlsx?datum=2023-12-31")
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
     assert client.get("/nationellt/sammanstallning.json?datum=2023-05-31").status_code == 404
