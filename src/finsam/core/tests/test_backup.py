@@ -300,7 +300,7 @@ def test_a_backup_taken_while_an_import_runs_restores_consistent(sealed: Path, t
     busy.ok("restore", str(sealed), FINSAM_BACKUP_PASSPHRASE=PASSPHRASE)
     before = busy.state()
     assert "2024-01-01" not in before["ledger_rows"]
-    ledger = sie_year(tmp_path / "finnveden-2024.se", 30_000)
+    ledger = sie_year(tmp_path / "finnveden-2024.se", 150_000)  # stored long enough for whole backups
 
     database = sqlite3.connect(busy.data_dir / "finsam.sqlite3", timeout=0, isolation_level=None)
 
@@ -328,7 +328,7 @@ def test_a_backup_taken_while_an_import_runs_restores_consistent(sealed: Path, t
     database.close()
     assert importing.wait() == 0, importing.communicate()
     after = busy.state()
-    assert after["ledger_rows"]["2024-01-01"] == 60_000 and after != before
+    assert after["ledger_rows"]["2024-01-01"] == 300_000 and after != before
     assert any(inside for _archive, inside in archives), "no backup ran inside the import's transaction"
 
     first_inside = next(number for number, (_archive, inside) in enumerate(archives) if inside)
