@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import random
 import statistics
 import sys
 import tempfile
@@ -35,16 +34,14 @@ from typing import Any
 SRC = Path(__file__).resolve().parents[1] / "src"
 sys.path.insert(0, str(SRC))
 
+import national_data  # noqa: E402
+
 REFERENCE = (
     "Reference (bench/README.md, 600 000 episodes, another machine like this one, hand-written SQL):\n"
     "  the largest association (48 k)   SQLite 46 ms (4.5 ms with a covering index)   PostgreSQL 4.8 ms\n"
     "  all 80 associations              SQLite 593 ms (a full scan would be 26 ms)    PostgreSQL 40 ms"
 )
-ASSOCIATIONS = 80
-LARGEST = 48_000
 YEARS = range(2015, 2025)
-REASONS = ["arbete", "studier", "arbetsrehabilitering", "sjukdom", "egen_begäran", "åter_remittent", "annat"]
-GENDERS = ["kvinna", "kvinna", "man", "man", "annat"]
 
 HAND_SQL = """
 SELECT intervention_id, gender,
@@ -69,82 +66,13 @@ GROUP BY association_id, intervention_id, gender
 """
 
 
-def _sizes(total: int) -> list[int]:
-    """Association sizes falling geometrically from LARGEST, scaled so they add up to about `total`."""
-    ratio = 0.92
-    raw = [LARGEST * ratio**i for i in range(ASSOCIATIONS)]
-    scale = total / sum(raw)
-    return [max(50, round(size * scale)) for size in raw]
-
-
 def build(total: int) -> None:
-    from django.db import connection, transaction
-
-    from finsam.organisation.models import Association, Intervention
     from finsam.participants.models import Episode
 
     if Episode.objects.exists():
         print(f"Using the {Episode.objects.count():,} episodes already in the database.".replace(",", " "))
         return
-    rng = random.Random(2024)
-    started = time.perf_counter()
-    columns = (
-        "association_id, intervention_id, participant_key, key_kind, own_key, sealed_number, legal_basis, "
-        "gender, birth_year, municipality, education, income_before, years_on_support, occupation_before, "
-        "referral_id, enrolled_on, exited_on, exit_reason, income_after, occupation_after"
-    )
-    placeholders = ", ".join(["%s"] * 20)
-    sql = f"INSERT INTO participants_episode ({columns}) VALUES ({placeholders})"
-    serial = 0
-    last_day = dt.date(YEARS[-1], 12, 31)
-    for number, size in enumerate(_sizes(total)):
-        with transaction.atomic():
-            association = Association.objects.create(slug=f"forbund-{number:02d}", name=f"Förbund {number}")
-            interventions = [
-                Intervention.objects.create(
-                    association=association, code=f"I{k}", name=f"Insats {k}", kind="individual"
-                )
-                for k in range(4 + number % 4)
-            ]
-            rows: list[tuple[Any, ...]] = []
-            for _ in range(size):
-                serial += 1
-                enrolled = dt.date(YEARS[0], 1, 1) + dt.timedelta(days=rng.randrange(3650))
-                exited: dt.date | None = enrolled + dt.timedelta(days=rng.randrange(20, 900))
-                reason = rng.choice(REASONS)
-                if exited > last_day or rng.random() < 0.05:  # type: ignore[operator]
-                    exited, reason = None, ""
-                elif rng.random() < 0.01:
-                    reason = "felregistrering"
-                rows.append(
-                    (
-                        association.pk,
-                        rng.choice(interventions).pk,
-                        f"{serial:064x}",
-                        "egen_nyckel",
-                        f"D-{serial}",
-                        "",
-                        "samtycke",
-                        rng.choice(GENDERS[:4]) if rng.random() < 0.99 else "annat",
-                        rng.randrange(1960, 2006),
-                        f"Kommun {rng.randrange(6)}",
-                        "",
-                        "sjukpenning",
-                        f"{rng.randrange(0, 150) / 10:.1f}",
-                        "",
-                        None,
-                        enrolled,
-                        exited,
-                        reason,
-                        "",
-                        "",
-                    )
-                )
-            with connection.cursor() as cursor:
-                cursor.executemany(sql, rows)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    print(f"Built {serial:,} episodes in {time.perf_counter() - started:.0f} s.".replace(",", " "))
+    national_data.build_episodes(total, YEARS)
 
 
 def medians_ms(functions: list[Callable[[], object]], runs: int) -> list[tuple[float, object]]:
