@@ -10,7 +10,6 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -41,6 +40,7 @@ from finsam.participants.forms import (
 )
 from finsam.participants.identity import InvalidPersonalNumber, participant_key, unseal
 from finsam.participants.models import AccessLogEntry, Area, Episode, Rating, Referral, VolumeCount
+from finsam.participants.shown_tables import shown_tables
 
 
 def _base(request: AssociationRequest) -> str:
@@ -471,29 +471,22 @@ def _bars(row: tables.MunicipalityRow) -> dict[str, Any]:
 def table_page(request: AssociationRequest) -> HttpResponse:
     start, end = _period(request)
     suppressed = services.settings_of(request.association).suppress_own_tables
-    if suppressed:
-        threshold = settings.SUPPRESSION_THRESHOLD
-        try:
-            gathered, grids = figures.public_tables(request.association, start, end, threshold)
-        except documents.ReportUnavailable as error:
-            # A period across a year end: said, and the year of its end shown instead.
-            messages.error(request, str(error))
-            return redirect(f"{_base(request)}/tabeller/?fran={end.year}-01-01&till={end.isoformat()}")
-        start, end = gathered.start, gathered.end
-        document = figures.as_document(gathered, threshold=threshold, grids=grids)
-    else:
-        gathered = tables.gather(request.association, start, end)
-        document = figures.as_document(gathered)
-    names = {i.code: i.name for i, _c in gathered.interventions}
+    try:
+        shown = shown_tables(request.association, start, end, suppressed)
+    except documents.ReportUnavailable as error:
+        # A period across a year end: said, and the year of its end shown instead.
+        messages.error(request, str(error))
+        return redirect(f"{_base(request)}/tabeller/?fran={end.year}-01-01&till={end.isoformat()}")
+    start, end = shown.start, shown.end
     charts: list[dict[str, Any]] = [
-        {"title": names.get(code, code), "rows": [_bars(m) for m in rows]}
-        for code, rows in (gathered.municipalities_by_intervention.items() if not suppressed else ())
+        {"title": shown.names.get(code, code), "rows": [_bars(m) for m in rows]}
+        for code, rows in (shown.municipalities_by_intervention.items() if not suppressed else ())
     ]
     biggest = max(
         [value for chart in charts for row in chart["rows"] for _l, value, _t in row["bars"]], default=1
     )
     context = {
-        "document": document,
+        "document": shown.document,
         "start": start,
         "end": end,
         "suppressed": suppressed,

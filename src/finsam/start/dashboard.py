@@ -8,15 +8,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import ClassVar
 
-from django.core.cache import cache
 from django.utils import timezone
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from finsam.accounts import approvals
 from finsam.accounts.models import RoleRequest, User
 from finsam.accounts.roles import Perm
-from finsam.core import audit, clock, formatting
+from finsam.core import caching, clock, formatting
 from finsam.core.models import AuditEntry
 from finsam.finance import budget, statements
 from finsam.finance.models import BudgetLine, LedgerImport
@@ -73,19 +72,13 @@ class Figures:
         return len(self.intervention_list)
 
 
-CACHED_FOR = 24 * 3600  # seconds an association's figures are kept unread
+CACHED_FOR = caching.CACHED_FOR  # seconds an association's figures are kept unread
 
 
 def figures(association: Association) -> Figures:
     """The association's figures for the start page, from the cache when nothing has changed since."""
-    key = ":".join(
-        map(str, ("start", association.pk, audit.data_version(association.pk), clock.today(), get_language()))
-    )
-    found: Figures | None = cache.get(key)
-    if found is None:
-        found = _figures(association, clock.today(), key)
-        cache.set(key, found, CACHED_FOR)
-    return found
+    key = caching.data_key("start", association.pk)
+    return caching.kept(key, lambda: _figures(association, clock.today(), key))
 
 
 def _figures(association: Association, today: dt.date, key: str) -> Figures:
