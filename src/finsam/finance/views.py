@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from finsam.accounts.access import AssociationRequest, association_view
 from finsam.accounts.roles import Perm
-from finsam.core import clock, documents, uploads
+from finsam.core import caching, clock, documents, uploads
 from finsam.core.audit import Actor
 from finsam.core.formatting import amount_text
 from finsam.core.money import from_ore
@@ -36,7 +36,9 @@ def _date(request: AssociationRequest) -> dt.date:
 @association_view(Perm.VIEW_REPORTS)
 def overview(request: AssociationRequest) -> HttpResponse:
     day = _date(request)
-    statement = statements.income_statement(request.association, day)
+    association = request.association
+    key = caching.data_key("income-statement", association.pk, day)
+    statement = caching.kept(key, lambda: statements.income_statement(association, day))
     unmapped = [line for line in statement.lines if line.accounts]
     imports = LedgerImport.objects.filter(association=request.association)[:10]
     context = {
