@@ -26,7 +26,7 @@ It prints p50 and p95 per role and the slowest pages, and ends with
     RESULT web_requests <count>
     RESULT web_errors <count>        answers of 500 or above, or none
 
-The target (issue 17) is a p95 under 150 ms with no errors. With ``DATABASE_URL=postgres://…`` the dataset
+The target (issue 17) is a p95 under 150 ms with no errors. The server's request log goes to DIR/server.log. With ``DATABASE_URL=postgres://…`` the dataset
 goes into that database instead (it must be empty the first time: the demo migrates it).
 """
 
@@ -181,7 +181,7 @@ def main() -> None:
         [sys.executable, "-m", "finsam", "serve", "--port", str(port), "--workers", str(args.workers)],
         env=env | {"FINSAM_ENV": "demo"},
         stdout=subprocess.DEVNULL,
-        stderr=(folder / "server.log").open("w"),
+        stderr=os.open(folder / "server.log", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600),
     )
     try:
         base = f"http://127.0.0.1:{port}"
