@@ -26,8 +26,9 @@ It prints p50 and p95 per role and the slowest pages, and ends with
     RESULT web_requests <count>
     RESULT web_errors <count>        answers of 500 or above, or none
 
-The target (issue 17) is a p95 under 150 ms with no errors. The server's request log goes to DIR/server.log. With ``DATABASE_URL=postgres://…`` the dataset
-goes into that database instead (it must be empty the first time: the demo migrates it).
+The target (issue 17) is a p95 under 150 ms with no errors. The server's request log goes to DIR/server.log.
+With ``DATABASE_URL=postgres://…`` the dataset goes into that database instead (it must be empty the first
+time: the demo migrates it).
 """
 
 from __future__ import annotations
