@@ -437,6 +437,9 @@ class Rating(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["episode", "area", "rated_on", "rater"], name="rating_unique")
         ]
+        # An episode's latest rating, read per active episode by the registrar's caseload (`caseload.active`):
+        # one step in this index, where PostgreSQL scanned the table for each (bench/web_load.py).
+        indexes = [models.Index(fields=["episode", "rated_on"], name="rating_latest")]
 
     def __str__(self) -> str:
         return f"{self.area} {self.rated_on}: {self.value}"
