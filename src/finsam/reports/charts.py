@@ -6,28 +6,30 @@ that cannot be drawn all the same never fails its page or document: the error is
 its table with a short note instead (`svg` gives None, `add` writes the note into the section).
 
 Figures are made without pyplot, so that no figure is left open on an error and requests drawing at the same
-time share nothing but the settings below.
+time share nothing but the settings of `_figure_class`. matplotlib is imported when the first chart is drawn,
+not with this module: every `finsam` command loads the report kinds, and most draw nothing.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import io
 import logging
 from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import matplotlib
 from django.core.cache import cache
 from django.utils.translation import gettext as _
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from finsam.core import formatting
 from finsam.core.documents import Chart, Section
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 logger = logging.getLogger(__name__)
 
@@ -36,26 +38,41 @@ BLUE = "#1f5a8a"
 ORANGE = "#b35c00"
 GREY = "#6b6b6b"
 
-matplotlib.rcParams.update(
-    {
-        "font.family": "DejaVu Sans",
-        "font.size": 9,
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-        "svg.fonttype": "none",
-        "svg.hashsalt": "finsam",  # the same chart gives the same file
-        "text.parse_math": False,  # a "$" in a label is a dollar sign
-        "text.usetex": False,
-    }
-)
-
-Draw = Callable[[], Figure]
+Draw = Callable[[], "Figure"]
 CACHED_FOR = 24 * 3600  # seconds a page's chart is kept unused
 
 
+@functools.cache
+def _figure_class() -> type[Figure]:
+    """matplotlib's Figure, with finsam's settings applied once, as the first chart is drawn."""
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    matplotlib.rcParams.update(
+        {
+            "font.family": "DejaVu Sans",
+            "font.size": 9,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "svg.fonttype": "none",
+            "svg.hashsalt": "finsam",  # the same chart gives the same file
+            "text.parse_math": False,  # a "$" in a label is a dollar sign
+            "text.usetex": False,
+        }
+    )
+    return Figure
+
+
 def _figure(width: float, height: float) -> tuple[Figure, Axes]:
-    figure = Figure(figsize=(width, height))
+    figure = _figure_class()(figsize=(width, height))
     return figure, figure.subplots()
+
+
+def _kronor_axis(axis: Any) -> None:
+    """An axis of amounts ticks them as kronor, in Swedish."""
+    from matplotlib.ticker import FuncFormatter
+
+    axis.set_major_formatter(FuncFormatter(_kronor))
 
 
 def _kronor(value: float, _: object) -> str:
@@ -72,7 +89,7 @@ def budget_vs_outcome_figure(rows: list[tuple[str, Decimal, Decimal]], outcome_l
     axes.barh([p + 0.2 for p in positions], budget, height=0.4, color=GREY, label="Budget")
     axes.barh([p - 0.2 for p in positions], outcome, height=0.4, color=BLUE, label=outcome_label)
     axes.set_yticks(list(positions), names)
-    axes.xaxis.set_major_formatter(FuncFormatter(_kronor))
+    _kronor_axis(axes.xaxis)
     axes.legend(loc="lower right", frameon=False)
     axes.set_xlabel("kr")
     return figure
@@ -84,13 +101,15 @@ def yearly_result_figure(years: list[tuple[int, Decimal]]) -> Figure:
     values = [float(v) for _, v in years]
     axes.bar(labels, values, color=[BLUE if v >= 0 else ORANGE for v in values])
     axes.axhline(0, color="#1a1a1a", linewidth=0.8)
-    axes.yaxis.set_major_formatter(FuncFormatter(_kronor))
+    _kronor_axis(axes.yaxis)
     axes.set_ylabel("kr")
     return figure
 
 
 def _whole_people(axis: Any) -> None:
     """An axis that counts people ticks whole numbers only."""
+    from matplotlib.ticker import MaxNLocator
+
     axis.set_major_locator(MaxNLocator(integer=True))
 
 
