@@ -1,17 +1,18 @@
 """Period balances: the books in force summed per month, account and objects (ADR 0029).
 
 An import adds its rows' sums in its own transaction, after a full export has taken away those of the year it
-replaces (:func:`add_import`, :func:`forget_year`); :func:`rebuild` computes them all again from the rows
-(`finsam manage rebuild_balances`). Both are one SQL statement that sums the rows in the database, never a
-loop over rows in Python. :func:`ledger_sums` answers what the statements ask of the ledger (öre per account
-and objects over a span of days) from the balances of the whole months in the span and the rows of the days
-around them.
+replaces (:func:`add_import`, :func:`forget_year`): it summed its rows as it stored them, so it writes one
+balance per month, account and objects without reading its rows back. :func:`rebuild` computes them all again
+from the rows (`finsam manage rebuild_balances`) in one SQL statement that sums the rows in the database.
+:func:`ledger_sums` answers what the statements ask of the ledger (öre per account and objects over a span of
+days) from the balances of the whole months in the span and the rows of the days around them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping
 
 from django.db import connection, transaction
 from django.db.models import Aggregate, Count, Q, Sum
@@ -22,6 +23,7 @@ from finsam.finance.models import LedgerImport, LedgerRow, PeriodBalance
 from finsam.organisation.models import Association
 
 Sums = dict[tuple[int, str], int]  # (account, objects) → öre
+MonthSums = Mapping[tuple[dt.date, int, str], tuple[int, int]]  # (month, account, objects) → (öre, rows)
 
 
 def _month_of(column: str) -> str:
@@ -31,25 +33,38 @@ def _month_of(column: str) -> str:
     return f"substr({column}, 1, 8) || '01'"  # SQLite keeps dates as text, YYYY-MM-DD
 
 
+def _upsert(balances: str) -> str:
+    """SQL adding the balances that ``balances`` gives (a SELECT or VALUES of the columns below) to those
+    stored."""
+    table = connection.ops.quote_name(PeriodBalance._meta.db_table)
+    return (
+        f"INSERT INTO {table} (association_id, year_start, month, account, object_key, ore, rows) {balances} "
+        "ON CONFLICT (association_id, month, account, object_key, year_start) DO UPDATE SET "
+        f"ore = {table}.ore + excluded.ore, rows = {table}.rows + excluded.rows"
+    )
+
+
 def _add_sums(where: str, params: list[int]) -> None:
     """Add the sums of the rows (of imports ``i``, rows ``r``) that ``where`` selects to the balances."""
     quote = connection.ops.quote_name
-    balance, row, source = (quote(m._meta.db_table) for m in (PeriodBalance, LedgerRow, LedgerImport))
+    row, source = (quote(m._meta.db_table) for m in (LedgerRow, LedgerImport))
     month = _month_of("r.date")
-    sql = (
-        f"INSERT INTO {balance} (association_id, year_start, month, account, object_key, ore, rows) "
+    select = (
         f"SELECT r.association_id, i.year_start, {month}, r.account, r.object_key, SUM(r.ore), COUNT(*) "
-        f"FROM {row} r JOIN {source} i ON i.id = r.source_id WHERE {where} GROUP BY 1, 2, 3, 4, 5 "
-        "ON CONFLICT (association_id, month, account, object_key, year_start) DO UPDATE SET "
-        f"ore = {balance}.ore + excluded.ore, rows = {balance}.rows + excluded.rows"
+        f"FROM {row} r JOIN {source} i ON i.id = r.source_id WHERE {where} GROUP BY 1, 2, 3, 4, 5"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(_upsert(select), params)
 
 
-def add_import(source: LedgerImport) -> None:
-    """Add the rows of an import just put in force (its year already set) to the balances of its year."""
-    _add_sums("r.source_id = %s", [source.pk])
+def add_import(source: LedgerImport, sums: MonthSums) -> None:
+    """Add the rows of an import just put in force (its year already set), as it summed them per month,
+    account and objects while it stored them, to the balances of its year."""
+    ids = (source.association_id, source.year_start)
+    balances = [(*ids, *key, ore, rows) for key, (ore, rows) in sums.items()]
+    if balances:
+        with connection.cursor() as cursor:
+            cursor.executemany(_upsert("VALUES (%s, %s, %s, %s, %s, %s, %s)"), balances)
 
 
 def add_in_force() -> None:

@@ -103,14 +103,16 @@ def import_file(
                 return messages.unchanged_books(staged.previous, staged.start, staged.end)
             in_force = sorted(old.pk for old in staged.previous)
             org_number = org_number_to_take(staged.reading, association)
-            before = changes.year_end(association, staged.end) if staged.previous else None
-            vouchers = changes.voucher_changes(staged.source, staged.previous, decision is Decision.REPLACE)
+            end, rows = staged.end, staged.reading.totals.rows
+            before = changes.year_end(association, end) if staged.previous else None
+            replaces = decision is Decision.REPLACE
+            vouchers = changes.voucher_changes(staged.source, rows, staged.previous, replaces)
             result = _apply(staged, decision, actor, org_number)
             summary = changes.describe(
                 vouchers,
                 before,
-                changes.year_end(association, staged.end),
-                staged.end,
+                changes.year_end(association, end),
+                end,
                 org_number,
                 staged.reading.company_name,
             )
@@ -161,8 +163,9 @@ def _apply(staged: Staged, decision: Decision, actor: Actor, org_number: str | N
         services.save(actor, _with_org_number(association, org_number), association=association)
     storing.store_accounts(association, reading.accounts)
     replaced = staged.previous if decision is Decision.REPLACE else []
-    changed = storing.changed_accounts(storing.summary_of(replaced), storing.summary_by_account(source))
-    warnings = storing.balance_warnings(source, staged.start)
+    summary = storing.summary_by_account(reading.totals)
+    changed = storing.changed_accounts(storing.summary_of(replaced), summary)
+    warnings = storing.balance_warnings(source, reading.totals, staged.start)
     check_unbalanced(path, reading, source, staged.start, warnings)
     changes = {
         "replaced": [old.pk for old in replaced],
@@ -174,7 +177,7 @@ def _apply(staged: Staged, decision: Decision, actor: Actor, org_number: str | N
     storing.retire(replaced)
     if decision is Decision.REPLACE:
         balances.forget_year(association, staged.start)
-    balances.add_import(source)
+    balances.add_import(source, reading.totals.by_month())
     record(
         actor,
         "ledger.import",

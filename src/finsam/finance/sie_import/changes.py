@@ -2,9 +2,11 @@
 show it: vouchers added, changed and removed, ledger rows, the year's result and equity before and after, and
 the organisation number an association without one takes from the file.
 
-The rows are compared as two streams in the order of their date, account and amount (which the database and
-Python order alike, whatever the collation of text); rows equal in those are compared by their objects,
-voucher and text in memory, so memory stays flat however large the year.
+The year's figures come from the balance sheet, which reads the period balances (ADR 0029), and the rows'
+count from what the import stored, so an import that adds a million rows never reads them back to say so. A
+full export that replaces the year is compared with it row by row, as two streams in the order of their date,
+account and amount (which the database and Python order alike, whatever the collation of text); rows equal in
+those are compared by their objects, voucher and text in memory, so memory stays flat however large the year.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from itertools import groupby
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
 from finsam.core.formatting import amount_text, number
@@ -52,13 +54,17 @@ def year_end(association: Association, end: dt.date) -> YearEnd:
     return YearEnd(equity.result_for_year, equity.retained)
 
 
-def voucher_changes(source: LedgerImport, previous: list[LedgerImport], replaces: bool) -> VoucherChanges:
-    """What the staged import ``source`` changes against the imports in force for its year (``previous``):
-    one that replaces them is compared row by row; one that adds to them adds all its vouchers."""
+def voucher_changes(
+    source: LedgerImport, rows: int, previous: list[LedgerImport], replaces: bool
+) -> VoucherChanges:
+    """What the staged import ``source`` (its ``rows`` stored) changes against the imports in force for its
+    year (``previous``): one that replaces them is compared row by row; one that adds to them adds all its
+    vouchers."""
     new_rows = LedgerRow.objects.filter(source=source)
-    new = _numbered(new_rows)
     if not replaces:
-        return VoucherChanges(len(new), 0, 0, new_rows.count(), 0)
+        added = new_rows.exclude(voucher="").aggregate(n=Count("voucher", distinct=True))["n"]
+        return VoucherChanges(added, 0, 0, rows, 0)
+    new = _numbered(new_rows)
     old_rows = LedgerRow.objects.filter(source__in=previous)
     old = _numbered(old_rows)
     differing: set[str] = set()

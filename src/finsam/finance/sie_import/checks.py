@@ -54,7 +54,7 @@ def check_against_books(
     problems = (
         _older_than_in_force(reading, previous)
         if reading.full_export
-        else _already_in_force(reading, source, start)
+        else _already_in_force(reading, previous)
     )
     if problems:
         raise ImportRejected(str(path), problems)
@@ -198,25 +198,23 @@ def _older_than_in_force(reading: Reading, previous: list[LedgerImport]) -> list
     ]
 
 
-def _already_in_force(reading: Reading, source: LedgerImport, start: dt.date) -> list[Problem]:
-    """Numbered vouchers of a file that adds vouchers (no balances) that the year's books already hold."""
-    if not reading.numbered:
+def _already_in_force(reading: Reading, previous: list[LedgerImport]) -> list[Problem]:
+    """Numbered vouchers of a file that adds vouchers (no balances) that the year's books (the imports in
+    force, ``previous``) already hold. The books' vouchers are read once and looked up among the file's, so
+    the time goes with the books in force, not with the file."""
+    if not reading.numbered or not previous:
         return []
     held = (
-        LedgerRow.objects.filter(
-            association_id=source.association_id,
-            source__in_force=True,
-            source__year_start=start,
-            voucher__in=LedgerRow.objects.filter(source=source).exclude(voucher="").values("voucher"),
-        )
-        .exclude(source=source)
+        LedgerRow.objects.filter(source__in=previous)
+        .exclude(voucher="")
         .values("voucher", "source__filename")
         .annotate(day=Min("date"))
         .order_by()
     )
     found: dict[str, tuple[str, dt.date]] = {}
-    for hit in held:
-        found.setdefault(hit["voucher"], (hit["source__filename"], hit["day"]))
+    for hit in held.iterator(chunk_size=5000):
+        if hit["voucher"] in reading.numbered:
+            found.setdefault(hit["voucher"], (hit["source__filename"], hit["day"]))
     return sorted(
         (
             Problem(

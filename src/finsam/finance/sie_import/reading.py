@@ -20,7 +20,7 @@ from finsam.core.imports import Problem, is_number
 from finsam.core.money import from_ore, ore_of
 from finsam.finance.accounts_spec import NOT_A_NUMBER_ACCOUNT
 from finsam.finance.models import LedgerImport
-from finsam.finance.sie_import.rows import Row, RowWriter
+from finsam.finance.sie_import.rows import Row, RowWriter, Totals
 from finsam.sie import (
     Account,
     Balance,
@@ -82,8 +82,8 @@ class Reading:
     outside: list[tuple[int, str, dt.date]] = field(default_factory=list)  # line, voucher, date (capped)
     outside_count: int = 0
     late_year: bool = False  # #RAR 0 came after vouchers, which were therefore not checked one by one
-    # Numbered vouchers ("A 16") → their #VER line, kept while the file is not known to be a full export: a
-    # file that adds vouchers must not add one already in force.
+    # Numbered vouchers ("A 16") that stored rows → their #VER line, kept while the file is not known to be a
+    # full export: a file that adds vouchers must not add one already in force.
     numbered: dict[str, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     unbalanced: list[tuple[int, str, Decimal]] = field(default_factory=list)  # line, voucher, sum of rows
@@ -92,6 +92,7 @@ class Reading:
     notes: list[str] = field(
         default_factory=list
     )  # what the import did with the file's quirks, for the summary
+    totals: Totals = field(default_factory=Totals)  # the ledger rows stored, summed
 
     @property
     def full_export(self) -> bool:
@@ -165,7 +166,7 @@ class _VoucherRows:
     def __init__(self, source: LedgerImport, reading: Reading) -> None:
         self.ids = (source.pk, source.association_id)
         self.reading = reading
-        self.writer = RowWriter()
+        self.writer = RowWriter(reading.totals)
         self.accounts: dict[str, int] = {}  # account as written → as stored, for the numbers that fit
         self.objects: dict[ObjectList, str] = {}
 
@@ -173,8 +174,6 @@ class _VoucherRows:
         reading = self.reading
         reading.vouchers += 1
         name = f"{voucher.series} {voucher.number}".strip()
-        if voucher.number.strip() and not reading.full_export:
-            reading.numbered.setdefault(name[:60], voucher.line)
         rows = voucher.counted()
         total = sum((row.amount for row in rows), Decimal(0))
         if total:
@@ -206,6 +205,8 @@ class _VoucherRows:
             text = (row.text or voucher.text)[:200]
             stored.append((source_id, association_id, day, account, objects, ore, stored_name, text))
         self.writer.add(stored)
+        if stored and voucher.number.strip() and not reading.full_export:
+            reading.numbered.setdefault(stored_name, voucher.line)
         if outside is not None:
             reading.outside_count += 1
             if len(reading.outside) <= MAX_LISTED:  # one beyond the cap: the line the rest start from

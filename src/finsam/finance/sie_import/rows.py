@@ -1,10 +1,17 @@
 """Ledger rows into the database in bulk: plain tuples through the connection's cursor, no model object per
 row (ADR 0029). On PostgreSQL they are copied (``COPY … FROM STDIN``), elsewhere inserted by ``executemany``;
-either way inside the import's transaction, so a rejected file leaves none."""
+either way inside the import's transaction, so a rejected file leaves none.
+
+Every row stored is also summed in memory per day, account and objects (:class:`Totals`): what the import
+says of its rows and the period balances it adds are taken from those sums, never by reading a million rows
+back (ADR 0029). There are as many sums as days × accounts × object lists the file uses, however many rows.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
 
 from django.db import connection
 
@@ -14,6 +21,45 @@ BATCH = 5000
 # The columns a row gives, in its order: source, association, date, account, objects, öre, voucher, text.
 FIELDS = ("source", "association", "date", "account", "object_key", "ore", "voucher", "text")
 Row = tuple[int, int, dt.date, int, str, int, str, str]
+Key = tuple[dt.date, int, str]  # day, account, objects
+
+
+@dataclass
+class Totals:
+    """The rows an import stored: öre and number of rows per (day, account, objects)."""
+
+    sums: dict[Key, list[int]] = field(default_factory=dict)  # key → [öre, rows]
+
+    def add(self, rows: list[Row]) -> None:
+        sums = self.sums
+        for row in rows:
+            key = row[2:5]
+            total = sums.get(key)
+            if total is None:
+                sums[key] = [row[5], 1]
+            else:
+                total[0] += row[5]
+                total[1] += 1
+
+    @property
+    def rows(self) -> int:
+        return sum(count for _ore, count in self.sums.values())
+
+    def by_account(self) -> dict[int, int]:
+        """Öre per account, accounts in order (an account whose rows sum to nothing included)."""
+        found: dict[int, int] = defaultdict(int)
+        for (_day, account, _objects), (ore, _count) in sorted(self.sums.items()):
+            found[account] += ore
+        return dict(sorted(found.items()))
+
+    def by_month(self) -> dict[tuple[dt.date, int, str], tuple[int, int]]:
+        """(öre, rows) per month (its first day), account and objects."""
+        found: dict[tuple[dt.date, int, str], list[int]] = defaultdict(lambda: [0, 0])
+        for (day, account, objects), (ore, count) in self.sums.items():
+            total = found[day.replace(day=1), account, objects]
+            total[0] += ore
+            total[1] += count
+        return {key: (ore, count) for key, (ore, count) in found.items()}
 
 
 def insert_rows(rows: list[Row]) -> None:
@@ -35,10 +81,12 @@ def insert_rows(rows: list[Row]) -> None:
 
 
 class RowWriter:
-    """Rows gathered while a file is read and stored a batch at a time, so that memory stays flat."""
+    """Rows gathered while a file is read and stored a batch at a time, so that memory stays flat; each batch
+    stored is added to ``totals``."""
 
-    def __init__(self) -> None:
+    def __init__(self, totals: Totals) -> None:
         self.rows: list[Row] = []
+        self.totals = totals
 
     def add(self, rows: list[Row]) -> None:
         self.rows += rows
@@ -47,4 +95,5 @@ class RowWriter:
 
     def flush(self) -> None:
         insert_rows(self.rows)
+        self.totals.add(self.rows)
         self.rows.clear()

@@ -6,7 +6,6 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections import defaultdict
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,7 @@ from finsam.core.money import from_ore, ore_of
 from finsam.finance.accounts_spec import is_balance_account
 from finsam.finance.models import LedgerAccount, LedgerBalance, LedgerImport, LedgerRow
 from finsam.finance.sie_import.reading import Reading, objects_key
-from finsam.finance.sie_import.rows import Row, insert_rows
+from finsam.finance.sie_import.rows import Row, RowWriter, Totals
 from finsam.organisation.models import Association
 from finsam.sie import Balance, BalanceKind
 
@@ -58,22 +57,25 @@ def month_end(period: int) -> dt.date:
 def store_period_rows(reading: Reading, source: LedgerImport) -> None:
     """Vouchers define the outcome; a file without vouchers gives it through its period balances."""
     if not reading.vouchers and reading.period_balances:
-        insert_rows(_period_rows(reading, source))
+        writer = RowWriter(reading.totals)
+        writer.add(_period_rows(reading, source))
+        writer.flush()
 
 
-def summary_by_account(source: LedgerImport) -> dict[str, str]:
-    """The import's rows summed by account: account number → amount in kronor ("1234.50")."""
-    totals = source.ledger_rows.values("account").annotate(total=Sum("ore")).order_by("account")
-    return {str(t["account"]): f"{from_ore(t['total']):.2f}" for t in totals}
+def _in_kronor(totals: dict[int, int]) -> dict[str, str]:
+    """Öre per account as the import's summary keeps them: account number → amount in kronor ("1234.50")."""
+    return {str(account): f"{from_ore(ore):.2f}" for account, ore in totals.items()}
+
+
+def summary_by_account(totals: Totals) -> dict[str, str]:
+    """The rows an import stored, summed by account, in kronor."""
+    return _in_kronor(totals.by_account())
 
 
 def summary_of(imports: list[LedgerImport]) -> dict[str, str]:
-    """The summaries by account of several imports, added up."""
-    total: dict[str, str] = {}
-    for old in imports:
-        for account, amount in summary_by_account(old).items():
-            total[account] = f"{Decimal(total.get(account, '0')) + Decimal(amount):.2f}"
-    return total
+    """The rows of several imports summed by account, in kronor."""
+    rows = LedgerRow.objects.filter(source__in=imports).values("account").annotate(total=Sum("ore"))
+    return _in_kronor({t["account"]: t["total"] for t in rows.order_by("account")})
 
 
 def changed_accounts(before: dict[str, str], after: dict[str, str]) -> dict[str, list[str]]:
@@ -183,7 +185,7 @@ def derive_opening(reading: Reading, source: LedgerImport, start: dt.date) -> No
     closing = {b.account: b.ore for b in source.balances.filter(year_start=start, kind="UB")}
     if not closing:
         return
-    moved = _moved(source)
+    moved = reading.totals.by_account()
     opening = {
         account: closing.get(account, 0) - moved.get(account, 0)
         for account in sorted(set(closing) | set(moved))
@@ -208,11 +210,6 @@ def derive_opening(reading: Reading, source: LedgerImport, start: dt.date) -> No
     )
 
 
-def _moved(source: LedgerImport) -> dict[int, int]:
-    """Öre per account of the import's rows."""
-    return {r["account"]: r["total"] for r in source.ledger_rows.values("account").annotate(total=Sum("ore"))}
-
-
 def store_accounts(association: Association, accounts: dict[int, str]) -> None:
     known = {a.number: a for a in LedgerAccount.objects.filter(association=association)}
     new = [
@@ -227,13 +224,13 @@ def store_accounts(association: Association, accounts: dict[int, str]) -> None:
     LedgerAccount.objects.bulk_update(renamed, ["name"])
 
 
-def balance_warnings(source: LedgerImport, start: dt.date) -> list[str]:
+def balance_warnings(source: LedgerImport, totals: Totals, start: dt.date) -> list[str]:
     """Balance accounts whose opening balance plus the year's rows differ from the file's closing balance."""
     opening = {b.account: b.ore for b in source.balances.filter(year_start=start, kind="IB")}
     closing = {b.account: b.ore for b in source.balances.filter(year_start=start, kind="UB")}
     if not closing:
         return []
-    moved = _moved(source)
+    moved = totals.by_account()
     warnings = []
     for account in sorted(set(opening) | set(closing) | set(moved)):
         if not is_balance_account(account):
@@ -257,7 +254,7 @@ def put_in_force(
     source.generated = reading.generated
     source.sie_type = reading.sie_type
     source.vouchers = reading.vouchers
-    source.rows = source.ledger_rows.count()
+    source.rows = reading.totals.rows
     source.in_force = True
     source.changes = changes
     source.save()
