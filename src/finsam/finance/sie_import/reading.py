@@ -169,6 +169,7 @@ class _VoucherRows:
         self.writer = RowWriter(reading.totals)
         self.accounts: dict[str, int] = {}  # account as written → as stored, for the numbers that fit
         self.objects: dict[ObjectList, str] = {}
+        self.days: dict[dt.date, str] = {}  # a day → as stored, ISO
 
     def add(self, voucher: Voucher) -> None:
         reading = self.reading
@@ -203,7 +204,10 @@ class _VoucherRows:
             if objects is None:
                 objects = self.objects[row.objects] = objects_key(row.objects)
             text = (row.text or voucher.text)[:200]
-            stored.append((source_id, association_id, day, account, objects, ore, stored_name, text))
+            iso = self.days.get(day)
+            if iso is None:
+                iso = self.days[day] = day.isoformat()
+            stored.append((source_id, association_id, iso, account, objects, ore, stored_name, text))
         self.writer.add(stored)
         if stored and voucher.number.strip() and not reading.full_export:
             reading.numbered.setdefault(stored_name, voucher.line)

@@ -2,6 +2,9 @@
 row (ADR 0029). On PostgreSQL they are copied (``COPY … FROM STDIN``), elsewhere inserted by ``executemany``;
 either way inside the import's transaction, so a rejected file leaves none.
 
+A row's date is given as ISO text ("2024-03-31"), as SQLite keeps a date: binding a ``datetime.date`` there
+calls an adapter written in Python for every row.
+
 Every row stored is also summed in memory per day, account and objects (:class:`Totals`): what the import
 says of its rows and the period balances it adds are taken from those sums, never by reading a million rows
 back (ADR 0029). There are as many sums as days × accounts × object lists the file uses, however many rows.
@@ -20,8 +23,8 @@ from finsam.finance.models import LedgerRow
 BATCH = 5000
 # The columns a row gives, in its order: source, association, date, account, objects, öre, voucher, text.
 FIELDS = ("source", "association", "date", "account", "object_key", "ore", "voucher", "text")
-Row = tuple[int, int, dt.date, int, str, int, str, str]
-Key = tuple[dt.date, int, str]  # day, account, objects
+Row = tuple[int, int, str, int, str, int, str, str]
+Key = tuple[str, int, str]  # day (ISO), account, objects
 
 
 @dataclass
@@ -56,7 +59,7 @@ class Totals:
         """(öre, rows) per month (its first day), account and objects."""
         found: dict[tuple[dt.date, int, str], list[int]] = defaultdict(lambda: [0, 0])
         for (day, account, objects), (ore, count) in self.sums.items():
-            total = found[day.replace(day=1), account, objects]
+            total = found[dt.date.fromisoformat(day[:8] + "01"), account, objects]
             total[0] += ore
             total[1] += count
         return {key: (ore, count) for key, (ore, count) in found.items()}

@@ -104,7 +104,7 @@ def _period_rows(reading: Reading, source: LedgerImport) -> list[Row]:
         (
             source.pk,
             source.association_id,
-            month_end(b.period),
+            month_end(b.period).isoformat(),
             int(b.account),
             objects_key(b.objects),
             ore_of(b.amount),
