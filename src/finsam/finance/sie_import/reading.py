@@ -104,8 +104,8 @@ def read_file(path: Path, source: LedgerImport, size: int, on_progress: Progress
 
     Raises :class:`finsam.sie.SieErrors` at the end when the reader found bad lines."""
     reading = Reading()
-    rows = _VoucherRows(source, reading)
-    with path.open("rb") as binary:
+    with path.open("rb") as binary, RowWriter(reading.totals) as writer:
+        rows = _VoucherRows(source, reading, writer)
         for count, item in enumerate(iter_records(binary, keep_unbalanced=True), 1):
             kind = type(item)
             if kind is Voucher:
@@ -151,7 +151,6 @@ def read_file(path: Path, source: LedgerImport, size: int, on_progress: Progress
                 reading.company_name = item.name
             if on_progress and not count % 20000:
                 on_progress(binary.tell(), size)
-    rows.writer.flush()
     if reading.not_numbers:
         reading.accounts[NOT_A_NUMBER_ACCOUNT] = "Konto som inte är ett kontonummer i SIE-filen"
     if on_progress:
@@ -163,10 +162,10 @@ class _VoucherRows:
     """Turns the vouchers' counted rows into ledger rows for the writer, noting on the way what the checks
     need. An account number or an object list seen before is looked up, not worked out again."""
 
-    def __init__(self, source: LedgerImport, reading: Reading) -> None:
+    def __init__(self, source: LedgerImport, reading: Reading, writer: RowWriter) -> None:
         self.ids = (source.pk, source.association_id)
         self.reading = reading
-        self.writer = RowWriter(reading.totals)
+        self.writer = writer
         self.accounts: dict[str, int] = {}  # account as written → as stored, for the numbers that fit
         self.objects: dict[ObjectList, str] = {}
         self.days: dict[dt.date, str] = {}  # a day → as stored, ISO

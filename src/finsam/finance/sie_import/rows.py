@@ -13,10 +13,14 @@ back (ADR 0029). There are as many sums as days × accounts × object lists the 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection
+from django.db.utils import DatabaseErrorWrapper
 
 from finsam.finance.models import LedgerRow
 
@@ -65,14 +69,18 @@ class Totals:
         return {key: (ore, count) for key, (ore, count) in found.items()}
 
 
+def _table() -> tuple[str, str]:
+    """The ledger's table and the columns of FIELDS, quoted."""
+    quote = connection.ops.quote_name
+    column = {field.name: field.column for field in LedgerRow._meta.concrete_fields}
+    return quote(LedgerRow._meta.db_table), ", ".join(quote(column[name]) for name in FIELDS)
+
+
 def insert_rows(rows: list[Row]) -> None:
     """Store the rows as they are (the caller has checked every value fits its column)."""
     if not rows:
         return
-    quote = connection.ops.quote_name
-    table = quote(LedgerRow._meta.db_table)
-    column = {field.name: field.column for field in LedgerRow._meta.concrete_fields}
-    columns = ", ".join(quote(column[name]) for name in FIELDS)
+    table, columns = _table()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
@@ -84,12 +92,36 @@ def insert_rows(rows: list[Row]) -> None:
 
 
 class RowWriter:
-    """Rows gathered while a file is read and stored a batch at a time, so that memory stays flat; each batch
-    stored is added to ``totals``."""
+    """Rows gathered while a file is read and stored a batch at a time, so that memory stays flat (two batches
+    at most); each batch stored is added to ``totals``. Used as a context manager, which stores the last batch
+    on leaving.
+
+    On SQLite a thread of the writer's own inserts one batch while the next is read. The batch goes as
+    one JSON text to one statement (``INSERT … SELECT … FROM json_each(?)``), so SQLite does all of its work
+    (reading the values, the table and its indexes) in one call that releases the GIL, on another core;
+    bound row by row, the thread would take the GIL back for every row and wait for it each time. The thread
+    uses the import's own connection, inside its transaction; nothing else uses the connection until the
+    batch is in (every flush, and leaving the block, waits for it), and an error of the insert is raised
+    where it is waited for. SQLite's JSON ends a text at a NUL, so a batch holding one is bound row by row.
+    """
 
     def __init__(self, totals: Totals) -> None:
         self.rows: list[Row] = []
         self.totals = totals
+        self.pending: Future[None] | None = None
+        self.pool = ThreadPoolExecutor(1, "ledger-rows") if connection.vendor == "sqlite" else None
+
+    def __enter__(self) -> RowWriter:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        try:
+            if kind is None:
+                self.flush()
+            self._wait(raising=kind is None)
+        finally:
+            if self.pool is not None:
+                self.pool.shutdown()
 
     def add(self, rows: list[Row]) -> None:
         self.rows += rows
@@ -97,6 +129,27 @@ class RowWriter:
             self.flush()
 
     def flush(self) -> None:
-        insert_rows(self.rows)
-        self.totals.add(self.rows)
-        self.rows.clear()
+        self._wait(raising=True)
+        rows, self.rows = self.rows, []
+        batch = json.dumps(rows, ensure_ascii=False, check_circular=False) if self.pool else ""
+        if self.pool is None or not rows or "\\u0000" in batch:
+            insert_rows(rows)
+        else:
+            connection.ensure_connection()
+            table, columns = _table()
+            values = ", ".join(f"json_extract(value, '$[{index}]')" for index in range(len(FIELDS)))
+            sql = f"INSERT INTO {table} ({columns}) SELECT {values} FROM json_each(?)"
+            database, errors = connection.connection, connection.wrap_database_errors
+            self.pending = self.pool.submit(_execute, database, errors, sql, batch)
+        self.totals.add(rows)
+
+    def _wait(self, *, raising: bool) -> None:
+        pending, self.pending = self.pending, None
+        if pending is not None and (error := pending.exception()) is not None and raising:
+            raise error
+
+
+def _execute(database: Any, errors: DatabaseErrorWrapper, sql: str, batch: str) -> None:
+    """The writer's thread: insert a batch through the import's DB-API connection, its errors as Django's."""
+    with errors:
+        database.execute(sql, (batch,))

@@ -57,9 +57,8 @@ def month_end(period: int) -> dt.date:
 def store_period_rows(reading: Reading, source: LedgerImport) -> None:
     """Vouchers define the outcome; a file without vouchers gives it through its period balances."""
     if not reading.vouchers and reading.period_balances:
-        writer = RowWriter(reading.totals)
-        writer.add(_period_rows(reading, source))
-        writer.flush()
+        with RowWriter(reading.totals) as writer:
+            writer.add(_period_rows(reading, source))
 
 
 def _in_kronor(totals: dict[int, int]) -> dict[str, str]:

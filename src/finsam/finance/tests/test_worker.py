@@ -87,7 +87,7 @@ def test_a_worker_killed_mid_import_leaves_the_ledger_untouched_and_the_job_ende
     env = installation
     subprocess.run([*FINSAM, "setup", str(EXAMPLES / "organisation.yaml")], env=env, check=True)
     big = tmp_path / "stor.se"
-    write_sie(big, 150_000)  # several seconds of storing on any machine
+    write_sie(big, 400_000)  # several seconds of storing on any machine (ADR 0029: 100 000 rows a second)
     job = start_job(env, big)
     assert job_status(env, job) == "queued"
     spooled = Path(env["FINSAM_DATA_DIR"]) / "importer" / f"{job}-stor.se"

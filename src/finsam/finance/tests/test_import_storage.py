@@ -1,0 +1,78 @@
+"""How an import stores its rows (ADR 0029): in batches, on SQLite by a thread of its own while the next batch
+is read, every value as the file gave it, and nothing left behind by a file refused at its end."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from finsam import testing
+from finsam.core.imports import ImportRejected
+from finsam.finance import sie_import
+from finsam.finance.models import LedgerImport, LedgerRow
+from finsam.finance.sie_import.rows import BATCH
+from finsam.sie import Voucher, iter_records
+from finsam.testdata.ledger import write_sie
+
+pytestmark = pytest.mark.django_db
+
+
+def test_rows_of_several_batches_are_stored_as_the_file_gives_them(tmp_path: Path) -> None:
+    path = tmp_path / "stor.se"
+    write_sie(path, 2 * BATCH + 7)
+    association = testing.association()
+    sie_import.import_file(path, association, testing.SYSTEM)
+    with path.open("rb") as binary:
+        records = list(iter_records(binary))
+    expected = [
+        (
+            row.date or voucher.date,
+            int(row.account),
+            "|".join(f"{dim}:{code}" for dim, code in sorted(row.objects)),
+            int(row.amount * 100),
+            f"{voucher.series} {voucher.number}",
+            row.text or voucher.text,
+        )
+        for voucher in records
+        if isinstance(voucher, Voucher)
+        for row in voucher.counted()
+    ]
+    stored = LedgerRow.objects.filter(association=association).order_by("pk")
+    got = list(stored.values_list("date", "account", "object_key", "ore", "voucher", "text"))
+    assert len(expected) > 2 * BATCH
+    assert got == expected
+    assert LedgerImport.objects.get(association=association).rows == len(got)
+
+
+def test_a_file_refused_at_its_end_leaves_no_row_of_any_batch(tmp_path: Path) -> None:
+    path = tmp_path / "sen.se"
+    write_sie(path, 2 * BATCH + 7)
+    with path.open("a", encoding="cp437", newline="\r\n") as out:
+        out.write('#VER A 999999 20230105 "Året före"\n{\n#TRANS 5410 {} 1.00\n#TRANS 1930 {} -1.00\n}\n')
+    association = testing.association()
+    with pytest.raises(ImportRejected, match="2023-01-05"):
+        sie_import.import_file(path, association, testing.SYSTEM)
+    assert not LedgerRow.objects.filter(association=association).exists()
+    assert not LedgerImport.objects.filter(association=association).exists()
+
+
+@pytest.mark.sqlite  # PostgreSQL refuses a NUL in a text whatever the import does
+def test_a_text_with_a_nul_is_stored_whole(tmp_path: Path) -> None:
+    path = tmp_path / "nul.se"
+    lines = [
+        "#FLAGGA 0",
+        "#SIETYP 4",
+        '#VER A 1 20240105 "före\x00efter"',
+        "{",
+        '#TRANS 5410 {} 10.00 20240105 "rad\x00text"',
+        "#TRANS 1930 {} -10.00",
+        "}",
+    ]
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp437"))
+    association = testing.association()
+    sie_import.import_file(path, association, testing.SYSTEM)
+    texts = list(
+        LedgerRow.objects.filter(association=association).order_by("pk").values_list("text", flat=True)
+    )
+    assert texts == ["rad\x00text", "före\x00efter"]
