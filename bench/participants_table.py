@@ -29,7 +29,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 sys.path.insert(0, str(SRC))
@@ -114,7 +114,7 @@ def main() -> int:
     start, end = dt.date(2024, 1, 1), dt.date(2024, 12, 31)
     largest = Association.objects.get(slug="forbund-00")
     size = Episode.objects.filter(association=largest).count()
-    params = {"association": largest.pk, "start": start, "end": end}
+    params: dict[str, int | dt.date] = {"association": largest.pk, "start": start, "end": end}
 
     def hand(sql: str) -> Callable[[], list[tuple[Any, ...]]]:
         def run() -> list[tuple[Any, ...]]:
@@ -147,7 +147,7 @@ def main() -> int:
         }
 
     assert as_rows(one) == {(largest.pk, i, g, p, e) for i, g, p, e in one_sql}  # type: ignore[attr-defined]
-    assert as_rows(every) == set(all_sql)  # type: ignore[arg-type]
+    assert as_rows(every) == set(cast(list[tuple[int, int, str, int, int]], all_sql))
 
     engine = connection.vendor
     print(f"Participants table for 2024, {Episode.objects.count():,} episodes, {engine}:".replace(",", " "))
