@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from finsam.core.formatting import kronor
+from finsam.core.formatting import kronor, number
 from finsam.core.imports import Problem, is_number
 from finsam.core.money import from_ore, ore_of
 from finsam.finance.accounts_spec import NOT_A_NUMBER_ACCOUNT
@@ -264,11 +264,24 @@ def fiscal_year(reading: Reading) -> tuple[dt.date, dt.date] | None:
     return dt.date(first, 1, 1), dt.date(first, 12, 31)
 
 
+EARLIEST_YEAR = 1900  # no association's books are older: a year index beyond it is a broken file
+
+
 def take_calendar_years(reading: Reading, start: dt.date) -> None:
     """Give every year index the file uses without its #RAR the calendar year it stands for, counted from the
     fiscal year starting ``start`` (index 0), and say so in the summary."""
-    used = {0} | {b.year for b in (*reading.balances, *reading.period_balances, *reading.results)}
+    records = (*reading.balances, *reading.period_balances, *reading.results)
+    used = {0} | {b.year for b in records}
     missing = sorted(used - set(reading.years))
+    earliest = EARLIEST_YEAR - start.year  # the oldest index a year of books can have
+    for index in [i for i in missing if i < earliest]:
+        first = min((b for b in records if b.year == index), key=lambda b: b.line)
+        reading.problems.append(
+            Problem(
+                first.line, first.kind.value, index, f"ett årsindex från {number(Decimal(earliest))} till 0"
+            )
+        )
+    missing = [i for i in missing if i >= earliest]
     for index in missing:
         year = start.year + index
         reading.years[index] = FiscalYear(0, index, dt.date(year, 1, 1), dt.date(year, 12, 31))

@@ -185,6 +185,27 @@ def test_a_file_without_rar_takes_calendar_years(tmp_path: Path) -> None:
     assert any("kalenderåret används" in line and "#RAR 0 (2025)" in line for line in result.details)
 
 
+def test_a_year_index_beyond_any_books_is_refused_naming_its_line(tmp_path: Path) -> None:
+    """Reproducer of bench/fuzz_importers.py, seed 3: without #RAR a year index of 20 digits was taken as a
+    calendar year and failed as a date (OverflowError); one of 2 100 years back, as year 0 (ValueError)."""
+    assoc = testing.association()
+    path = _exempel(
+        tmp_path,
+        ("#RAR 0 20250101 20251231\r\n", ""),
+        ("#RAR -1 20240101 20241231\r\n", ""),
+        ("#IB 0 1510 ", "#IB -99999999999999999999 1510 "),
+        ("#IB 0 1930 ", "#IB -2100 1930 "),
+    )
+    with pytest.raises(ImportRejected) as caught:
+        sie_import.import_file(path, assoc, testing.SYSTEM)
+    shown = [str(problem) for problem in caught.value.problems]
+    assert len(shown) == 2
+    assert shown[0].startswith("rad ") and "#IB" in shown[0] and "-99999999999999999999" in shown[0]
+    assert "#IB" in shown[1] and "-2100" in shown[1]
+    assert all(line.endswith(f"förväntade ett årsindex från {MINUS}125 till 0") for line in shown)
+    assert not LedgerImport.objects.exists()
+
+
 def test_closing_balances_without_opening_ones_give_the_balance_sheet_at_the_year_end(tmp_path: Path) -> None:
     assoc = testing.association()
     path = _sie(
