@@ -10,7 +10,7 @@ from collections import defaultdict
 from django.db.models import Count, Q, Sum
 
 from finsam.organisation.models import Association
-from finsam.participants.figures import Grids, public_period, published_grids, suppress_published
+from finsam.participants.figures import Grids, published_grids, suppress_published
 from finsam.participants.models import Episode, ErasedTally, ExitReason
 from finsam.participants.tables import (
     GENDERS,
@@ -19,6 +19,7 @@ from finsam.participants.tables import (
     active_episodes,
     active_tallies,
     gather,
+    public_period,
 )
 from finsam.privacy import periods
 

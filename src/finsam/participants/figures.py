@@ -28,7 +28,6 @@ from finsam.core.documents import (
     Gathered,
     Kind,
     Period,
-    ReportUnavailable,
     Section,
     Table,
 )
@@ -49,6 +48,7 @@ from finsam.participants.tables import (
     ParticipantTables,
     average,
     gather,
+    public_period,
     years_on_support,
 )
 from finsam.privacy import periods
@@ -534,15 +534,6 @@ def as_document(
         sections=sections,
         filename=f"deltagare-{tables.association.slug}-{tables.start.isoformat()}-{tables.end.isoformat()}{suffix}",
     )
-
-
-def public_period(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
-    """The allowed period (`privacy.periods`) a suppressed table of start … end is given for: the shortest
-    that holds it. A period across a year end is refused with a message in Swedish."""
-    try:
-        return periods.fixed_period(start, end)
-    except periods.PeriodNotAllowed as error:
-        raise ReportUnavailable(str(error)) from None
 
 
 def public_tables(

@@ -9,13 +9,13 @@ Privacy by design (docs/decisions/0008-participant-privacy.md):
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from finsam.participants.stored import support_codes
 
 
 class Gender(models.TextChoices):
@@ -62,17 +62,6 @@ EXIT_GROUP_LABELS = {
     "other": _("Övriga orsaker"),
 }
 COUNTED_REASONS = tuple(r for r in ExitReason.values if r != ExitReason.VOID)
-
-
-def support_codes(text: str) -> list[str]:
-    """The income-support codes of an episode's field, stored separated by "|"."""
-    return [code for code in text.split("|") if code]
-
-
-def income_pairs(before: str, after: str) -> list[tuple[str, str]]:
-    """The cells of the transition table a participant counts in: each kind before with each kind after (""
-    where none is recorded)."""
-    return [(b, a) for b in support_codes(before) or [""] for a in support_codes(after) or [""]]
 
 
 class IncomeSupport(models.TextChoices):
@@ -597,7 +586,3 @@ class AccessLogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} ({len(self.record_ids)})"
-
-
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)

@@ -30,9 +30,8 @@ from finsam.participants.models import (
     ExitReason,
     Gender,
     Occupation,
-    income_pairs,
-    month_start,
 )
+from finsam.participants.stored import income_pairs, month_start
 
 WORK = (Occupation.WORK.value, Occupation.SUBSIDISED_WORK.value)
 WORK_OR_STUDIES = (*WORK, Occupation.STUDIES.value)

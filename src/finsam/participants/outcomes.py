@@ -42,10 +42,10 @@ from django.utils.translation import gettext as _
 from finsam.core.documents import Cell, Column, Document, Gather, Gathered, Kind, Period, Section, Table
 from finsam.organisation.models import Association, Intervention
 from finsam.participants import outcome_counts
-from finsam.participants.figures import GENDER_LABELS, PublishedGrids, public_period, suppress_published
+from finsam.participants.figures import GENDER_LABELS, PublishedGrids, suppress_published
 from finsam.participants.models import IncomeSupport
 from finsam.participants.outcome_counts import BANDS, GroupOutcome, InterventionOutcome
-from finsam.participants.tables import GENDERS, individual_interventions
+from finsam.participants.tables import GENDERS, individual_interventions, public_period
 from finsam.privacy import periods
 from finsam.privacy.suppression import SuppressedTable
 

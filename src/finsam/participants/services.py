@@ -32,9 +32,8 @@ from finsam.participants.models import (
     Rating,
     Referral,
     VolumeCount,
-    income_pairs,
-    month_start,
 )
+from finsam.participants.stored import income_pairs, month_start
 from finsam.participants.tables import first_and_latest
 
 if TYPE_CHECKING:

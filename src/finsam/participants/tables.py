@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import connection
 from django.db.models import Count, Q, Sum
 
+from finsam.core.documents import ReportUnavailable
 from finsam.organisation.models import Association, Intervention
 from finsam.participants.models import (
     COUNTED_REASONS,
@@ -33,9 +34,9 @@ from finsam.participants.models import (
     Referral,
     ReferralSource,
     VolumeCount,
-    month_start,
-    support_codes,
 )
+from finsam.participants.stored import month_start, support_codes
+from finsam.privacy import periods
 
 GENDERS = tuple(GENDER_KEYS.values())  # women, men, other
 OUTCOME_KEYS = {
@@ -489,3 +490,12 @@ def gather(association: Association, start: dt.date, end: dt.date) -> Participan
         volumes=[(i, volume_counts[i.pk]) for i in structural],
         referral_sources=referral_sources(association, start, end),
     )
+
+
+def public_period(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
+    """The allowed period (`privacy.periods`) a suppressed table of start … end is given for: the shortest
+    that holds it. A period across a year end is refused with a message in Swedish."""
+    try:
+        return periods.fixed_period(start, end)
+    except periods.PeriodNotAllowed as error:
+        raise ReportUnavailable(str(error)) from None
