@@ -164,7 +164,17 @@ class LedgerRow(models.Model):
     """
 
     source = models.ForeignKey(LedgerImport, on_delete=models.CASCADE, related_name="ledger_rows")
-    association = models.ForeignKey("organisation.Association", on_delete=models.CASCADE, related_name="+")
+    # The row's association is its import's, kept beside it for the (association, date, account) index below,
+    # which is also the association's own index. Only the import writes rows, a million at a time, and gives
+    # every row its import's association: the database checks the import (a lookup per row) but not this
+    # copy of its association, which would be a second lookup per row (ADR 0029).
+    association = models.ForeignKey(
+        "organisation.Association",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
     date = models.DateField(_("datum"))
     account = models.PositiveIntegerField(_("konto"))
     object_key = models.CharField(

@@ -104,8 +104,8 @@ def read_file(path: Path, source: LedgerImport, size: int, on_progress: Progress
 
     Raises :class:`finsam.sie.SieErrors` at the end when the reader found bad lines."""
     reading = Reading()
-    with path.open("rb") as binary, RowWriter(reading.totals) as writer:
-        rows = _VoucherRows(source, reading, writer)
+    with path.open("rb") as binary, RowWriter(source, reading.totals) as writer:
+        rows = _VoucherRows(reading, writer)
         for count, item in enumerate(iter_records(binary, keep_unbalanced=True), 1):
             kind = type(item)
             if kind is Voucher:
@@ -162,8 +162,7 @@ class _VoucherRows:
     """Turns the vouchers' counted rows into ledger rows for the writer, noting on the way what the checks
     need. An account number or an object list seen before is looked up, not worked out again."""
 
-    def __init__(self, source: LedgerImport, reading: Reading, writer: RowWriter) -> None:
-        self.ids = (source.pk, source.association_id)
+    def __init__(self, reading: Reading, writer: RowWriter) -> None:
         self.reading = reading
         self.writer = writer
         self.accounts: dict[str, int] = {}  # account as written → as stored, for the numbers that fit
@@ -180,9 +179,10 @@ class _VoucherRows:
             reading.unbalanced.append((voucher.line, f"{voucher.series} {voucher.number}", total))
         year = None if reading.late_year else reading.years.get(0)
         outside: dt.date | None = None
-        source_id, association_id = self.ids
         stored_name = name[:60]
         stored: list[Row] = []
+        days = self.days
+        voucher_day = days.get(voucher.date) or days.setdefault(voucher.date, voucher.date.isoformat())
         for row in rows:
             day = row.date or voucher.date
             if reading.first_date is None or day < reading.first_date:
@@ -203,10 +203,10 @@ class _VoucherRows:
             if objects is None:
                 objects = self.objects[row.objects] = objects_key(row.objects)
             text = (row.text or voucher.text)[:200]
-            iso = self.days.get(day)
+            iso = days.get(day)
             if iso is None:
-                iso = self.days[day] = day.isoformat()
-            stored.append((source_id, association_id, iso, account, objects, ore, stored_name, text))
+                iso = days[day] = day.isoformat()
+            stored.append((iso, account, objects, ore, stored_name, text, voucher_day))
         self.writer.add(stored)
         if stored and voucher.number.strip() and not reading.full_export:
             reading.numbered.setdefault(stored_name, voucher.line)

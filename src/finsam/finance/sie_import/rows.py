@@ -1,5 +1,5 @@
-"""Ledger rows into the database in bulk: plain tuples through the connection's cursor, no model object per
-row (ADR 0029). On PostgreSQL they are copied (``COPY … FROM STDIN``), elsewhere inserted by ``executemany``;
+"""Ledger rows into the database in bulk: plain tuples through the connection, no model object per row (ADR
+0029). On PostgreSQL they are copied (``COPY … FROM STDIN``), on SQLite inserted from one JSON text a batch;
 either way inside the import's transaction, so a rejected file leaves none.
 
 A row's date is given as ISO text ("2024-03-31"), as SQLite keeps a date: binding a ``datetime.date`` there
@@ -14,20 +14,29 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 from collections import defaultdict
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
+from operator import itemgetter
 from typing import Any
 
 from django.db import connection
 from django.db.utils import DatabaseErrorWrapper
 
-from finsam.finance.models import LedgerRow
+from finsam.finance.models import LedgerImport, LedgerRow
 
-BATCH = 5000
-# The columns a row gives, in its order: source, association, date, account, objects, öre, voucher, text.
-FIELDS = ("source", "association", "date", "account", "object_key", "ore", "voucher", "text")
-Row = tuple[int, int, str, int, str, int, str, str]
+# Rows stored at a time, by their voucher's day: the ledger's (association, date, account) index then takes a
+# batch in one sweep rather than at random places (a file's vouchers need not come in date order).
+BATCH = 20_000
+# The columns a row gives, in its order: date, account, objects, öre, voucher, text; then its voucher's date,
+# by which a batch is stored (stable, so that a voucher's rows stay together and in their order). Source and
+# association are the writer's, the same for every row.
+FIELDS = ("date", "account", "object_key", "ore", "voucher", "text")
+ORDER = len(FIELDS)
+Row = tuple[str, int, str, int, str, str, str]
 Key = tuple[str, int, str]  # day (ISO), account, objects
 
 
@@ -40,12 +49,12 @@ class Totals:
     def add(self, rows: list[Row]) -> None:
         sums = self.sums
         for row in rows:
-            key = row[2:5]
+            key = row[:3]
             total = sums.get(key)
             if total is None:
-                sums[key] = [row[5], 1]
+                sums[key] = [row[3], 1]
             else:
-                total[0] += row[5]
+                total[0] += row[3]
                 total[1] += 1
 
     @property
@@ -70,25 +79,31 @@ class Totals:
 
 
 def _table() -> tuple[str, str]:
-    """The ledger's table and the columns of FIELDS, quoted."""
+    """The ledger's table and its columns source, association and those of FIELDS, quoted."""
     quote = connection.ops.quote_name
     column = {field.name: field.column for field in LedgerRow._meta.concrete_fields}
-    return quote(LedgerRow._meta.db_table), ", ".join(quote(column[name]) for name in FIELDS)
+    names = ("source", "association", *FIELDS)
+    return quote(LedgerRow._meta.db_table), ", ".join(quote(column[name]) for name in names)
 
 
-def insert_rows(rows: list[Row]) -> None:
-    """Store the rows as they are (the caller has checked every value fits its column)."""
+def insert_rows(source: LedgerImport, rows: list[Row]) -> None:
+    """Store the rows, by their voucher's day, under ``source`` (the caller has checked every value fits its
+    column), through Django's connection."""
     if not rows:
         return
     table, columns = _table()
+    ids = (source.pk, source.association_id)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+                for row in _in_order(rows):
+                    copy.write_row(ids + row)
         else:
-            placeholders = ", ".join(["%s"] * len(FIELDS))
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)
+            placeholders = ", ".join(["%s"] * (len(FIELDS) + 2))
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",
+                [ids + row for row in _in_order(rows)],
+            )
 
 
 class RowWriter:
@@ -96,20 +111,26 @@ class RowWriter:
     at most); each batch stored is added to ``totals``. Used as a context manager, which stores the last batch
     on leaving.
 
-    On SQLite a thread of the writer's own inserts one batch while the next is read. The batch goes as
-    one JSON text to one statement (``INSERT … SELECT … FROM json_each(?)``), so SQLite does all of its work
-    (reading the values, the table and its indexes) in one call that releases the GIL, on another core;
-    bound row by row, the thread would take the GIL back for every row and wait for it each time. The thread
-    uses the import's own connection, inside its transaction; nothing else uses the connection until the
-    batch is in (every flush, and leaving the block, waits for it), and an error of the insert is raised
-    where it is waited for. SQLite's JSON ends a text at a NUL, so a batch holding one is bound row by row.
+    A thread of the writer's own stores one batch while the next is read, so that the database's work runs on
+    the other core. It uses the import's own DB-API connection, inside its transaction; nothing else uses the
+    connection until the batch is in (every flush, and leaving the block, waits for it), and an error of the
+    insert is raised where it is waited for. A batch is given to the thread only once the thread has started
+    on it: otherwise it would wait for the GIL while the reader holds it, and the two would take turns.
+
+    * SQLite: the batch goes as one JSON text to one statement (``INSERT … SELECT … FROM json_each(?)``), so
+      SQLite does all of its work (reading the values, the table and its indexes) in one call that releases
+      the GIL; bound row by row, the thread would take the GIL back for every row. SQLite's JSON ends a text
+      at a NUL, so a batch holding one is bound row by row by the reader.
+    * PostgreSQL: the batch is copied (``COPY … FROM STDIN``); the server parses and stores it while the
+      thread waits for it without the GIL.
     """
 
-    def __init__(self, totals: Totals) -> None:
+    def __init__(self, source: LedgerImport, totals: Totals) -> None:
+        self.source = source
         self.rows: list[Row] = []
         self.totals = totals
         self.pending: Future[None] | None = None
-        self.pool = ThreadPoolExecutor(1, "ledger-rows") if connection.vendor == "sqlite" else None
+        self.pool = ThreadPoolExecutor(1, "ledger-rows")
 
     def __enter__(self) -> RowWriter:
         return self
@@ -120,8 +141,7 @@ class RowWriter:
                 self.flush()
             self._wait(raising=kind is None)
         finally:
-            if self.pool is not None:
-                self.pool.shutdown()
+            self.pool.shutdown()
 
     def add(self, rows: list[Row]) -> None:
         self.rows += rows
@@ -131,17 +151,28 @@ class RowWriter:
     def flush(self) -> None:
         self._wait(raising=True)
         rows, self.rows = self.rows, []
-        batch = json.dumps(rows, ensure_ascii=False, check_circular=False) if self.pool else ""
-        if self.pool is None or not rows or "\\u0000" in batch:
-            insert_rows(rows)
-        else:
-            connection.ensure_connection()
-            table, columns = _table()
-            values = ", ".join(f"json_extract(value, '$[{index}]')" for index in range(len(FIELDS)))
-            sql = f"INSERT INTO {table} ({columns}) SELECT {values} FROM json_each(?)"
-            database, errors = connection.connection, connection.wrap_database_errors
-            self.pending = self.pool.submit(_execute, database, errors, sql, batch)
+        if not rows:
+            return
         self.totals.add(rows)
+        connection.ensure_connection()
+        table, columns = _table()
+        ids = (self.source.pk, self.source.association_id)
+        if connection.vendor == "postgresql":
+            job: Callable[[], None] = partial(_copy, connection.connection, table, columns, ids, rows)
+        elif "\\u0000" in (batch := json.dumps(rows, ensure_ascii=False, check_circular=False)):
+            insert_rows(self.source, rows)  # SQLite's JSON would end a text at its NUL
+            return
+        else:
+            # Source and association are the same for every row: bound once, the rest read from the JSON.
+            values = ", ".join(f"json_extract(value, '$[{index}]')" for index in range(len(FIELDS)))
+            sql = (
+                f"INSERT INTO {table} ({columns}) SELECT ?, ?, {values} FROM json_each(?) "
+                f"ORDER BY json_extract(value, '$[{ORDER}]'), key"
+            )
+            job = partial(connection.connection.execute, sql, (*ids, batch))
+        started = threading.Event()
+        self.pending = self.pool.submit(_run, job, connection.wrap_database_errors, started)
+        started.wait()
 
     def _wait(self, *, raising: bool) -> None:
         pending, self.pending = self.pending, None
@@ -149,7 +180,19 @@ class RowWriter:
             raise error
 
 
-def _execute(database: Any, errors: DatabaseErrorWrapper, sql: str, batch: str) -> None:
-    """The writer's thread: insert a batch through the import's DB-API connection, its errors as Django's."""
+def _copy(database: Any, table: str, columns: str, ids: tuple[int, int], rows: list[Row]) -> None:
+    with database.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for row in _in_order(rows):
+            copy.write_row(ids + row)
+
+
+def _in_order(rows: list[Row]) -> list[tuple[str, int, str, int, str, str]]:
+    """The rows by their voucher's day (stable: a voucher's rows stay together and in their order)."""
+    return [row[:6] for row in sorted(rows, key=itemgetter(ORDER))]
+
+
+def _run(job: Callable[[], object], errors: DatabaseErrorWrapper, started: threading.Event) -> None:
+    """The writer's thread: store a batch through the import's DB-API connection, its errors as Django's."""
+    started.set()
     with errors:
-        database.execute(sql, (batch,))
+        job()

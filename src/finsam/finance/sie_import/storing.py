@@ -57,8 +57,8 @@ def month_end(period: int) -> dt.date:
 def store_period_rows(reading: Reading, source: LedgerImport) -> None:
     """Vouchers define the outcome; a file without vouchers gives it through its period balances."""
     if not reading.vouchers and reading.period_balances:
-        with RowWriter(reading.totals) as writer:
-            writer.add(_period_rows(reading, source))
+        with RowWriter(source, reading.totals) as writer:
+            writer.add(_period_rows(reading))
 
 
 def _in_kronor(totals: dict[int, int]) -> dict[str, str]:
@@ -85,7 +85,7 @@ def changed_accounts(before: dict[str, str], after: dict[str, str]) -> dict[str,
     return {a: [before.get(a, "0.00"), after.get(a, "0.00")] for a in changed}
 
 
-def _period_rows(reading: Reading, source: LedgerImport) -> list[Row]:
+def _period_rows(reading: Reading) -> list[Row]:
     """Ledger rows from the current year's #PSALDO, one per account, month and object combination.
 
     Exporters write period balances in two ways: disjoint slices (each object combination, and {} for what no
@@ -101,14 +101,13 @@ def _period_rows(reading: Reading, source: LedgerImport) -> list[Row]:
     )
     return [
         (
-            source.pk,
-            source.association_id,
             month_end(b.period).isoformat(),
             int(b.account),
             objects_key(b.objects),
             ore_of(b.amount),
             "",
             "Periodsaldo",
+            "",  # stored in the file's order
         )
         for b in reading_used
         if b.amount and b.period is not None and is_number(b.account)
