@@ -13,6 +13,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,11 +51,14 @@ class Tally:
     durations: list[float] = field(default_factory=list)
     failures: list[bool] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    reasons: Counter[str] = field(default_factory=Counter)  # what the failures were: "502 /f/…/", an error
 
-    def add(self, milliseconds: float, failed: bool) -> None:
+    def add(self, milliseconds: float, failed: bool, why: str = "") -> None:
         with self.lock:
             self.durations.append(milliseconds)
             self.failures.append(failed)
+            if failed:
+                self.reasons[why or "failed"] += 1
 
     def count(self) -> int:
         return len(self.durations)
@@ -128,10 +132,11 @@ class Client:
             turn += 1
             started = time.monotonic()
             try:
-                failed = self.request(path).status >= 500
-            except FAILED:
-                failed = True
-            tally.add((time.monotonic() - started) * 1000, failed)
+                status = self.request(path).status
+                failed, why = status >= 500, f"{status} {path}"
+            except FAILED as error:
+                failed, why = True, f"{type(error).__name__}: {error} {path}"
+            tally.add((time.monotonic() - started) * 1000, failed, why)
             time.sleep(THINK)
 
     def edit_budget(self, line: int, acknowledged: list[int], stop: threading.Event) -> None:
