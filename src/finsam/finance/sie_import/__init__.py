@@ -106,7 +106,8 @@ def import_file(
             end, rows = staged.end, staged.reading.totals.rows
             before = changes.year_end(association, end) if staged.previous else None
             replaces = decision is Decision.REPLACE
-            vouchers = changes.voucher_changes(staged.source, rows, staged.previous, replaces)
+            named = staged.reading.named_vouchers
+            vouchers = changes.voucher_changes(staged.source, rows, named, staged.previous, replaces)
             result = _apply(staged, decision, actor, org_number)
             summary = changes.describe(
                 vouchers,

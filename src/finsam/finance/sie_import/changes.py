@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from itertools import groupby
 
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from finsam.core.formatting import amount_text, number
@@ -55,15 +55,14 @@ def year_end(association: Association, end: dt.date) -> YearEnd:
 
 
 def voucher_changes(
-    source: LedgerImport, rows: int, previous: list[LedgerImport], replaces: bool
+    source: LedgerImport, rows: int, named: int, previous: list[LedgerImport], replaces: bool
 ) -> VoucherChanges:
-    """What the staged import ``source`` (its ``rows`` stored) changes against the imports in force for its
-    year (``previous``): one that replaces them is compared row by row; one that adds to them adds all its
-    vouchers."""
-    new_rows = LedgerRow.objects.filter(source=source)
+    """What the staged import ``source`` (its ``rows`` stored, ``named`` vouchers with a name among them, as
+    counted while it was read) changes against the imports in force for its year (``previous``): one that
+    replaces them is compared row by row; one that adds to them adds all its vouchers."""
     if not replaces:
-        added = new_rows.exclude(voucher="").aggregate(n=Count("voucher", distinct=True))["n"]
-        return VoucherChanges(added, 0, 0, rows, 0)
+        return VoucherChanges(named, 0, 0, rows, 0)
+    new_rows = LedgerRow.objects.filter(source=source)
     new = _numbered(new_rows)
     old_rows = LedgerRow.objects.filter(source__in=previous)
     old = _numbered(old_rows)

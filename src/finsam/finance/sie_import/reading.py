@@ -85,6 +85,7 @@ class Reading:
     # Numbered vouchers ("A 16") that stored rows → their #VER line, kept while the file is not known to be a
     # full export: a file that adds vouchers must not add one already in force.
     numbered: dict[str, int] = field(default_factory=dict)
+    unnumbered: set[str] = field(default_factory=set)  # and the names of those without a number ("A")
     problems: list[Problem] = field(default_factory=list)
     unbalanced: list[tuple[int, str, Decimal]] = field(default_factory=list)  # line, voucher, sum of rows
     # Rows on an account that is no number (line, account as written), stored on NOT_A_NUMBER_ACCOUNT.
@@ -93,6 +94,11 @@ class Reading:
         default_factory=list
     )  # what the import did with the file's quirks, for the summary
     totals: Totals = field(default_factory=Totals)  # the ledger rows stored, summed
+
+    @property
+    def named_vouchers(self) -> int:
+        """Vouchers with a name (series, number) that stored rows, each name once, in a file that adds."""
+        return len(self.numbered) + len(self.unnumbered - self.numbered.keys())
 
     @property
     def full_export(self) -> bool:
@@ -208,8 +214,11 @@ class _VoucherRows:
                 iso = days[day] = day.isoformat()
             stored.append((iso, account, objects, ore, stored_name, text, voucher_day))
         self.writer.add(stored)
-        if stored and voucher.number.strip() and not reading.full_export:
-            reading.numbered.setdefault(stored_name, voucher.line)
+        if stored and stored_name and not reading.full_export:
+            if voucher.number.strip():
+                reading.numbered.setdefault(stored_name, voucher.line)
+            else:
+                reading.unnumbered.add(stored_name)
         if outside is not None:
             reading.outside_count += 1
             if len(reading.outside) <= MAX_LISTED:  # one beyond the cap: the line the rest start from

@@ -8,6 +8,7 @@ from operator import itemgetter
 from pathlib import Path
 
 import pytest
+from django.db import IntegrityError, connection, transaction
 
 from finsam import testing
 from finsam.core.imports import ImportRejected
@@ -86,3 +87,38 @@ def test_a_text_with_a_nul_is_stored_whole(tmp_path: Path) -> None:
         LedgerRow.objects.filter(association=association).order_by("pk").values_list("text", flat=True)
     )
     assert texts == ["rad\x00text", "före\x00efter"]
+
+
+def _raw(sql: str, *params: object) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def test_the_database_refuses_a_row_of_no_import_and_deletes_an_imports_rows_with_it(tmp_path: Path) -> None:
+    """What the foreign key did, kept by migration 0008's triggers, on either database."""
+    path = tmp_path / "rader.se"
+    write_sie(path, 40)
+    association = testing.association()
+    sie_import.import_file(path, association, testing.SYSTEM)
+    source = LedgerImport.objects.get(association=association)
+    row = LedgerRow.objects.filter(source=source).first()
+    assert row is not None
+    missing = source.pk + 1000
+    table, imports = LedgerRow._meta.db_table, LedgerImport._meta.db_table
+    columns = "source_id, association_id, date, account, object_key, ore, voucher, text"
+    insert = f"INSERT INTO {table} ({columns}) VALUES (%s, %s, '2024-01-02', 1930, '', 100, 'A 1', 'x')"
+    attempts = [
+        (insert, missing),
+        (f"UPDATE {table} SET source_id = %s WHERE id = {row.pk}", missing),
+        (f"UPDATE {imports} SET id = %s WHERE id = {source.pk}", missing),
+    ]
+    for sql, value in attempts:
+        params = (value, association.pk) if sql == insert else (value,)
+        with pytest.raises(IntegrityError), transaction.atomic():
+            _raw(sql, *params)
+    rows = LedgerRow.objects.filter(source=source).count()
+    assert rows >= 40
+    _raw(insert, source.pk, association.pk)
+    assert LedgerRow.objects.filter(source=source).count() == rows + 1
+    _raw(f"DELETE FROM {imports} WHERE id = %s", source.pk)
+    assert not LedgerRow.objects.filter(source_id=source.pk).exists()

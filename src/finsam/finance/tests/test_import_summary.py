@@ -91,12 +91,22 @@ def test_a_file_that_adds_vouchers_counts_those_it_stored(tmp_path: Path) -> Non
                 "#TRANS 5410 {} 7.00",
                 "#TRANS 1930 {} -7.00",
                 "}",
+                '#VER B "" 20240304',  # ... once, as a name is
+                "{",
+                "#TRANS 5410 {} 3.00",
+                "#TRANS 1930 {} -3.00",
+                "}",
+                '#VER "" "" 20240305',  # a voucher of no name is no voucher the summary can count
+                "{",
+                "#TRANS 5410 {} 1.00",
+                "#TRANS 1930 {} -1.00",
+                "}",
             ]
         )
         + "\r\n",
         encoding="cp437",
     )
     result = sie_import.import_file(added, association, testing.SYSTEM)
-    assert "verifikationer: 2 nya, 0 ändrade, 0 borttagna; rader: 4 nya, 0 borttagna" in result.details
+    assert "verifikationer: 2 nya, 0 ändrade, 0 borttagna; rader: 8 nya, 0 borttagna" in result.details
     source = LedgerImport.objects.get(association=association, filename="b.se")
-    assert source.rows == LedgerRow.objects.filter(source=source).count() == 4
+    assert source.rows == LedgerRow.objects.filter(source=source).count() == 8
