@@ -11,8 +11,10 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -24,6 +26,17 @@ FIELD_LIMIT = 10_000  # characters in one CSV field: no field of an import is ne
 MAX_FIELDS = 100  # fields in one CSV row
 # The csv module's limit holds for the whole process; set here, once, where every import reads CSV.
 csv.field_size_limit(FIELD_LIMIT)
+
+
+DECIMAL = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]+)?")
+
+
+def decimal_of(text: str) -> Decimal | None:
+    """A decimal number as a file or form writes it ("3,5", "-12.75", "1 000"), or None. Only digits 0–9,
+    one sign and one decimal comma or point: `Decimal()` alone also takes "NaN9", "Infinity" and "1e999",
+    which no comparison or rounding afterwards survives."""
+    compact = text.replace(" ", "").replace("\u00a0", "")
+    return Decimal(compact.replace(",", ".")) if DECIMAL.fullmatch(compact) else None
 
 
 def is_number(text: str) -> bool:

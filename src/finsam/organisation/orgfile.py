@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from finsam.core import services as core
 from finsam.core import uploads
 from finsam.core.audit import Actor
+from finsam.core.imports import decimal_of
 from finsam.core.money import MAX_AMOUNT
 from finsam.core.safeyaml import BoundedSafeLoader
 from finsam.organisation import classification, services
@@ -182,11 +183,8 @@ class Checker:
     def fraction(self, data: dict[str, Any], key: str, path: str) -> Decimal | None:
         """A share such as 0.35, taken from its text (never from the binary value of a float)."""
         value = data.get(key)
-        try:
-            share = Decimal(str(value).replace(",", "."))
-        except InvalidOperation:
-            share = None
-        if share is None or isinstance(value, bool) or not Decimal(0) < share <= 1:
+        share = None if isinstance(value, bool) else decimal_of(str(value))
+        if share is None or not Decimal(0) < share <= 1:
             self.fail(f"{path}.{key}", value, _("en andel större än 0 och högst 1, till exempel 0.35"))
             return None
         return share

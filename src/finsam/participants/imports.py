@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from finsam.core.audit import Actor, record, values
-from finsam.core.imports import ImportRejected, ImportResult, Problem, too_many_problems
+from finsam.core.imports import ImportRejected, ImportResult, Problem, decimal_of, too_many_problems
 from finsam.organisation.models import Association, Intervention
 from finsam.participants import services
 from finsam.participants.identity import (
@@ -318,11 +318,8 @@ def _support(row: _Row) -> dict[str, object]:
     """Years on public support, municipality, income support, education and occupation, as episode fields."""
     years = None
     if row.text("years_on_support"):
-        try:
-            years = Decimal(row.text("years_on_support").replace(",", ".").replace(" ", ""))
-        except InvalidOperation:
-            years = Decimal(-1)
-        if not Decimal(0) <= years <= Decimal(60) or years != years.quantize(Decimal("0.1")):
+        years = decimal_of(row.text("years_on_support"))
+        if years is None or not Decimal(0) <= years <= Decimal(60) or years != years.quantize(Decimal("0.1")):
             row.fail("years_on_support", row.text("years_on_support"), _("antal år 0–60, till exempel 3,5"))
             years = None
     if looks_like_personal_number(row.text("municipality")):

@@ -410,7 +410,3 @@ def scrub_erased_rows() -> bool:
             for model in (Rating, Episode, Referral):
                 cursor.execute(f"VACUUM FULL {connection.ops.quote_name(model._meta.db_table)}")
     return True
-
-
-def parse_years(text: str) -> Decimal:
-    return Decimal(text.replace(",", ".").strip())

@@ -176,3 +176,25 @@ def test_a_required_date_left_empty_is_named_before_anything_is_saved(tmp_path: 
     ]
     assert all(line.endswith("förväntade ett datum ÅÅÅÅ-MM-DD") for line in shown)
     assert not Association.objects.filter(slug="a").exists()
+
+
+@pytest.mark.django_db
+def test_a_share_that_is_no_number_is_named_not_compared(tmp_path: Path) -> None:
+    """A cost share of NaN or infinity (YAML's `.nan`, a text "NaN9") raised InvalidOperation as it was
+    compared with 0 and 1, the kind of value fuzzing found in the participants file (seed 3, input 9 109)."""
+    path = tmp_path / "org.yaml"
+    sharing = ", ".join(
+        f"{{partner: P, description: D, share: {share}}}"
+        for share in (".nan", "'NaN9'", ".inf", "'1e-1'", "'0,35'")
+    )
+    path.write_text(
+        f"association: {{slug: a, name: A}}\nmembers: []\ncost_sharing: [{sharing}]\n", encoding="utf-8"
+    )
+    with pytest.raises(orgfile.OrgFileError) as caught:
+        orgfile.setup(path, testing.SYSTEM)
+    shown = [str(problem) for problem in caught.value.problems]
+    assert [line.split(":")[0] for line in shown] == [f"cost_sharing[{i}].share" for i in range(4)]
+    assert all(
+        line.endswith("förväntade en andel större än 0 och högst 1, till exempel 0.35") for line in shown
+    )
+    assert not Association.objects.filter(slug="a").exists()
