@@ -89,7 +89,7 @@ def test_a_text_with_a_nul_is_stored_whole(tmp_path: Path) -> None:
     assert texts == ["rad\x00text", "före\x00efter"]
 
 
-def _raw(sql: str, *params: object) -> None:
+def _raw(sql: str, *params: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
 
