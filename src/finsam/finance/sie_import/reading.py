@@ -19,7 +19,7 @@ from finsam.core.formatting import kronor, number
 from finsam.core.imports import Problem, is_number
 from finsam.core.money import from_ore, ore_of
 from finsam.finance.accounts_spec import NOT_A_NUMBER_ACCOUNT
-from finsam.finance.models import LedgerImport
+from finsam.finance.models import LedgerImport, LedgerRow
 from finsam.finance.sie_import.rows import Row, RowWriter, Totals
 from finsam.sie import (
     Account,
@@ -38,6 +38,7 @@ from finsam.sie import (
 
 MAX_ORE = 2**63 - 1  # amounts are stored as öre in a 64-bit integer
 MAX_ACCOUNT_DIGITS = 9  # account numbers are stored in a 32-bit integer; charts of accounts use 4–6 digits
+MAX_OBJECTS_LENGTH = LedgerRow._meta.get_field("object_key").max_length or 0  # a row's objects, as stored
 MAX_LISTED = 50  # problems of one kind named one by one (vouchers outside the year); the rest are counted
 Progress = Callable[[int, int], None]
 
@@ -122,6 +123,10 @@ def read_file(path: Path, source: LedgerImport, size: int, on_progress: Progress
                 if _storable(item.amount, item.line, item.kind.value, reading) is None:
                     continue
                 if not _account_fits(item.account, item.line, item.kind.value, reading):
+                    continue
+                if item.kind is BalanceKind.PSALDO and not _objects_fit(
+                    objects_key(item.objects), item.line, item.kind.value, reading
+                ):
                     continue
                 if item.kind in (BalanceKind.IB, BalanceKind.UB) and not item.objects:
                     reading.balances.append(item)
@@ -208,6 +213,8 @@ class _VoucherRows:
             objects = self.objects.get(row.objects)
             if objects is None:
                 objects = self.objects[row.objects] = objects_key(row.objects)
+            if len(objects) > MAX_OBJECTS_LENGTH and not _objects_fit(objects, row.line, "#TRANS", reading):
+                continue
             text = (row.text or voucher.text)[:200]
             iso = days.get(day)
             if iso is None:
@@ -243,6 +250,17 @@ def _account_fits(number: str, line: int, record: str, reading: Reading) -> bool
         return True
     expected = f"ett kontonummer med högst {MAX_ACCOUNT_DIGITS} siffror"
     reading.problems.append(Problem(line, record, number, expected))
+    return False
+
+
+def _objects_fit(key: str, line: int, record: str, reading: Reading) -> bool:
+    """Whether a row's objects, as stored ("1:10|6:ENTER"), fit their column; a problem names the line when
+    they do not (PostgreSQL would refuse the row; cutting the key would merge objects that differ)."""
+    if len(key) <= MAX_OBJECTS_LENGTH:
+        return True
+    shown = key[:40] + "…"
+    expected = f"objekt som tillsammans har högst {MAX_OBJECTS_LENGTH} tecken"
+    reading.problems.append(Problem(line, record, shown, expected))
     return False
 
 

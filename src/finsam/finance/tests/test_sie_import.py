@@ -196,6 +196,14 @@ def _example_with(tmp_path: Path, old: str, new: str) -> Path:
             "#TRANS",
             "högst 9 siffror",
         ),
+        # Objects longer together than their column: PostgreSQL refused the row with a traceback.
+        (
+            "#TRANS 1930 {} 187500.00",
+            '#TRANS 1930 {6 "' + "S" * 300 + '"} 187500.00',
+            34,
+            "#TRANS",
+            "högst 200 tecken",
+        ),
     ],
 )
 def test_a_file_that_cannot_be_the_associations_books_is_refused_naming_its_line(
