@@ -59,6 +59,22 @@ def spool_folder() -> Path:
     return folder
 
 
+# A file system takes 255 bytes a name: the job's id goes in front of the upload's name, ".progress" behind.
+MAX_NAME_BYTES = 200
+
+
+def _spooled_name(name: str) -> str:
+    """The upload's name as the job keeps it: without folders, cut to what a spooled file's name can hold
+    (its suffix kept, so that the file still says what it is)."""
+    name = Path(name).name
+    if len(name.encode()) <= MAX_NAME_BYTES:
+        return name
+    suffix = Path(name).suffix if len(Path(name).suffix) <= 10 else ""
+    stem = name.removesuffix(suffix)
+    room = MAX_NAME_BYTES - len(suffix.encode()) - len("…".encode())
+    return stem.encode()[:room].decode(errors="ignore") + "…" + suffix
+
+
 def _spool_path(job: ImportJob) -> Path:
     return spool_folder() / f"{job.pk}-{job.filename}"
 
@@ -67,7 +83,7 @@ def start(actor: Actor, association: Association, kind: str, name: str, chunks: 
     job = ImportJob.objects.create(
         association=association,
         kind=kind,
-        filename=Path(name).name,
+        filename=_spooled_name(name),
         actor=actor.label,
         user=actor.user,
     )

@@ -68,6 +68,7 @@ OPTIONAL = {
     "sysselsattning_fore": "occupation_before",
     "sysselsattning_efter": "occupation_after",
 }
+MUNICIPALITY_LENGTH = Episode._meta.get_field("municipality").max_length or 0
 YES = {"ja", "j", "x", "1", "sant", "true", "yes"}
 NO = {"", "nej", "n", "0", "falskt", "false", "no"}
 # Only these are kept for an anonymous participant (besides the dates the counts need).
@@ -322,11 +323,14 @@ def _support(row: _Row) -> dict[str, object]:
         if years is None or not Decimal(0) <= years <= Decimal(60) or years != years.quantize(Decimal("0.1")):
             row.fail("years_on_support", row.text("years_on_support"), _("antal år 0–60, till exempel 3,5"))
             years = None
+    municipality = " ".join(row.text("municipality").split())
     if looks_like_personal_number(row.text("municipality")):
         row.fail("municipality", row.text("municipality"), _("ett kommunnamn, inte ett personnummer"))
+    elif len(municipality) > MUNICIPALITY_LENGTH:
+        row.fail("municipality", municipality, _("ett kommunnamn på högst %d tecken") % MUNICIPALITY_LENGTH)
     return {
         "years_on_support": years,
-        "municipality": " ".join(row.text("municipality").split()),
+        "municipality": municipality,
         "income_before": row.codes("income_before"),
         "income_after": row.codes("income_after"),
         "education": row.choice("education", EDUCATIONS),

@@ -76,6 +76,22 @@ def test_a_broken_file_shows_every_problem_and_changes_nothing(client: Client, e
     assert not BudgetLine.objects.exists()
 
 
+def test_a_file_whose_name_is_longer_than_a_spooled_file_can_take_is_imported(
+    client: Client, exempel: Association
+) -> None:
+    # 255 characters, 260 bytes in UTF-8: as the spooled file's name, with the job's id, the file system
+    # refused it (OSError, a 500, and a job left queued for ever).
+    name = "b" * 246 + "ööööö" + ".csv"
+    client.force_login(testing.user("erik", (exempel, Role.ECONOMIST)))
+    assert "Importen är klar" in upload(
+        client, exempel, name, "budget", (EXAMPLES / "budget-2025.csv").read_bytes()
+    )
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.DONE
+    assert job.filename == "b" * 193 + "…" + ".csv"  # 200 bytes
+    assert not list(jobs.spool_folder().iterdir())
+
+
 def test_a_queued_import_and_the_progress_of_a_running_one_are_shown(
     client: Client, exempel: Association
 ) -> None:

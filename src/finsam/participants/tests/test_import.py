@@ -68,6 +68,8 @@ def test_every_bad_value_is_named_and_nothing_is_stored(association: Association
             "STEG;A-12;man;1990;Askeby;kommun;2025-01-02;2025-01-10;;;;;NaN9",
             "STEG;A-13;man;1990;Askeby;kommun;2025-01-02;2025-01-10;;;;;Infinity",
             "STEG;A-14;man;1990;Askeby;kommun;2025-01-02;2025-01-10;;;;;1e1",
+            # A municipality longer than its column: saving it raised ValidationError (a 500 on the web)
+            "STEG;A-15;man;1990;" + "A" * 61 + ";kommun;2025-01-02;2025-01-10;;;;;",
         ]
     )
     found = problems(association, text)
@@ -89,6 +91,7 @@ def test_every_bad_value_is_named_and_nothing_is_stored(association: Association
         16: ("år_med_offentlig_försörjning", "NaN9"),
         17: ("år_med_offentlig_försörjning", "Infinity"),
         18: ("år_med_offentlig_försörjning", "1e1"),
+        19: ("kommun", "A" * 61),
     }
     expected = {line: text for line, _c, _v, text in found}
     assert "STEG" in expected[3]
@@ -96,6 +99,7 @@ def test_every_bad_value_is_named_and_nothing_is_stored(association: Association
     assert "ÅÅÅÅ-MM-DD" in expected[8]
     assert "kontrollsiffran ska vara 2" in expected[13]
     assert "rad 2" in expected[15]
+    assert "högst 60 tecken" in expected[19]
     assert Episode.objects.count() == 0
     assert Referral.objects.count() == 0
 
