@@ -4,8 +4,9 @@ Run on demand (not a test; `core/tests/test_fuzz_smoke.py` runs a few hundred in
 
     .venv/bin/python bench/fuzz_importers.py [--importer NAME …] [--inputs 100000] [--seed 1] [--seconds S]
 
-It migrates a throwaway SQLite database in a temporary data dir, sets up the worked example's association, the
-two demo associations and one without an organisation number, and then, per importer, mutates the seeds (the
+It migrates a throwaway SQLite database in a temporary data dir (or the empty PostgreSQL database that
+`DATABASE_URL` names), sets up the worked example's association, the two demo associations and one without an
+organisation number, and then, per importer, mutates the seeds (the
 files of src/finsam/testdata/ and src/finsam/demo/data/, the hostile generators of finsam.testdata.hostile)
 with a seeded RNG (bench/fuzz_mutations.py) and feeds each input to the importer's real entry point, as the
 command or the upload page calls it, inside a transaction rolled back after it. It checks three things:
@@ -282,12 +283,21 @@ def digest() -> str:
 
 
 def writes_so_far() -> int | None:
-    """Rows inserted, updated or deleted on this connection so far, rolled back or not (SQLite's count;
-    None on another database, where every refusal is compared row by row)."""
+    """Rows inserted, updated or deleted so far, rolled back or not: on SQLite the connection's count, on
+    PostgreSQL the transaction's (each input runs in one); None on another database, where every refusal is
+    compared row by row."""
     from django.db import connection
 
     connection.ensure_connection()
-    return int(connection.connection.total_changes) if connection.vendor == "sqlite" else None
+    if connection.vendor == "sqlite":
+        return int(connection.connection.total_changes)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_xact_all_tables"
+            )
+            return int(cursor.fetchone()[0])
+    return None
 
 
 def _on_alarm(_signum: int, _frame: FrameType | None) -> None:

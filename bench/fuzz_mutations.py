@@ -201,9 +201,17 @@ def _line_bounds(data: bytes, rng: random.Random) -> tuple[int, int]:
     return start, len(data) if end < 0 else end + 1
 
 
+# A text just over the widths the database's columns have: it passes a reader's own caps and reaches the
+# column (on PostgreSQL a text over its width fails the write; SQLite keeps it).
+OVER_COLUMNS = (12, 31, 61, 65, 101, 201, 256, 301, 1_001, 5_001)
+
+
 def _token(rng: random.Random) -> bytes:
-    if rng.random() < 0.03:
+    draw = rng.random()
+    if draw < 0.03:
         return rng.choice(b'x"{;').to_bytes(1, "big") * rng.choice((10_001, 131_073, 200_000))
+    if draw < 0.08:
+        return b"A" * rng.choice(OVER_COLUMNS)
     return rng.choice(TOKENS)
 
 
