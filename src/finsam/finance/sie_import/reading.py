@@ -39,6 +39,7 @@ from finsam.sie import (
 MAX_ORE = 2**63 - 1  # amounts are stored as öre in a 64-bit integer
 MAX_ACCOUNT_DIGITS = 9  # account numbers are stored in a 32-bit integer; charts of accounts use 4–6 digits
 MAX_OBJECTS_LENGTH = LedgerRow._meta.get_field("object_key").max_length or 0  # a row's objects, as stored
+MAX_VOUCHER_LENGTH = LedgerRow._meta.get_field("voucher").max_length or 0  # "series number", as stored
 MAX_LISTED = 50  # problems of one kind named one by one (vouchers outside the year); the rest are counted
 Progress = Callable[[int, int], None]
 
@@ -190,7 +191,13 @@ class _VoucherRows:
             reading.unbalanced.append((voucher.line, f"{voucher.series} {voucher.number}", total))
         year = None if reading.late_year else reading.years.get(0)
         outside: dt.date | None = None
-        stored_name = name[:60]
+        if len(name) > MAX_VOUCHER_LENGTH:
+            # cut, two vouchers could become one name (and the second be taken for one already imported)
+            shown = name[:40] + "…"
+            expected = f"en serie och ett nummer som tillsammans har högst {MAX_VOUCHER_LENGTH} tecken"
+            reading.problems.append(Problem(voucher.line, "#VER", shown, expected))
+            return
+        stored_name = name
         stored: list[Row] = []
         days = self.days
         voucher_day = days.get(voucher.date) or days.setdefault(voucher.date, voucher.date.isoformat())

@@ -204,6 +204,8 @@ def _example_with(tmp_path: Path, old: str, new: str) -> Path:
             "#TRANS",
             "högst 200 tecken",
         ),
+        # A voucher's series and number longer than their column: cut, two vouchers could become one.
+        ("#VER A 1 20250115", "#VER A " + "1" * 60 + " 20250115", 32, "#VER", "högst 60 tecken"),
     ],
 )
 def test_a_file_that_cannot_be_the_associations_books_is_refused_naming_its_line(
