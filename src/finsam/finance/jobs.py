@@ -1,9 +1,10 @@
 """Imports started from the web app run as jobs of the queue (finsam.core.jobs), done by `finsam worker`;
 the page polls their progress. Under the setting `JOBS_INLINE` (the tests) the job runs inside the request.
 
-The uploaded file is kept in the data dir (importer/, named after its job) until the import ends: the web
-app's processes and the worker share the data dir. The import itself is the same all-or-nothing function the
-command line uses; the job only records how far it has come and how it ended.
+The uploaded file is kept in the data dir (importer/<job id>/, under the name the user gave it, which the
+import records) until the import ends: the web app's processes and the worker share the data dir. The import
+itself is the same all-or-nothing function the command line uses; the job only records how far it has come
+and how it ended.
 
 A job is queued, then run once (`perform` claims it; a second delivery of the same job finds it taken and
 does nothing). A job whose worker died with its process (SIGKILL, the kernel ending a process out of memory,
@@ -26,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import secrets
+import shutil
 import socket
 import time
 from collections.abc import Iterable
@@ -75,8 +77,19 @@ def _spooled_name(name: str) -> str:
     return stem.encode()[:room].decode(errors="ignore") + "…" + suffix
 
 
-def _spool_path(job: ImportJob) -> Path:
-    return spool_folder() / f"{job.pk}-{job.filename}"
+def upload_path(job: ImportJob) -> Path:
+    """Where the job's upload waits, under the name the user gave it (which the import records): in a folder
+    of the job's own."""
+    return spool_folder() / str(job.pk) / job.filename
+
+
+def progress_path(job: ImportJob) -> Path:
+    """Where the worker writes how far it has come (beside the job's folder: an upload may have any name)."""
+    return spool_folder() / f"{job.pk}.progress"
+
+
+def _remove_upload(job: ImportJob) -> None:
+    shutil.rmtree(upload_path(job).parent, ignore_errors=True)
 
 
 def start(actor: Actor, association: Association, kind: str, name: str, chunks: Iterable[bytes]) -> ImportJob:
@@ -87,8 +100,9 @@ def start(actor: Actor, association: Association, kind: str, name: str, chunks: 
         actor=actor.label,
         user=actor.user,
     )
-    path = _spool_path(job)
+    path = upload_path(job)
     try:
+        path.parent.mkdir(mode=0o700, exist_ok=True)
         with path.open("wb") as handle:
             for chunk in chunks:
                 handle.write(chunk)
@@ -115,38 +129,34 @@ def perform(job_id: int) -> None:
     if claimed:
         job = ImportJob.objects.select_related("association", "user").get(pk=job_id)
         actor = Actor(user=job.user, label=job.actor, source="finsam worker")
-        run(job, _spool_path(job), actor)
-
-
-def _progress_path(job: ImportJob) -> Path:
-    return spool_folder() / f"{job.pk}-{job.filename}.progress"
+        run(job, actor)
 
 
 def _read_progress(job: ImportJob) -> None:
     """A running job's progress as its worker last wrote it: bytes read of the file, and when."""
     try:
-        done, total = _progress_path(job).read_text(encoding="ascii").split()
-        moved = _progress_path(job).stat().st_mtime
+        done, total = progress_path(job).read_text(encoding="ascii").split()
+        moved = progress_path(job).stat().st_mtime
     except (OSError, ValueError):
         return
     job.done, job.total = int(done), int(total)
     job.alive_at = max(job.alive_at, dt.datetime.fromtimestamp(moved, tz=dt.UTC))
 
 
-def run(job: ImportJob, path: Path, actor: Actor) -> ImportJob:
-    """Run the import and record how it ended. Its progress goes to a file beside the upload, not to the
-    database: the import's own transaction holds what it writes until it ends (and on SQLite, the only
-    writer's lock), so a page reads how far it has come from that file (as_seen)."""
+def run(job: ImportJob, actor: Actor) -> ImportJob:
+    """Run the import of the job's upload and record how it ended. Its progress goes to a file beside the
+    upload, not to the database: the import's own transaction holds what it writes until it ends (and on
+    SQLite, the only writer's lock), so a page reads how far it has come from that file (as_seen)."""
     last = 0.0
-    progress_path = _progress_path(job)
+    path, progress_file = upload_path(job), progress_path(job)
 
     def progress(done: int, total: int) -> None:
         nonlocal last
         if time.monotonic() - last >= PROGRESS_EVERY or done >= total:
             last = time.monotonic()
-            fresh = progress_path.with_suffix(".tmp")
+            fresh = progress_file.with_suffix(".tmp")
             fresh.write_text(f"{done} {total}", encoding="ascii")
-            fresh.replace(progress_path)
+            fresh.replace(progress_file)
 
     try:
         if job.kind == "sie":
@@ -165,9 +175,9 @@ def run(job: ImportJob, path: Path, actor: Actor) -> ImportJob:
     else:
         job.status, job.summary, job.details = ImportJob.Status.DONE, result.summary(), result.details
     finally:
-        progress_path.unlink(missing_ok=True)
+        progress_file.unlink(missing_ok=True)
         if job.status != ImportJob.Status.CONFIRM:
-            path.unlink(missing_ok=True)
+            _remove_upload(job)
     job.done = job.total
     job.save()
     _tell(job, actor)
@@ -257,8 +267,8 @@ def end_stale(association: Association | None = None) -> int:
 
 def _end(job: ImportJob, reason: str) -> int:
     """Mark the job failed, if it is still queued or running, and remove its files; 1 if it was marked."""
-    _spool_path(job).unlink(missing_ok=True)
-    _progress_path(job).unlink(missing_ok=True)
+    _remove_upload(job)
+    progress_path(job).unlink(missing_ok=True)
     waiting = (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING)
     return ImportJob.objects.filter(pk=job.pk, status__in=waiting).update(**_ended(reason))
 
@@ -272,8 +282,12 @@ def sweep() -> tuple[int, int]:
     running = {str(pk) for pk in ImportJob.objects.filter(status__in=waiting).values_list("pk", flat=True)}
     removed = 0
     for path in spool_folder().iterdir():
-        if path.name.split("-", 1)[0] not in running:
-            path.unlink(missing_ok=True)
+        # a job's folder "12", its progress "12.progress" (or "12.tmp"), a file "12-name" of an older finsam
+        if path.name.split(".", 1)[0].split("-", 1)[0] not in running:
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
             removed += 1
     return ended, removed
 
@@ -314,7 +328,7 @@ def confirm(job: ImportJob) -> ImportJob:
 
 def cancel(job: ImportJob) -> None:
     """The user declined the change: nothing is stored and the file goes."""
-    _spool_path(job).unlink(missing_ok=True)
+    _remove_upload(job)
     job.status, job.token, job.summary = ImportJob.Status.REFUSED, "", _("avbruten")
     job.details = [_("Du avbröt importen; ingenting har ändrats.")]
     job.save()
@@ -330,7 +344,7 @@ def expire_confirmations(association: Association | None = None) -> int:
         waiting = waiting.filter(association=association)
     expired = 0
     for job in waiting.select_related("association", "user"):
-        _spool_path(job).unlink(missing_ok=True)
+        _remove_upload(job)
         if ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.CONFIRM).update(**_unconfirmed()):
             expired += 1
             job.refresh_from_db()

@@ -26,7 +26,7 @@ from finsam.participants.imports import upload_folder
 
 def chunks():
     yield b"konto;belopp\\n"
-    for path in (Path(settings.DATA_DIR) / "importer").iterdir():
+    for path in sorted((Path(settings.DATA_DIR) / "importer").rglob("*")):
         print("spool", stat.filemode(path.stat().st_mode))
 
 jobs.start(Actor.command("test"), Association.objects.get(), "budget", "budget.csv", chunks())
@@ -56,7 +56,10 @@ def test_the_data_dir_and_all_in_it_are_private_under_umask_022(tmp_path: Path) 
         result = finsam(data, *args, umask=0o022)
         assert result.returncode == 0, result.stderr
         printed += result.stdout
-    assert [line for line in printed.splitlines() if line.startswith("spool")] == ["spool -rw-------"]
+    assert [line for line in printed.splitlines() if line.startswith("spool")] == [
+        "spool drwx------",
+        "spool -rw-------",
+    ]
 
     found = modes(data)
     for name in ("finsam.sqlite3", "secret-key", "importer", "deltagarimport/deltagare.csv", "rapporter"):

@@ -118,7 +118,8 @@ def running_job(association: Association, **fields: object) -> tuple[ImportJob, 
         host=socket.gethostname(),  # a process of this machine: the web app can ask whether it is gone
         **fields,
     )
-    spooled = jobs.spool_folder() / f"{job.pk}-stor.se"
+    spooled = jobs.upload_path(job)
+    spooled.parent.mkdir()
     spooled.write_bytes(b"#FLAGGA 0\n" * 1000)
     return job, spooled
 

@@ -67,7 +67,7 @@ def test_a_change_to_an_imported_year_waits_for_its_users_confirmation(
     assert "verifikationer: 0 nya, 1 ändrade, 0 borttagna; rader: 2 nya, 2 borttagna" in page
     assert "årets resultat 2025: " in page and " → " in page
     assert _books() == books
-    assert jobs._spool_path(job).is_file()
+    assert jobs.upload_path(job).is_file()
     token = _token(page)
     # Another economist of the association sees the change, but cannot confirm it, even with its token.
     client.force_login(testing.user("anna", (exempel, Role.ECONOMIST)))
@@ -83,7 +83,7 @@ def test_a_change_to_an_imported_year_waits_for_its_users_confirmation(
     job.refresh_from_db()
     assert job.status == ImportJob.Status.DONE and job.token == ""
     assert LedgerImport.objects.get(in_force=True).filename.endswith("oktober.se")
-    assert not jobs._spool_path(job).exists()
+    assert not jobs.upload_path(job).exists()
     assert "verifikationer: 0 nya, 1 ändrade" in client.get(response["Location"]).content.decode()
 
 
@@ -107,7 +107,7 @@ def test_a_declined_change_stores_nothing_and_its_file_goes(client: Client, exem
     url = f"/f/{exempel.slug}/ekonomi/import/{job.pk}/bekrafta/"
     client.post(url, {"token": _token(page), "avbryt": "1"})
     job.refresh_from_db()
-    assert job.status == ImportJob.Status.REFUSED and not jobs._spool_path(job).exists()
+    assert job.status == ImportJob.Status.REFUSED and not jobs.upload_path(job).exists()
     assert _books() == books
 
 
@@ -128,8 +128,8 @@ def test_an_abandoned_confirmation_expires_and_its_file_is_removed(
     )
     call_command("erase_expired")
     job.refresh_from_db()
-    assert job.status == ImportJob.Status.REFUSED and not jobs._spool_path(job).exists()
-    assert jobs._spool_path(kept).is_file()  # one still within the hour stays
+    assert job.status == ImportJob.Status.REFUSED and not jobs.upload_path(job).exists()
+    assert jobs.upload_path(kept).is_file()  # one still within the hour stays
     response = client.post(f"/f/{exempel.slug}/ekonomi/import/{job.pk}/bekrafta/", {"token": _token(page)})
     assert response.status_code == 302 and _books() == books
 
@@ -151,9 +151,10 @@ def test_a_confirmation_is_kept_by_the_sweep_only_while_it_waits(
 ) -> None:
     job = ImportJob.objects.create(association=exempel, kind="sie", filename="x.se", actor="erik")
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.CONFIRM, token="t")
-    jobs._spool_path(job).write_bytes(b"#FLAGGA 0\n")
+    jobs.upload_path(job).parent.mkdir()
+    jobs.upload_path(job).write_bytes(b"#FLAGGA 0\n")
     jobs.sweep()
-    assert jobs._spool_path(job).is_file()
+    assert jobs.upload_path(job).is_file()
     ImportJob.objects.filter(pk=job.pk).update(alive_at=timezone.now() - 2 * jobs.CONFIRM_WITHIN)
     jobs.sweep()
-    assert not jobs._spool_path(job).exists()
+    assert not jobs.upload_path(job).exists()

@@ -11,7 +11,7 @@ from django.test import Client
 from finsam import testing
 from finsam.accounts.roles import Role
 from finsam.finance import budget, jobs
-from finsam.finance.models import BudgetLine, ImportJob, LedgerImport
+from finsam.finance.models import BudgetChange, BudgetLine, ImportJob, LedgerImport
 from finsam.organisation import orgfile
 from finsam.organisation.models import Association
 from finsam.testdata import EXAMPLES
@@ -51,7 +51,9 @@ def test_the_economist_imports_and_reads_the_statements(client: Client, exempel:
     page = upload(client, exempel, "exempel-2025.se", "sie")
     assert "Importen är klar" in page and "15 verifikationer" in page
     assert "Importen är klar" in upload(client, exempel, "budget-2025.csv", "budget")
-    assert LedgerImport.objects.get().actor == "erik"
+    # the names the user gave the files are recorded, not the spooled copies' (they were "1-exempel-2025.se")
+    assert BudgetChange.objects.filter(source__startswith="fil budget-2025.csv, rad ").exists()
+    assert LedgerImport.objects.values_list("actor", "filename").get() == ("erik", "exempel-2025.se")
     assert not list((Path(settings.DATA_DIR) / "importer").iterdir())  # the uploads are gone
     for path in PAGES:
         response = client.get(f"/f/{exempel.slug}/ekonomi/{path}?datum=2025-06-30")
@@ -105,7 +107,7 @@ def test_a_queued_import_and_the_progress_of_a_running_one_are_shown(
     page = client.get(f"/f/{exempel.slug}/ekonomi/import/{job.pk}/").content.decode()
     assert '<progress id="progress" max="100" value="45">' in page and 'hx-trigger="every 1s"' in page
     # The worker writes its progress beside the upload: its transaction keeps the database's copy unseen.
-    (jobs.spool_folder() / f"{job.pk}-stor.se.progress").write_text("60 100", encoding="ascii")
+    jobs.progress_path(job).write_text("60 100", encoding="ascii")
     page = client.get(f"/f/{exempel.slug}/ekonomi/import/{job.pk}/").content.decode()
     assert '<progress id="progress" max="100" value="60">' in page
 

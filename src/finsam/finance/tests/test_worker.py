@@ -90,11 +90,11 @@ def test_a_worker_killed_mid_import_leaves_the_ledger_untouched_and_the_job_ende
     write_sie(big, 400_000)  # several seconds of storing on any machine (ADR 0029: 100 000 rows a second)
     job = start_job(env, big)
     assert job_status(env, job) == "queued"
-    spooled = Path(env["FINSAM_DATA_DIR"]) / "importer" / f"{job}-stor.se"
+    spooled = Path(env["FINSAM_DATA_DIR"]) / "importer" / str(job) / "stor.se"
     assert spooled.exists()
 
     first = worker()
-    progress = spooled.with_name(spooled.name + ".progress")
+    progress = spooled.parent.with_name(f"{job}.progress")
     try:
         wait_for(lambda: job_status(env, job) == "running", 60, "the worker to take the import")
         # Inside the import's transaction: how far it has come is read from the file beside the upload.
