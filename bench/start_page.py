@@ -3,20 +3,23 @@
 Run on demand (not a test):
 
     .venv/bin/python bench/start_page.py [--clients 20] [--seconds 10] [--rounds 3] [--workers 2] [--dir DIR]
+        [--databases sqlite postgresql]
 
-It builds the demo in a fresh data dir (a temporary one unless ``--dir`` names one that holds it already),
-starts ``finsam serve`` on a loopback port and logs ``--clients`` clients in as the demo's office
-administrator (``kansli``). Then, in ``--rounds`` rounds of ``--seconds`` per page, every client asks for one
-page after the other with no pause: the public catalogue (the reference: a plain page of a few queries, the
-same server, the same clients), then Finnveden's start page (the ledger's figures to the last booked day
-against the budget, the cost chart, what needs attention, the reports, the recent changes). The pages take
-turns so that other load on the machine weighs on both alike. It prints each page's requests per second, p50
-and p95, and ends with
+On each database in turn (SQLite, then PostgreSQL 15 in a throwaway cluster on loopback, started as the
+test suite starts one) it builds the demo in a fresh data dir (for SQLite a temporary one unless ``--dir``
+names one that holds it already), starts ``finsam serve`` on a loopback port and logs ``--clients`` clients
+in as the demo's office administrator (``kansli``). Then, in ``--rounds`` rounds of ``--seconds`` per page,
+every client asks for one page after the other with no pause: the public catalogue (the reference: a plain
+page of a few queries, the same server, the same clients), then Finnveden's start page (the ledger's figures
+to the last booked day against the budget, the cost chart, what needs attention, the reports, the recent
+changes). The pages take turns so that other load on the machine weighs on both alike. It prints each page's
+requests per second, p50 and p95, and ends with
 
     RESULT start_page_rps <requests/s>
     RESULT plain_page_rps <requests/s>
     RESULT start_page_vs_plain <ratio>
 
+and the same three with the suffix ``_postgresql``.
 The target (issue 17) is a ratio of at least 0.5. The clients run in this process (threads, one connection per
 request), so they share the machine's cores with the server as a browser on the same host would.
 """
@@ -37,6 +40,7 @@ sys.path.insert(0, str(SRC))
 
 from finsam.conftest import free_port  # noqa: E402
 from finsam.core.tests.loadclient import Client, Tally, wait_until_up  # noqa: E402
+from sie_import import throwaway_postgresql  # noqa: E402
 
 PLAIN = "/katalog/"
 START = "/f/finnveden/"
@@ -75,28 +79,8 @@ def report(name: str, tally: Tally, seconds: float) -> float:
     return rate
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--clients", type=int, default=20)
-    parser.add_argument("--seconds", type=float, default=10.0, help="per page and round")
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--workers", type=int, default=2, help="the server's worker processes")
-    parser.add_argument(
-        "--dir", type=Path, help="a data dir that holds the demo already, or where to build it"
-    )
-    args = parser.parse_args()
-
-    folder = args.dir or Path(tempfile.mkdtemp(prefix="finsam-start-bench-"))
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "FINSAM_ENV")}
-    env |= {"FINSAM_DATA_DIR": str(folder), "PYTHONPATH": str(SRC), "FINSAM_LOG_LEVEL": "WARNING"}
-    if not (folder / "finsam.sqlite3").exists():
-        print(f"building the demo in {folder} …", flush=True)
-        subprocess.run(
-            [sys.executable, "-m", "finsam", "demo", "--no-serve"],
-            env=env,
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
+def measure(env: dict[str, str], args: argparse.Namespace) -> tuple[float, float]:
+    """Serve the data dir of ``env`` and hammer the two pages in turns: (plain page's rate, start page's)."""
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "finsam", "serve", "--port", str(port), "--workers", str(args.workers)],
@@ -113,7 +97,7 @@ def main() -> None:
         for path in (PLAIN, START):  # each page once before timing: imports, caches, connections
             clients[0].request(path)
         print(
-            f"{args.clients} clients, {args.rounds} rounds of {args.seconds:.0f} s per page, "
+            f"  {args.clients} clients, {args.rounds} rounds of {args.seconds:.0f} s per page, "
             f"{args.workers} server workers:"
         )
         tallies: dict[str, Tally] = {PLAIN: Tally(), START: Tally()}
@@ -121,14 +105,57 @@ def main() -> None:
             for path, tally in tallies.items():
                 tally.merge(hammer(clients, path, args.seconds))
         seconds = args.seconds * args.rounds
-        plain = report(f"plain page {PLAIN}", tallies[PLAIN], seconds)
-        start = report(f"start page {START}", tallies[START], seconds)
+        return (
+            report(f"plain page {PLAIN}", tallies[PLAIN], seconds),
+            report(f"start page {START}", tallies[START], seconds),
+        )
     finally:
         server.terminate()
         server.wait(30)
-    print(f"RESULT start_page_rps {start:.1f}")
-    print(f"RESULT plain_page_rps {plain:.1f}")
-    print(f"RESULT start_page_vs_plain {start / plain:.2f}")
+
+
+def build_demo(env: dict[str, str]) -> None:
+    print(f"  building the demo in {env['FINSAM_DATA_DIR']} …", flush=True)
+    subprocess.run(
+        [sys.executable, "-m", "finsam", "demo", "--no-serve"], env=env, check=True, stdout=subprocess.DEVNULL
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=10.0, help="per page and round")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=2, help="the server's worker processes")
+    parser.add_argument(
+        "--databases", nargs="+", default=["sqlite", "postgresql"], choices=["sqlite", "postgresql"]
+    )
+    parser.add_argument("--dir", type=Path, help="where the SQLite demo is kept between runs (built once)")
+    args = parser.parse_args()
+
+    folder = args.dir or Path(tempfile.mkdtemp(prefix="finsam-start-bench-"))
+    base = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "FINSAM_ENV")}
+    base |= {"PYTHONPATH": str(SRC), "FINSAM_LOG_LEVEL": "WARNING"}
+    results: dict[str, tuple[float, float]] = {}
+    for database in args.databases:
+        print(f"{database}:", flush=True)
+        env = base | {"FINSAM_DATA_DIR": str(folder / database)}
+        if database == "sqlite":
+            if not (folder / database / "finsam.sqlite3").exists():
+                build_demo(env)
+            results[database] = measure(env, args)
+        else:
+            with tempfile.TemporaryDirectory(prefix="finsam-start-bench-pg-") as work:
+                Path(work).chmod(0o755)  # the cluster runs as the user postgres
+                with throwaway_postgresql(Path(work)) as url:
+                    env |= {"DATABASE_URL": url}
+                    build_demo(env)
+                    results[database] = measure(env, args)
+    for database, (plain, start) in results.items():
+        suffix = "" if database == "sqlite" else f"_{database}"
+        print(f"RESULT start_page_rps{suffix} {start:.1f}")
+        print(f"RESULT plain_page_rps{suffix} {plain:.1f}")
+        print(f"RESULT start_page_vs_plain{suffix} {start / plain:.2f}")
 
 
 if __name__ == "__main__":

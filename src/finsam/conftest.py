@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from aiosmtpd.controller import Controller
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.test.utils import override_settings
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -163,7 +162,9 @@ def _nothing_kept_between_tests() -> Iterator[None]:
     a test may change rows without the audit entry that renews the version, and its rollback brings the
     version back."""
     yield
-    cache.clear()
+    from finsam.core import caching
+
+    caching.forget()
 
 
 @pytest.fixture(autouse=True)

@@ -49,8 +49,9 @@ def options(host: str, port: int, workers: int) -> dict[str, Any]:
         "graceful_timeout": GRACEFUL_SECONDS,
         "keepalive": 5,
         # A worker is replaced after so many requests, gracefully: memory rendering leaves behind goes too.
-        "max_requests": 1000,
-        "max_requests_jitter": 100,
+        # Not much more often: a new worker computes the start page's figures again for its own cache.
+        "max_requests": 20000,
+        "max_requests_jitter": 2000,
         # Whether a request came over HTTPS is Django's to decide (settings: X-Forwarded-Proto is trusted in
         # production only), never gunicorn's own reading of the proxy's headers.
         "secure_scheme_headers": {},

@@ -6,13 +6,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from finsam import testing
 from finsam.accounts.roles import Role
+from finsam.core import caching
 from finsam.participants.tests.factories import episode
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +29,7 @@ def read(client: Client) -> tuple[str, bool]:
 
 
 def test_the_tables_are_kept_until_an_audited_change_and_renewed_by_it() -> None:
-    cache.clear()
+    caching.forget()
     assoc = testing.association("hemma")
     steg = testing.intervention(assoc, "STEG")
     for n in range(12):

@@ -13,7 +13,7 @@ from finsam.accounts.models import User
 from finsam.core import audit
 from finsam.core import services as core
 from finsam.organisation.models import Association
-from finsam.start.tests.test_dashboard import HOME, text
+from finsam.start.tests.test_dashboard import HOME, home, text
 
 pytestmark = pytest.mark.django_db
 
@@ -62,3 +62,25 @@ def test_a_version_is_never_met_again(demo: dict[str, Association]) -> None:
         core.save(testing.SYSTEM, revision, association=finnveden)
         seen.add(audit.data_version(finnveden.pk))
     assert len(seen) == 4  # back to the first name is a new version all the same
+
+
+def test_the_kept_parts_of_the_page_follow_each_readers_permissions(demo: dict[str, Association]) -> None:
+    # The same data version read by roles that see different parts, in turns: a part kept for one reader
+    # (the statements' links, the latest changes) is never shown to a reader without its permission.
+    version = audit.data_version(demo["finnveden"].pk)
+    seen: dict[str, tuple[bool, bool, bool]] = {}
+    for username in ("styrelse", "ekonom", "kansli", "styrelse", "ekonom"):
+        page = text(home(username))
+        shown = (
+            "Ekonomiska rapporter" in page,
+            "Alla rapporter om ekonomin" in page,
+            "Senaste ändringar" in page,
+        )
+        assert seen.setdefault(username, shown) == shown
+        assert "Intäkter" in page and "Styrelseplatser i dag" in page
+    assert seen == {
+        "styrelse": (False, True, False),
+        "ekonom": (True, False, False),
+        "kansli": (True, False, True),
+    }
+    assert audit.data_version(demo["finnveden"].pk) == version
