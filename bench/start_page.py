@@ -5,23 +5,24 @@ Run on demand (not a test):
     .venv/bin/python bench/start_page.py [--clients 20] [--seconds 10] [--rounds 3] [--workers 2] [--dir DIR]
         [--databases sqlite postgresql]
 
-On each database in turn (SQLite, then PostgreSQL 15 in a throwaway cluster on loopback, started as the
-test suite starts one) it builds the demo in a fresh data dir (for SQLite a temporary one unless ``--dir``
-names one that holds it already), starts ``finsam serve`` on a loopback port and logs ``--clients`` clients
-in as the demo's office administrator (``kansli``). Then, in ``--rounds`` rounds of ``--seconds`` per page,
-every client asks for one page after the other with no pause: the public catalogue (the reference: a plain
-page of a few queries, the same server, the same clients), then Finnveden's start page (the ledger's figures
-to the last booked day against the budget, the cost chart, what needs attention, the reports, the recent
-changes). The pages take turns so that other load on the machine weighs on both alike. It prints each page's
-requests per second, p50 and p95, and ends with
+On each database in turn (SQLite, then PostgreSQL 15 in a throwaway cluster on loopback, started as the test
+suite starts one) it builds the demo in a fresh data dir (for SQLite a temporary one unless ``--dir`` names
+one that holds it already), starts ``finsam serve`` on a loopback port (as ``finsam demo`` serves it:
+debugging off, the demo's today) and logs ``--clients`` clients in as the demo's office administrator
+(``kansli``). Then, in ``--rounds`` rounds of ``--seconds`` per page, every client asks for one page after the
+other with no pause: the public catalogue (the reference: a plain page of a few queries, the same server, the
+same clients), then Finnveden's start page (the ledger's figures to the last booked day against the budget,
+the cost chart, what needs attention, the reports, the recent changes). The pages take turns so that other
+load on the machine weighs on both alike. It prints each page's requests per second, p50 and p95, and ends
+with
 
     RESULT start_page_rps <requests/s>
     RESULT plain_page_rps <requests/s>
     RESULT start_page_vs_plain <ratio>
 
-and the same three with the suffix ``_postgresql``.
-The target (issue 17) is a ratio of at least 0.5. The clients run in this process (threads, one connection per
-request), so they share the machine's cores with the server as a browser on the same host would.
+and the same three with the suffix ``_postgresql``. The target (issue 17) is a ratio of at least 0.5. The
+clients run in this process (threads, one connection per request), so they share the machine's cores with the
+server as a browser on the same host would.
 """
 
 from __future__ import annotations
@@ -84,7 +85,7 @@ def measure(env: dict[str, str], args: argparse.Namespace) -> tuple[float, float
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "finsam", "serve", "--port", str(port), "--workers", str(args.workers)],
-        env=env,
+        env=env | {"FINSAM_ENV": "demo"},  # as the demo is served: no debugging, the demo's today
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
