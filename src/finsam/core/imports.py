@@ -112,9 +112,10 @@ def too_many_problems(problems: list[Problem]) -> bool:
 def csv_records(text: str, delimiter: str, source: str, max_rows: int) -> Iterator[tuple[int, list[str]]]:
     """The records of a CSV text numbered from 1, header included; raise ImportRejected for a file with more
     than max_rows records after the header, a row of more than MAX_FIELDS fields, a field over FIELD_LIMIT
-    characters or text the csv module cannot read (naming the line and, where it can, the column)."""
+    characters, a NUL or text the csv module cannot read (naming the line and, where it can, the column)."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     count = 0
+    nul = "\0" in text  # PostgreSQL stores no NUL in a text, and no program writes one into a CSV field
     while True:
         try:
             fields = next(reader)
@@ -131,6 +132,9 @@ def csv_records(text: str, delimiter: str, source: str, max_rows: int) -> Iterat
                 "max": MAX_FIELDS,
             }
             raise ImportRejected(source, [Problem(reader.line_num, None, None, "", message)])
+        if nul and (columns := [str(n) for n, field in enumerate(fields, start=1) if "\0" in field]):
+            message = _("tecknet NUL (byte 0), som ingen text får innehålla")
+            raise ImportRejected(source, [Problem(reader.line_num, columns[0], None, "", message)])
         yield count, fields
 
 

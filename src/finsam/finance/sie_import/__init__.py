@@ -31,7 +31,7 @@ from django.db import transaction
 
 from finsam.core import services
 from finsam.core.audit import Actor, record
-from finsam.core.imports import ImportResult
+from finsam.core.imports import ImportRejected, ImportResult
 from finsam.finance import balances
 from finsam.finance.models import LedgerImport
 from finsam.finance.sie_import import changes, messages, storing
@@ -41,7 +41,7 @@ from finsam.finance.sie_import.checks import (
     check_year,
     org_number_to_take,
 )
-from finsam.finance.sie_import.reading import Progress, Reading, file_hash, read_file
+from finsam.finance.sie_import.reading import Progress, Reading, file_hash, nul_problem, read_file
 from finsam.organisation.models import Association
 from finsam.sie import SieErrors
 
@@ -91,7 +91,9 @@ def import_file(
     """Import the file. With ``ask``, a change to a year already imported or a new organisation number raises
     :class:`NeedsConfirmation` unless ``seen`` names exactly the imports in force that the change was shown
     against (the books changed meanwhile: the new change is shown again)."""
-    sha, size = file_hash(path)
+    sha, size, nul = file_hash(path)
+    if nul is not None:
+        raise ImportRejected(str(path), [nul_problem(path, nul)])
     if LedgerImport.objects.filter(association=association, sha256=sha, in_force=True).exists():
         return messages.already_imported()
     try:

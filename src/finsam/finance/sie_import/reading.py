@@ -49,15 +49,32 @@ def objects_key(objects: ObjectList) -> str:
     return "|".join(f"{dim}:{code}" for dim, code in sorted(objects))
 
 
-def file_hash(path: Path) -> tuple[str, int]:
-    """The file's SHA-256 (hex) and its size in bytes."""
+def file_hash(path: Path) -> tuple[str, int, int | None]:
+    """The file's SHA-256 (hex), its size in bytes and where its first NUL byte is (None without one)."""
     digest = hashlib.sha256()
     size = 0
+    nul: int | None = None
     with path.open("rb") as handle:
         while chunk := handle.read(1 << 20):
             digest.update(chunk)
+            if nul is None and (at := chunk.find(b"\0")) >= 0:
+                nul = size + at
             size += len(chunk)
-    return digest.hexdigest(), size
+    return digest.hexdigest(), size, nul
+
+
+def nul_problem(path: Path, offset: int) -> Problem:
+    """The line and column of the NUL byte at ``offset``: no text the books keep may hold one (PostgreSQL
+    stores none, and no exporter writes one into a text)."""
+    line, line_start, read = 1, 0, 0
+    with path.open("rb") as handle:
+        while read < offset and (chunk := handle.read(min(1 << 20, offset - read))):
+            line += chunk.count(b"\n")
+            if (last := chunk.rfind(b"\n")) >= 0:
+                line_start = read + last + 1
+            read += len(chunk)
+    message = "tecknet NUL (byte 0), som ingen text i bokföringen får innehålla"
+    return Problem(line, str(offset - line_start + 1), None, "", message)
 
 
 @dataclass

@@ -86,26 +86,6 @@ def _table() -> tuple[str, str]:
     return quote(LedgerRow._meta.db_table), ", ".join(quote(column[name]) for name in names)
 
 
-def insert_rows(source: LedgerImport, rows: list[Row]) -> None:
-    """Store the rows, by their voucher's day, under ``source`` (the caller has checked every value fits its
-    column), through Django's connection."""
-    if not rows:
-        return
-    table, columns = _table()
-    ids = (source.pk, source.association_id)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in _in_order(rows):
-                    copy.write_row(ids + row)
-        else:
-            placeholders = ", ".join(["%s"] * (len(FIELDS) + 2))
-            cursor.executemany(
-                f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",
-                [ids + row for row in _in_order(rows)],
-            )
-
-
 class RowWriter:
     """Rows gathered while a file is read and stored a batch at a time, so that memory stays flat (two batches
     at most); each batch stored is added to ``totals``. Used as a context manager, which stores the last batch
@@ -119,8 +99,8 @@ class RowWriter:
 
     * SQLite: the batch goes as one JSON text to one statement (``INSERT … SELECT … FROM json_each(?)``), so
       SQLite does all of its work (reading the values, the table and its indexes) in one call that releases
-      the GIL; bound row by row, the thread would take the GIL back for every row. SQLite's JSON ends a text
-      at a NUL, so a batch holding one is bound row by row by the reader.
+      the GIL; bound row by row, the thread would take the GIL back for every row. (SQLite's JSON would end
+      a text at a NUL: a file holding one is refused before it is read, as PostgreSQL stores none.)
     * PostgreSQL: the batch is copied (``COPY … FROM STDIN``); the server parses and stores it while the
       thread waits for it without the GIL.
     """
@@ -159,10 +139,8 @@ class RowWriter:
         ids = (self.source.pk, self.source.association_id)
         if connection.vendor == "postgresql":
             job: Callable[[], None] = partial(_copy, connection.connection, table, columns, ids, rows)
-        elif "\\u0000" in (batch := json.dumps(rows, ensure_ascii=False, check_circular=False)):
-            insert_rows(self.source, rows)  # SQLite's JSON would end a text at its NUL
-            return
         else:
+            batch = json.dumps(rows, ensure_ascii=False, check_circular=False)
             # Source and association are the same for every row: bound once, the rest read from the JSON.
             values = ", ".join(f"json_extract(value, '$[{index}]')" for index in range(len(FIELDS)))
             sql = (

@@ -112,6 +112,16 @@ def test_the_command_message_names_line_column_value_and_expectation(association
     assert "rad 2, kolumn kön: 'kvinnan' – förväntade en av kvinna, man, annat" in message
 
 
+def test_a_nul_in_a_field_is_refused_naming_its_line_and_column(association: Association) -> None:
+    # PostgreSQL stores no NUL in a text: saving the episode failed with a traceback (fuzzing on PostgreSQL,
+    # seed 5, participants CSV input 237), while SQLite kept it.
+    text = f"{HEADER}\n{GOOD}\n" + GOOD.replace("A-1", "A-2").replace("Askeby", "Ask\0eby")
+    with pytest.raises(ImportRejected) as caught:
+        run(association, text)
+    assert "rad 3, kolumn 5: tecknet NUL" in str(caught.value)
+    assert Episode.objects.count() == 0
+
+
 def test_missing_and_unknown_columns_are_named(association: Association) -> None:
     header = HEADER.replace(";kommun;", ";kommmun;")
     found = problems(association, f"{header}\n{GOOD}")
