@@ -152,6 +152,7 @@ def main() -> None:
     # 4 000 000 rows are a 200 MB file, beyond the default limit for an SIE file (50 MB, ADR 0013): a host
     # whose associations keep ledgers this detailed raises it the same way.
     base |= {"PYTHONPATH": str(SRC), "FINSAM_LOG_LEVEL": "WARNING", "FINSAM_MAX_UPLOAD_SIE_MB": "400"}
+    base |= {"FINSAM_ENV": "dev", "FINSAM_DEBUG": "0"}  # Django's debugging would log every query
     for database in args.databases:
         data = folder / f"{database}-{args.rows}"
         env = base | {"FINSAM_DATA_DIR": str(data)}
