@@ -38,8 +38,10 @@ from finsam.sie import (
 
 MAX_ORE = 2**63 - 1  # amounts are stored as öre in a 64-bit integer
 MAX_ACCOUNT_DIGITS = 9  # account numbers are stored in a 32-bit integer; charts of accounts use 4–6 digits
-MAX_OBJECTS_LENGTH = LedgerRow._meta.get_field("object_key").max_length or 0  # a row's objects, as stored
-MAX_VOUCHER_LENGTH = LedgerRow._meta.get_field("voucher").max_length or 0  # "series number", as stored
+# The texts matched on, by their columns' widths: a row's objects as stored ("1:10|6:ENTER"), and a voucher's
+# "series number".
+OBJECTS = (LedgerRow._meta.get_field("object_key").max_length or 0, "objekt")
+VOUCHER = (LedgerRow._meta.get_field("voucher").max_length or 0, "en serie och ett nummer")
 MAX_LISTED = 50  # problems of one kind named one by one (vouchers outside the year); the rest are counted
 Progress = Callable[[int, int], None]
 
@@ -142,8 +144,8 @@ def read_file(path: Path, source: LedgerImport, size: int, on_progress: Progress
                     continue
                 if not _account_fits(item.account, item.line, item.kind.value, reading):
                     continue
-                if item.kind is BalanceKind.PSALDO and not _objects_fit(
-                    objects_key(item.objects), item.line, item.kind.value, reading
+                if item.kind is BalanceKind.PSALDO and not _fits(
+                    objects_key(item.objects), OBJECTS, item.line, item.kind.value, reading
                 ):
                     continue
                 if item.kind in (BalanceKind.IB, BalanceKind.UB) and not item.objects:
@@ -208,13 +210,8 @@ class _VoucherRows:
             reading.unbalanced.append((voucher.line, f"{voucher.series} {voucher.number}", total))
         year = None if reading.late_year else reading.years.get(0)
         outside: dt.date | None = None
-        if len(name) > MAX_VOUCHER_LENGTH:
-            # cut, two vouchers could become one name (and the second be taken for one already imported)
-            shown = name[:40] + "…"
-            expected = f"en serie och ett nummer som tillsammans har högst {MAX_VOUCHER_LENGTH} tecken"
-            reading.problems.append(Problem(voucher.line, "#VER", shown, expected))
+        if not _fits(name, VOUCHER, voucher.line, "#VER", reading):
             return
-        stored_name = name
         stored: list[Row] = []
         days = self.days
         voucher_day = days.get(voucher.date) or days.setdefault(voucher.date, voucher.date.isoformat())
@@ -237,19 +234,19 @@ class _VoucherRows:
             objects = self.objects.get(row.objects)
             if objects is None:
                 objects = self.objects[row.objects] = objects_key(row.objects)
-            if len(objects) > MAX_OBJECTS_LENGTH and not _objects_fit(objects, row.line, "#TRANS", reading):
+            if len(objects) > OBJECTS[0] and not _fits(objects, OBJECTS, row.line, "#TRANS", reading):
                 continue
             text = (row.text or voucher.text)[:200]
             iso = days.get(day)
             if iso is None:
                 iso = days[day] = day.isoformat()
-            stored.append((iso, account, objects, ore, stored_name, text, voucher_day))
+            stored.append((iso, account, objects, ore, name, text, voucher_day))
         self.writer.add(stored)
-        if stored and stored_name and not reading.full_export:
+        if stored and name and not reading.full_export:
             if voucher.number.strip():
-                reading.numbered.setdefault(stored_name, voucher.line)
+                reading.numbered.setdefault(name, voucher.line)
             else:
-                reading.unnumbered.add(stored_name)
+                reading.unnumbered.add(name)
         if outside is not None:
             reading.outside_count += 1
             if len(reading.outside) <= MAX_LISTED:  # one beyond the cap: the line the rest start from
@@ -277,14 +274,15 @@ def _account_fits(number: str, line: int, record: str, reading: Reading) -> bool
     return False
 
 
-def _objects_fit(key: str, line: int, record: str, reading: Reading) -> bool:
-    """Whether a row's objects, as stored ("1:10|6:ENTER"), fit their column; a problem names the line when
-    they do not (PostgreSQL would refuse the row; cutting the key would merge objects that differ)."""
-    if len(key) <= MAX_OBJECTS_LENGTH:
+def _fits(text: str, column: tuple[int, str], line: int, record: str, reading: Reading) -> bool:
+    """Whether a text that the import matches on fits its column, (width, what it holds); a problem names the
+    line when it does not (PostgreSQL would refuse it, and cut it could become another: two objects or two
+    vouchers one)."""
+    width, what = column
+    if len(text) <= width:
         return True
-    shown = key[:40] + "…"
-    expected = f"objekt som tillsammans har högst {MAX_OBJECTS_LENGTH} tecken"
-    reading.problems.append(Problem(line, record, shown, expected))
+    expected = f"{what} som tillsammans har högst {width} tecken"
+    reading.problems.append(Problem(line, record, text[:40] + "…", expected))
     return False
 
 
